@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Installs what Gantry needs on a Debian 12 machine, skipping whatever is already there:
+#   - Debian packages: git, and with --test (or GANTRY_SETUP_TEST=1) postgresql for the test suite;
+#   - npm packages (npm ci) when node_modules is missing or older than package-lock.json;
+# then checks that node_modules/.bin/node is Node 24.
+# Usage: bash scripts/setup.sh [--test]
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+die() {
+  printf 'setup: error: %s\n' "$*" >&2
+  exit 1
+}
+
+want_tests="${GANTRY_SETUP_TEST:-0}"
+for arg in "$@"; do
+  case "$arg" in
+    --test) want_tests=1 ;;
+    -h | --help)
+      sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2
+      exit 0
+      ;;
+    *) die "unknown argument: $arg (expected --test)" ;;
+  esac
+done
+
+# The same places test/support/postgres.ts looks for the server binaries.
+have_postgres_server() {
+  local bindir
+  if bindir="$(pg_config --bindir 2>/dev/null)" && [[ -x "$bindir/initdb" && -x "$bindir/postgres" ]]; then
+    return 0
+  fi
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null
+}
+
+list_clusters() {
+  compgen -G '/etc/postgresql/*/*/postgresql.conf' || true
+}
+
+missing=()
+command -v git >/dev/null 2>&1 || missing+=(git)
+if [[ "$want_tests" == 1 ]] && ! have_postgres_server; then
+  missing+=(postgresql)
+fi
+
+if ((${#missing[@]} > 0)); then
+  [[ "$(id -u)" == 0 ]] || die "missing Debian packages: ${missing[*]}; install them as root (apt-get install ${missing[*]})"
+  clusters_before="$(list_clusters)"
+  if [[ " ${missing[*]} " == *' postgresql '* ]]; then
+    # Tests start their own throwaway cluster: ask postgresql-common not to create (and start) "main".
+    mkdir -p /etc/postgresql-common/createcluster.d
+    printf '# Written by gantry scripts/setup.sh: tests start their own cluster.\ncreate_main_cluster = false\n' \
+      >/etc/postgresql-common/createcluster.d/gantry-no-main-cluster.conf
+  fi
+  log "installing Debian packages: ${missing[*]}"
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  if [[ " ${missing[*]} " == *' postgresql '* ]]; then
+    have_postgres_server || die 'postgresql installed, but no initdb under /usr/lib/postgresql/*/bin'
+    # Should a cluster have been created anyway, keep its service out of the way: stopped, never auto-started.
+    while IFS= read -r conf; do
+      [[ -n "$conf" ]] || continue
+      grep -qxF "$conf" <<<"$clusters_before" && continue
+      dir="$(dirname "$conf")"
+      version="$(basename "$(dirname "$dir")")"
+      name="$(basename "$dir")"
+      log "PostgreSQL cluster $version/$name was created by the install: stopping it, start.conf=manual"
+      pg_ctlcluster "$version" "$name" stop >/dev/null 2>&1 || true
+      echo manual >"$dir/start.conf"
+    done < <(list_clusters)
+  fi
+fi
+
+if [[ ! -d node_modules || ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  command -v npm >/dev/null 2>&1 || die 'npm is needed to install node_modules (including Node 24)'
+  log 'installing npm packages (npm ci)'
+  npm ci --no-audit --no-fund >&2
+fi
+
+node_version="$(node_modules/.bin/node --version 2>/dev/null)" || die 'node_modules/.bin/node does not run; try: rm -rf node_modules && bash scripts/setup.sh'
+[[ "$node_version" == v24.* ]] || die "node_modules/.bin/node is $node_version, expected v24"
+log "ready (node $node_version$([[ "$want_tests" == 1 ]] && echo ', postgresql'))"

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Lint, type check and test, in that order so that the test runner's summary is the last output.
+# Usage: bash scripts/test.sh [test files or globs] [extra `node --test` flags]
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/setup.sh --test
+
+# As `npm run` does: node_modules/.bin first, so `#!/usr/bin/env node` tools (tsc) run on Node 24.
+export PATH="$PWD/node_modules/.bin:$PATH"
+
+echo 'test.sh: biome check' >&2
+npx --no-install biome check .
+echo 'test.sh: tsc --noEmit' >&2
+node_modules/.bin/tsc --noEmit -p tsconfig.json
+
+exec node_modules/.bin/node scripts/test.ts "$@"

@@ -1,0 +1,69 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../domain/actor.ts';
+import { GantryError } from '../domain/errors.ts';
+import type { AuthService } from '../services/auth-service.ts';
+
+export const SESSION_COOKIE = 'gantry_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated user, or null for anonymous requests to public routes. */
+    actor: Actor | null;
+  }
+  interface FastifyContextConfig {
+    /** Routes reachable without credentials (health checks, sign-in, signed webhooks). */
+    public?: boolean;
+  }
+}
+
+/** Reads a cookie's value from a Cookie header without a dependency. */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+/**
+ * Authenticates every API request from `Authorization: Bearer`, `PRIVATE-TOKEN` or the session
+ * cookie, then refuses anonymous requests to non-public routes and writes with read-only tokens.
+ * Session-cookie writes must come from the server's own origin (CSRF), which the cookie's
+ * SameSite=Strict already ensures in browsers that honour it; the Origin check covers the rest.
+ */
+export function authenticationHook(auth: AuthService, externalOrigin: string) {
+  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    request.actor = null;
+    const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const privateToken = request.headers['private-token'];
+    const token = bearer ?? (typeof privateToken === 'string' ? privateToken : undefined);
+    const session = readCookie(request.headers.cookie, SESSION_COOKIE);
+    const isPublic = request.routeOptions.config.public === true;
+    if (token !== undefined) {
+      request.actor = await auth.authenticateToken(token);
+    } else if (session !== undefined) {
+      try {
+        request.actor = await auth.authenticateSession(session);
+      } catch (error) {
+        if (!isPublic) throw error;
+      }
+      const origin = request.headers.origin;
+      if (request.actor && !isSafe(request.method) && origin !== undefined && origin !== externalOrigin) {
+        throw new GantryError('forbidden', `cross-origin request from ${origin} refused`);
+      }
+    }
+    if (isPublic) return;
+    if (!request.actor)
+      throw new GantryError('unauthorized', 'authentication required: send a token or sign in');
+    if (!isSafe(request.method) && !request.actor.scopes.includes('api')) {
+      throw new GantryError(
+        'forbidden',
+        'this token has the read_api scope; changing anything needs the api scope',
+      );
+    }
+  };
+}
+
+function isSafe(method: string): boolean {
+  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+}

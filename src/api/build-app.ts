@@ -1,0 +1,102 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { GantryError } from '../domain/errors.ts';
+import { authenticationHook } from './authenticate.ts';
+import { handleError, sendError } from './error-response.ts';
+import type { ApiDeps, GantryApp } from './gantry-app.ts';
+import { gitRoutes } from './routes/git-routes.ts';
+import { healthRoutes } from './routes/health-routes.ts';
+import { memberRoutes } from './routes/member-routes.ts';
+import { mirrorRoutes } from './routes/mirror-routes.ts';
+import { projectRoutes } from './routes/project-routes.ts';
+import { sessionRoutes } from './routes/session-routes.ts';
+import { userRoutes } from './routes/user-routes.ts';
+import { validatorCompiler } from './validation.ts';
+
+export const API_PREFIX = '/api/v1';
+
+/** A registered route, as the authorization tests enumerate them. */
+export interface RouteSummary {
+  method: string;
+  url: string;
+  public: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered, in registration order (HEAD twins of GET routes left out). */
+    routeSummaries: RouteSummary[];
+  }
+}
+
+/**
+ * Builds the HTTP server: the `/api/v1` REST API (authenticated, schema-validated, documented at
+ * `/api/v1/openapi.json`), health probes, and git smart HTTP at `/<project path>.git/…`.
+ */
+export async function buildApp(
+  deps: ApiDeps,
+  options: { logger: FastifyServerOptions['logger'] },
+): Promise<GantryApp> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: deps.bodyLimitBytes,
+    // Project ids may be URL-encoded paths (group%2Fapp), which must stay one parameter.
+    routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    disableRequestLogging: false,
+  }).withTypeProvider() as unknown as GantryApp;
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      reply,
+      new GantryError('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`),
+    ),
+  );
+  app.decorateRequest('actor', null);
+  const routeSummaries: RouteSummary[] = [];
+  app.decorate('routeSummaries', routeSummaries);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      routeSummaries.push({ method, url: route.url, public: route.config?.public === true });
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Gantry API', version: '1', description: 'Self-hosted continuous delivery' },
+      servers: [{ url: deps.externalUrl }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          privateToken: { type: 'apiKey', in: 'header', name: 'PRIVATE-TOKEN' },
+          session: { type: 'apiKey', in: 'cookie', name: 'gantry_session' },
+        },
+      },
+      security: [{ bearer: [] }, { privateToken: [] }, { session: [] }],
+    },
+  });
+
+  healthRoutes(app, deps);
+  gitRoutes(app, deps);
+  await app.register(
+    async (api) => {
+      const scoped = api as GantryApp;
+      scoped.addHook('onRequest', authenticationHook(deps.auth, new URL(deps.externalUrl).origin));
+      scoped.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+        app.swagger(),
+      );
+      sessionRoutes(scoped, deps);
+      userRoutes(scoped, deps);
+      projectRoutes(scoped, deps);
+      memberRoutes(scoped, deps);
+      mirrorRoutes(scoped, deps);
+    },
+    { prefix: API_PREFIX },
+  );
+  return app;
+}

@@ -1,0 +1,32 @@
+import { GantryError } from '../../domain/errors.ts';
+import { parseGitHttpUrl } from '../../git/http-backend.ts';
+import { sendError } from '../error-response.ts';
+import type { ApiDeps, GantryApp } from '../gantry-app.ts';
+
+/**
+ * Git smart HTTP at `/<project path>.git/…`. Git's request bodies are streamed to
+ * `git http-backend` untouched, so this route claims git's content types without parsing them.
+ */
+export function gitRoutes(app: GantryApp, deps: ApiDeps): void {
+  app.addContentTypeParser(
+    ['application/x-git-upload-pack-request', 'application/x-git-receive-pack-request'],
+    (_request, _payload, done) => done(null),
+  );
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/*',
+    config: { public: true },
+    schema: { hide: true },
+    handler: async (request, reply) => {
+      const path = parseGitHttpUrl(request.url);
+      if (path === null) {
+        return sendError(
+          reply,
+          new GantryError('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`),
+        );
+      }
+      reply.hijack();
+      await deps.git.serve(request.raw, reply.raw, path);
+    },
+  });
+}

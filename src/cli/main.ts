@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { resolveServerConfig, SERVER_OPTIONS, type ServerOptionName } from '../config/server-config.ts';
+import { GantryError } from '../domain/errors.ts';
+import { startGantryServer } from '../server/gantry-server.ts';
+import { CliError, callApi, loadCredentials, saveCredentials } from './api-client.ts';
+
+const HELP = {
+  main: `Usage: gantry <command> [options]
+
+Commands:
+  serve               start the Gantry server
+  login               store the server URL and a personal access token for the commands below
+  project create      create a project
+  project list        list your projects
+
+Run "gantry <command> --help" for a command's options.`,
+  login: `Usage: gantry login --url URL --token TOKEN
+
+Checks the token against the server and stores both in ~/.config/gantry/credentials.json (0600).
+GANTRY_URL and GANTRY_TOKEN, when set, take precedence over the stored file.`,
+  'project create': `Usage: gantry project create PATH [--name NAME] [--description TEXT] [--default-branch BRANCH]
+                             [--mirror-url URL [--mirror-username USER] [--mirror-password PASSWORD]]
+
+Creates a hosted project at PATH (e.g. group/app), or a pull mirror of --mirror-url.`,
+  'project list': `Usage: gantry project list [--search TEXT] [--page N] [--per-page N]`,
+};
+
+function serveHelp(): string {
+  const lines = Object.entries(SERVER_OPTIONS).map(
+    ([name, option]) => `  --${name.padEnd(18)} ${option.env.padEnd(24)} ${option.help}`,
+  );
+  return `Usage: gantry serve [options]
+
+Starts Gantry. Each option may also come from its environment variable; flags win.
+
+${lines.join('\n')}
+
+Also read from the environment only:
+  GANTRY_SECRET_KEY            the AES-256 key itself (64 hex digits or base64), instead of a key file
+  GANTRY_INITIAL_ADMIN_TOKEN   on first start, the token of the "admin" user (else a password is printed once)`;
+}
+
+async function serve(args: string[]): Promise<void> {
+  const options = Object.fromEntries(
+    Object.keys(SERVER_OPTIONS).map(
+      (name) => [name, { type: name === 'demo' ? 'boolean' : 'string' }] as const,
+    ),
+  );
+  const { values } = parseArgs({
+    args,
+    options: { ...options, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help) return print(serveHelp());
+  const config = resolveServerConfig(
+    values as Partial<Record<ServerOptionName, string | boolean>>,
+    process.env,
+    process.cwd(),
+  );
+  const server = await startGantryServer(config);
+  process.stdout.write(`Gantry is listening on ${server.url} (external URL ${config.externalUrl})\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.app.log.info({ signal }, 'shutting down: finishing requests in flight');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        server.app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function login(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { url: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) return print(HELP.login);
+  const url = values.url ?? process.env.GANTRY_URL;
+  const token = values.token ?? process.env.GANTRY_TOKEN;
+  if (!url || !token) throw new CliError('gantry login needs --url and --token (see gantry login --help)');
+  const { data } = await callApi<{ username: string }>({ url, token }, 'GET', '/user');
+  const file = await saveCredentials({ url, token });
+  print(`Logged in to ${url} as ${data.username} (saved to ${file})`);
+}
+
+async function project(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub === 'create') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        name: { type: 'string' },
+        description: { type: 'string' },
+        'default-branch': { type: 'string' },
+        'mirror-url': { type: 'string' },
+        'mirror-username': { type: 'string' },
+        'mirror-password': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) return print(HELP['project create']);
+    if (positionals.length !== 1) throw new CliError('gantry project create needs one PATH (see --help)');
+    const body = {
+      path: positionals[0],
+      ...(values.name && { name: values.name }),
+      ...(values.description && { description: values.description }),
+      ...(values['default-branch'] && { default_branch: values['default-branch'] }),
+      ...(values['mirror-url'] && { mirror_url: values['mirror-url'] }),
+      ...(values['mirror-username'] && { mirror_username: values['mirror-username'] }),
+      ...(values['mirror-password'] && { mirror_password: values['mirror-password'] }),
+    };
+    const { data } = await callApi<{ id: number; path_with_namespace: string; http_url_to_repo: string }>(
+      await loadCredentials(),
+      'POST',
+      '/projects',
+      body,
+    );
+    return print(
+      `Created project ${data.path_with_namespace} (id ${data.id})\nClone: git clone ${data.http_url_to_repo}`,
+    );
+  }
+  if (sub === 'list') {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        search: { type: 'string' },
+        page: { type: 'string' },
+        'per-page': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) return print(HELP['project list']);
+    const query = new URLSearchParams({
+      ...(values.search && { search: values.search }),
+      ...(values.page && { page: values.page }),
+      ...(values['per-page'] && { per_page: values['per-page'] }),
+    });
+    const { data, headers } = await callApi<
+      Array<{ id: number; path_with_namespace: string; last_activity_at: string }>
+    >(await loadCredentials(), 'GET', `/projects?${query}`);
+    const rows = data.map(
+      (p) => `${String(p.id).padStart(6)}  ${p.path_with_namespace.padEnd(40)} ${p.last_activity_at}`,
+    );
+    return print(
+      [
+        `${'ID'.padStart(6)}  ${'PATH'.padEnd(40)} LAST ACTIVITY`,
+        ...rows,
+        `(${data.length} of ${headers.get('x-total')})`,
+      ].join('\n'),
+    );
+  }
+  throw new CliError(
+    sub === undefined || sub === '--help' || sub === '-h'
+      ? HELP['project create']
+      : `unknown command "project ${sub}"`,
+  );
+}
+
+function print(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'serve':
+      return serve(args);
+    case 'login':
+      return login(args);
+    case 'project':
+      return project(args);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      return print(HELP.main);
+    default:
+      throw new CliError(`unknown command "${command}"\n\n${HELP.main}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof CliError || error instanceof GantryError) {
+    process.stderr.write(`gantry: ${error.message}\n`);
+  } else if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`gantry: ${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `gantry: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { resolveServerConfig } from './server-config.ts';
+
+test('defaults: loopback, port 8080, SQLite in ./data', () => {
+  const config = resolveServerConfig({}, {}, '/srv');
+  assert.equal(config.host, '127.0.0.1');
+  assert.equal(config.port, 8080);
+  assert.equal(config.dataDir, '/srv/data');
+  assert.equal(config.databaseUrl, 'sqlite:/srv/data/gantry.db');
+  assert.equal(config.externalUrl, 'http://127.0.0.1:8080');
+  assert.equal(config.secretKeyFile, '/srv/data/secret.key');
+  assert.equal(config.demo, false);
+});
+
+test('flags win over environment variables', () => {
+  const config = resolveServerConfig(
+    { port: '9000', 'data-dir': '/var/gantry' },
+    { GANTRY_PORT: '7000', GANTRY_DATA_DIR: '/tmp/x', GANTRY_EXTERNAL_URL: 'https://ci.example.com/' },
+    '/srv',
+  );
+  assert.equal(config.port, 9000);
+  assert.equal(config.dataDir, '/var/gantry');
+  assert.equal(config.externalUrl, 'https://ci.example.com');
+});
+
+test('PostgreSQL URLs pass through', () => {
+  const url = 'postgres://gantry:pw@127.0.0.1:5432/gantry';
+  assert.equal(resolveServerConfig({}, { GANTRY_DATABASE_URL: url }, '/').databaseUrl, url);
+});
+
+const bad: Array<[Record<string, string>, RegExp]> = [
+  [{ GANTRY_PORT: 'eighty' }, /--port \/ GANTRY_PORT must be a whole number/],
+  [{ GANTRY_PORT: '70000' }, /from 0 to 65535/],
+  [{ GANTRY_DATABASE_URL: 'mysql://x' }, /must start with postgres:\/\/, sqlite: or file:/],
+  [{ GANTRY_EXTERNAL_URL: 'ftp://x' }, /must be an http:\/\/ or https:\/\/ URL/],
+  [{ GANTRY_LOG_LEVEL: 'loud' }, /must be one of/],
+  [{ GANTRY_INITIAL_ADMIN_TOKEN: 'short' }, /at least 20 characters/],
+];
+for (const [env, message] of bad) {
+  test(`rejects ${JSON.stringify(env)}`, () =>
+    assert.throws(() => resolveServerConfig({}, env, '/'), message));
+}

@@ -1,0 +1,131 @@
+import { resolve } from 'node:path';
+import { GantryError } from '../domain/errors.ts';
+
+/** Everything `gantry serve` needs to start, resolved from flags, then environment, then defaults. */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string;
+  externalUrl: string;
+  /** A key given directly (GANTRY_SECRET_KEY); otherwise `secretKeyFile` is read or created. */
+  secretKey: string | undefined;
+  secretKeyFile: string;
+  initialAdminToken: string | undefined;
+  logLevel: string;
+  /** Seconds between scheduled mirror fetches; 0 disables the schedule (webhooks still fetch). */
+  mirrorIntervalSeconds: number;
+  /** Largest accepted JSON request body, in bytes. */
+  bodyLimitBytes: number;
+  /** Create the demo project on start when it does not exist. */
+  demo: boolean;
+}
+
+/** Flag names as `gantry serve --help` shows them, each with the environment variable it overrides. */
+export const SERVER_OPTIONS = {
+  host: { env: 'GANTRY_HOST', help: 'address to listen on (default 127.0.0.1)' },
+  port: { env: 'GANTRY_PORT', help: 'TCP port (default 8080; 0 picks a free one)' },
+  'data-dir': {
+    env: 'GANTRY_DATA_DIR',
+    help: 'directory for the database, repositories and key (default ./data)',
+  },
+  'database-url': {
+    env: 'GANTRY_DATABASE_URL',
+    help: 'sqlite:PATH (default <data-dir>/gantry.db) or postgres://user:pass@host:port/db',
+  },
+  'external-url': {
+    env: 'GANTRY_EXTERNAL_URL',
+    help: 'URL users reach Gantry at (default http://host:port)',
+  },
+  'secret-key-file': {
+    env: 'GANTRY_SECRET_KEY_FILE',
+    help: 'AES-256 key file, created 0600 if absent (default <data-dir>/secret.key); GANTRY_SECRET_KEY gives the key itself',
+  },
+  'log-level': { env: 'GANTRY_LOG_LEVEL', help: 'fatal, error, warn, info, debug or trace (default info)' },
+  'mirror-interval': {
+    env: 'GANTRY_MIRROR_INTERVAL',
+    help: 'seconds between mirror fetches, 0 = never (default 300)',
+  },
+  demo: { env: 'GANTRY_DEMO', help: 'create the demo project on start (default off)' },
+} as const;
+
+export type ServerOptionName = keyof typeof SERVER_OPTIONS;
+
+const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/**
+ * Resolves the server configuration. Flags win over environment variables, which win over defaults.
+ * @throws GantryError naming the flag or variable whose value is not what was expected.
+ */
+export function resolveServerConfig(
+  flags: Partial<Record<ServerOptionName, string | boolean>>,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): ServerConfig {
+  const pick = (name: ServerOptionName): string | undefined => {
+    const flag = flags[name];
+    if (typeof flag === 'string') return flag;
+    if (flag === true) return 'true';
+    const value = env[SERVER_OPTIONS[name].env];
+    return value === '' ? undefined : value;
+  };
+  const label = (name: ServerOptionName) => `--${name} / ${SERVER_OPTIONS[name].env}`;
+  const integer = (name: ServerOptionName, fallback: number, max: number): number => {
+    const raw = pick(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0 || value > max) {
+      throw new GantryError(
+        'bad_request',
+        `${label(name)} must be a whole number from 0 to ${max}, got "${raw}"`,
+      );
+    }
+    return value;
+  };
+
+  const host = pick('host') ?? '127.0.0.1';
+  const port = integer('port', 8080, 65535);
+  const dataDir = resolve(cwd, pick('data-dir') ?? 'data');
+  const databaseUrl = pick('database-url') ?? `sqlite:${resolve(dataDir, 'gantry.db')}`;
+  if (!/^(postgres(ql)?:\/\/|sqlite:|file:)/.test(databaseUrl)) {
+    throw new GantryError(
+      'bad_request',
+      `${label('database-url')} must start with postgres://, sqlite: or file:`,
+    );
+  }
+  const externalUrl = (
+    pick('external-url') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  ).replace(/\/+$/, '');
+  if (!URL.canParse(externalUrl) || !/^https?:$/.test(new URL(externalUrl).protocol)) {
+    throw new GantryError('bad_request', `${label('external-url')} must be an http:// or https:// URL`);
+  }
+  const logLevel = pick('log-level') ?? 'info';
+  if (!LOG_LEVELS.has(logLevel)) {
+    throw new GantryError(
+      'bad_request',
+      `${label('log-level')} must be one of ${[...LOG_LEVELS].join(', ')}`,
+    );
+  }
+  const initialAdminToken = env.GANTRY_INITIAL_ADMIN_TOKEN || undefined;
+  if (initialAdminToken !== undefined && !/^[A-Za-z0-9_-]{20,}$/.test(initialAdminToken)) {
+    throw new GantryError(
+      'bad_request',
+      'GANTRY_INITIAL_ADMIN_TOKEN must be at least 20 characters of letters, digits, "_" or "-"',
+    );
+  }
+  const demo = pick('demo');
+  return {
+    host,
+    port,
+    dataDir,
+    databaseUrl,
+    externalUrl,
+    secretKey: env.GANTRY_SECRET_KEY || undefined,
+    secretKeyFile: resolve(dataDir, pick('secret-key-file') ?? 'secret.key'),
+    initialAdminToken,
+    logLevel,
+    mirrorIntervalSeconds: integer('mirror-interval', 300, 7 * 24 * 3600),
+    bodyLimitBytes: 1024 * 1024,
+    demo: demo === 'true' || demo === '1',
+  };
+}

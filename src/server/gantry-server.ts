@@ -1,0 +1,177 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import pino from 'pino';
+import { buildApp } from '../api/build-app.ts';
+import type { GantryApp } from '../api/gantry-app.ts';
+import type { ServerConfig } from '../config/server-config.ts';
+import { EventBus } from '../events/event-bus.ts';
+import { DiskRepositoryStorage } from '../git/disk-repository-storage.ts';
+import { installHooks } from '../git/push-hook.ts';
+import { SecretBox } from '../secrets/secret-box.ts';
+import { loadOrCreateKeyFile, parseSecretKey } from '../secrets/secret-key-source.ts';
+import { AuthService } from '../services/auth-service.ts';
+import { GitHttpService } from '../services/git-http-service.ts';
+import { MemberService } from '../services/member-service.ts';
+import { MirrorService } from '../services/mirror-service.ts';
+import { ProjectAccess } from '../services/project-access.ts';
+import { ProjectService } from '../services/project-service.ts';
+import { PushRecorder } from '../services/push-recorder.ts';
+import { UserService } from '../services/user-service.ts';
+import { openStore, type Store } from '../store/database.ts';
+import { AccessTokenRepository } from '../store/repositories/access-token-repository.ts';
+import { MemberRepository } from '../store/repositories/member-repository.ts';
+import { ProjectRepository } from '../store/repositories/project-repository.ts';
+import { PushEventRepository } from '../store/repositories/push-event-repository.ts';
+import { SessionRepository } from '../store/repositories/session-repository.ts';
+import { UserRepository } from '../store/repositories/user-repository.ts';
+import { bootstrapAdmin } from './bootstrap-admin.ts';
+import { ensureDemoProject } from './demo-project.ts';
+
+/** A running Gantry server. */
+export interface GantryServer {
+  app: GantryApp;
+  store: Store;
+  bus: EventBus;
+  /** The address it listens on, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  /** Stops accepting requests, finishes those in flight, stops background work, closes the database. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where one-time messages (the generated admin password) go; stdout by default. */
+  announce?: (message: string) => void;
+  /** A logger to use instead of pino on stdout (tests pass a silent one). */
+  logger?: FastifyBaseLogger;
+  /** Accept local mirror URLs (tests only). */
+  allowLocalMirrors?: boolean;
+}
+
+/**
+ * Starts Gantry: data directory, secret key, database (migrated), services, HTTP server, mirror
+ * schedule, the first admin and (with `--demo`) the demo project. Fails before listening when any
+ * of these cannot be set up, naming what was wrong.
+ */
+export async function startGantryServer(
+  config: ServerConfig,
+  options: StartOptions = {},
+): Promise<GantryServer> {
+  const logger =
+    options.logger ??
+    pino({
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers["private-token"]', 'req.headers.cookie'],
+    });
+  const announce = options.announce ?? ((message: string) => process.stdout.write(`${message}\n`));
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const repositoriesDir = join(config.dataDir, 'repositories');
+  const hooksDir = join(config.dataDir, 'git-hooks');
+  const scratchDir = join(config.dataDir, 'tmp');
+  await mkdir(repositoriesDir, { recursive: true });
+  await rm(scratchDir, { recursive: true, force: true });
+  await mkdir(scratchDir, { recursive: true, mode: 0o700 });
+  await installHooks(hooksDir);
+
+  const key =
+    config.secretKey !== undefined
+      ? parseSecretKey(config.secretKey, 'GANTRY_SECRET_KEY')
+      : loadOrCreateKeyFile(config.secretKeyFile);
+  const secrets = new SecretBox(key);
+
+  const store = openStore(config.databaseUrl);
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const db = store.db;
+  const users = new UserRepository(db);
+  const projectRows = new ProjectRepository(db);
+  const memberRows = new MemberRepository(db);
+  const pushEvents = new PushEventRepository(db);
+  const bus = new EventBus((error, event) => logger.error({ err: error, event }, 'event listener failed'));
+  const storage = new DiskRepositoryStorage(repositoriesDir);
+  const access = new ProjectAccess(projectRows, memberRows);
+  const recorder = new PushRecorder({ events: pushEvents, projects: projectRows, bus });
+  const auth = new AuthService({
+    users,
+    tokens: new AccessTokenRepository(db),
+    sessions: new SessionRepository(db),
+  });
+  const mirrors = new MirrorService({
+    projects: projectRows,
+    access,
+    storage,
+    recorder,
+    secrets,
+    externalUrl: config.externalUrl,
+    allowLocalUrls: options.allowLocalMirrors ?? false,
+  });
+  const projects = new ProjectService({
+    projects: projectRows,
+    events: pushEvents,
+    access,
+    storage,
+    mirrors,
+  });
+  let closing = false;
+
+  const app = await buildApp(
+    {
+      externalUrl: config.externalUrl,
+      bodyLimitBytes: config.bodyLimitBytes,
+      auth,
+      users: new UserService({ users, tokens: new AccessTokenRepository(db), auth }),
+      projects,
+      members: new MemberService({ members: memberRows, users, access }),
+      mirrors,
+      git: new GitHttpService({
+        auth,
+        access,
+        storage,
+        recorder,
+        hooksDir,
+        scratchDir,
+        log: (line) => logger.debug({ git: line }, 'git http-backend'),
+      }),
+      ready: async () => !closing && (await store.ping()),
+    },
+    { logger },
+  );
+
+  const admin = await bootstrapAdmin({ users, auth, initialAdminToken: config.initialAdminToken, announce });
+  if (config.demo) {
+    const owner = admin ?? (await users.findByUsername('admin'));
+    if (owner && (await ensureDemoProject({ admin: owner, projects, storage, recorder }))) {
+      announce(`Created the demo project: ${config.externalUrl}/demo/hello.git`);
+    }
+  }
+
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  mirrors.startSchedule(config.mirrorIntervalSeconds, (error) =>
+    logger.error({ err: error }, 'mirror schedule'),
+  );
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  return {
+    app,
+    store,
+    bus,
+    url: `http://${host}:${port}`,
+    async close() {
+      closing = true;
+      await app.close();
+      await mirrors.stop();
+      await store.close();
+    },
+  };
+}

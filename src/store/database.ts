@@ -1,0 +1,71 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { GantryError } from '../domain/errors.ts';
+import type { Dialect } from './dialect.ts';
+import { migrationsFor } from './migrations/index.ts';
+import { openNodeSqlite } from './node-sqlite-database.ts';
+import type { Database } from './schema.ts';
+
+/** An open database: the query builder, which engine it talks to, and how to close it. */
+export interface Store {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Runs migrations that have not run yet; safe to call on every start. */
+  migrate(): Promise<void>;
+  /** True when a trivial query answers (for `/readyz`). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database named by a URL: `postgres://…` / `postgresql://…` for PostgreSQL, `sqlite:PATH`
+ * or `file:PATH` (or a bare path) for SQLite. `sqlite::memory:` opens a private in-memory database.
+ */
+export function openStore(url: string): Store {
+  const dialect = dialectOf(url);
+  const db =
+    dialect === 'postgres'
+      ? new Kysely<Database>({
+          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }),
+        })
+      : new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqliteFile(url) }) });
+  return {
+    db,
+    dialect,
+    async migrate() {
+      const migrator = new Migrator({
+        db,
+        provider: { getMigrations: async () => migrationsFor(dialect) },
+        migrationTableName: 'gantry_migrations',
+        migrationLockTableName: 'gantry_migrations_lock',
+      });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) {
+        const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+        throw new GantryError('internal', `database migration ${failed} failed: ${String(error)}`);
+      }
+    },
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => db.destroy(),
+  };
+}
+
+function dialectOf(url: string): Dialect {
+  return /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite';
+}
+
+function openSqliteFile(url: string) {
+  const path = url.replace(/^(sqlite|file):(\/\/)?/, '');
+  if (path === '') throw new GantryError('bad_request', `database URL "${url}" names no SQLite file`);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  return openNodeSqlite(path);
+}

@@ -1,0 +1,2 @@
+/** The database engines Gantry runs on. */
+export type Dialect = 'sqlite' | 'postgres';

@@ -1,0 +1,19 @@
+import type { Kysely, Migration } from 'kysely';
+import type { Dialect } from '../dialect.ts';
+import * as foundation from './001-foundation.ts';
+
+interface VersionedMigration {
+  up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
+}
+
+/** Every migration in order; names sort in the order they run. Never edit one that has shipped. */
+const all: Record<string, VersionedMigration> = {
+  '001-foundation': foundation,
+};
+
+/** The migrations bound to one dialect, as Kysely's Migrator expects them. */
+export function migrationsFor(dialect: Dialect): Record<string, Migration> {
+  return Object.fromEntries(
+    Object.entries(all).map(([name, migration]) => [name, { up: (db) => migration.up(db, dialect) }]),
+  );
+}
