@@ -1,5 +1,5 @@
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { GantryError } from '../domain/errors.ts';
 import { authenticationHook } from './authenticate.ts';
 import { handleError, sendError } from './error-response.ts';
@@ -33,12 +33,9 @@ declare module 'fastify' {
  * Builds the HTTP server: the `/api/v1` REST API (authenticated, schema-validated, documented at
  * `/api/v1/openapi.json`), health probes, and git smart HTTP at `/<project path>.git/…`.
  */
-export async function buildApp(
-  deps: ApiDeps,
-  options: { logger: FastifyServerOptions['logger'] },
-): Promise<GantryApp> {
+export async function buildApp(deps: ApiDeps, options: { logger: FastifyBaseLogger }): Promise<GantryApp> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    loggerInstance: options.logger,
     bodyLimit: deps.bodyLimitBytes,
     // Project ids may be URL-encoded paths (group%2Fapp), which must stay one parameter.
     routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true },

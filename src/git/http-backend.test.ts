@@ -83,12 +83,19 @@ test('parseGitHttpPath recognises only the smart protocol endpoints', () => {
     ['/a//b.git/git-upload-pack', '', null],
     ['/group/.hidden.git/git-upload-pack', '', null],
     ['/-opt.git/git-upload-pack', '', null],
-    ['/group./app.git/git-upload-pack', '', null],
+    // `app.` is a valid project path (domain/project-path.ts), so `app..git` is its repository.
+    [
+      '/group/app..git/git-upload-pack',
+      '',
+      { repoPath: 'group/app.', service: 'git-upload-pack', endpoint: 'rpc' },
+    ],
+    ['/api/app.git/git-upload-pack', '', null],
+    ['/app.atom.git/git-upload-pack', '', null],
     ['/gr oup/app.git/git-upload-pack', '', null],
     ['/gr%20oup/app.git/git-upload-pack', '', null],
     ['/caf%C3%A9.git/git-upload-pack', '', null],
     ['/a.git/b.git/git-upload-pack', '', null],
-    [`/${'a/'.repeat(25)}b.git/git-upload-pack`, '', null],
+    [`/${'a/'.repeat(5)}b.git/git-upload-pack`, '', null],
     [`/${'a'.repeat(2000)}.git/git-upload-pack`, '', null],
   ];
   for (const [pathname, search, expected] of cases) {
@@ -583,7 +590,6 @@ touch ${marker}`,
 });
 
 test('rejects a relative repository path or an unknown suffix', async () => {
-  const server = createServer();
   const fake = { req: {}, res: {} } as unknown as Pick<HttpBackendOptions, 'req' | 'res'>;
   await assert.rejects(
     runHttpBackend({
@@ -605,5 +611,4 @@ test('rejects a relative repository path or an unknown suffix', async () => {
     }),
     TypeError,
   );
-  server.close();
 });

@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { basename, dirname, isAbsolute } from 'node:path';
+import { validateProjectPath } from '../domain/project-path.ts';
 import { PUSH_REPORT_ENV } from './push-hook.ts';
-import { killGit, spawnGit } from './run-git.ts';
+import { killGit, type RunGitOptions, spawnGit } from './run-git.ts';
 
 /** The two git services reachable over smart HTTP. */
 export type GitService = 'git-upload-pack' | 'git-receive-pack';
@@ -18,18 +19,15 @@ export interface GitHttpPath {
 
 const SERVICES: readonly string[] = ['git-upload-pack', 'git-receive-pack'];
 
-// GitLab's rule for namespace and project paths, minus leading dots: letters, digits, `_`, `-`, `.`,
-// not starting with `-` or `.`, not ending with `.`. Anything else in a git URL is treated as hostile.
-const SEGMENT = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$/;
-const MAX_SEGMENTS = 20;
 const MAX_PATH_LENGTH = 1024;
 
 /**
  * Recognises the smart-HTTP endpoints and nothing else: `/<repo>.git/info/refs?service=<service>`,
  * `/<repo>.git/git-upload-pack` and `/<repo>.git/git-receive-pack`. `pathname` is the raw,
  * still percent-encoded path; `search` the raw query (with or without `?`). Returns null for dumb-
- * protocol paths (`/objects/…`, `/HEAD`, `info/refs` without a service), traversal (`.`, `..`),
- * empty segments, backslashes, NUL, encoded slashes, and segments outside GitLab's path alphabet.
+ * protocol paths (`/objects/…`, `/HEAD`, `info/refs` without a service), encoded slashes, and
+ * any repository path that `validateProjectPath` refuses (traversal, empty segments, backslashes,
+ * NUL, characters outside the project path alphabet), so only a possible project path comes out.
  * The HTTP method is left to `git http-backend`, which answers 405 to a wrong one.
  */
 export function parseGitHttpPath(pathname: string, search: string): GitHttpPath | null {
@@ -51,15 +49,20 @@ export function parseGitHttpPath(pathname: string, search: string): GitHttpPath 
     rest = rest.slice(0, -'.git'.length);
   }
   if (service === null || !SERVICES.includes(service)) return null;
-  const segments = rest.split('/');
-  if (segments.length > MAX_SEGMENTS) return null;
   const decoded: string[] = [];
-  for (const raw of segments) {
+  for (const raw of rest.split('/')) {
     const segment = decodeSegment(raw);
-    if (segment === null || !SEGMENT.test(segment) || segment.endsWith('.git')) return null;
+    // An encoded slash would turn one segment into two after joining.
+    if (segment === null || segment.includes('/')) return null;
     decoded.push(segment);
   }
-  return { repoPath: decoded.join('/'), service: service as GitService, endpoint };
+  const repoPath = decoded.join('/');
+  try {
+    validateProjectPath(repoPath);
+  } catch {
+    return null;
+  }
+  return { repoPath, service: service as GitService, endpoint };
 }
 
 /** True when `url` (path plus optional query, as in `IncomingMessage.url`) is a smart-HTTP git request. */
@@ -90,8 +93,8 @@ function serviceFromQuery(query: string): string | null {
 }
 
 function decodeSegment(raw: string): string | null {
-  // Percent-encoding is legal but never needed in the allowed alphabet; decoding first and then
-  // checking the alphabet rejects %2F, %5C, %00 and %2E%2E tricks in one place.
+  // Percent-encoding is legal but never needed in the project path alphabet; decoding first and
+  // then validating the decoded path rejects %5C, %00 and %2E%2E tricks in one place.
   try {
     return decodeURIComponent(raw);
   } catch {
@@ -132,9 +135,12 @@ const GIT_PROTOCOL_VALUE = /^[A-Za-z0-9=:._-]{1,256}$/;
  * Serves one smart-HTTP request by running `git http-backend` as a CGI program: the request body
  * is streamed into it (gzip-encoded bodies are undone by git itself), its CGI headers become the
  * response status and headers, and the rest of its output is streamed back. Answers 500 when git
- * cannot start or prints no valid CGI header, 413 when the body exceeds `maxBodyBytes`, and kills
- * git with all its helpers when the client goes away. Resolves once git has exited and the
- * response is finished, so the push report file is complete when the caller reads it.
+ * cannot start or prints no valid CGI header, 413 when the body exceeds `maxBodyBytes`. When the
+ * client goes away, fetches are killed with all their helpers, while a push is left to finish
+ * (its refs may already be updated) with its body cut off and its output dropped. Resolves once
+ * git has exited and the response is finished, so the push report file is complete when the caller
+ * reads it; failures are answered and logged, never thrown. Rejects only on a relative
+ * `repositoryDir` or an unknown `pathInfoSuffix` (programming errors).
  */
 export function runHttpBackend(options: HttpBackendOptions): Promise<void> {
   const { req, res, repositoryDir, log = () => {} } = options;
@@ -205,7 +211,7 @@ export function runHttpBackend(options: HttpBackendOptions): Promise<void> {
   });
 }
 
-function cgiOptions(options: HttpBackendOptions, contentLength: string | undefined) {
+function cgiOptions(options: HttpBackendOptions, contentLength: string | undefined): RunGitOptions {
   const { req, repositoryDir } = options;
   const url = req.url ?? '';
   const question = url.indexOf('?');

@@ -77,7 +77,7 @@ export function validateMirrorUrl(url: string, allowLocal = false): string {
   const invalid = (message: string): GantryError =>
     new GantryError('bad_request', message, [{ path: '/url', message }]);
   // Control characters and spaces would reach git's config and URL parsers; no valid URL has them.
-  if (url === '' || /[\s\u0000-\u001f\u007f]/.test(url)) {
+  if (url === '' || /\s/.test(url) || hasControlCharacter(url)) {
     throw invalid('expected a repository URL without spaces or control characters');
   }
   if (allowLocal && url.startsWith('/')) return url;
@@ -112,12 +112,12 @@ function mirrorConfig(url: string, options: FetchMirrorOptions): GitConfigEntry[
       { path: '/username', message: 'expected a username (for tokens, e.g. "oauth2" or "x-access-token")' },
     ]);
   }
-  if (username.includes(':') || /[\u0000-\u001f\u007f]/.test(username)) {
+  if (username.includes(':') || hasControlCharacter(username)) {
     throw new GantryError('bad_request', 'the username must not contain ":" or control characters', [
       { path: '/username', message: 'expected a username without ":" or control characters' },
     ]);
   }
-  if (password !== undefined && /[\u0000-\u001f\u007f]/.test(password)) {
+  if (password !== undefined && hasControlCharacter(password)) {
     throw new GantryError('bad_request', 'the password must not contain control characters', [
       { path: '/password', message: 'expected a password without control characters' },
     ]);
@@ -128,6 +128,15 @@ function mirrorConfig(url: string, options: FetchMirrorOptions): GitConfigEntry[
   const { origin } = new URL(url);
   config.push({ key: `http.${origin}/.extraHeader`, value: `Authorization: Basic ${token}` });
   return config;
+}
+
+/** True for C0 controls and DEL, which could split an HTTP header or a config value. */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }
 
 function secretsOf(options: FetchMirrorOptions): string[] {

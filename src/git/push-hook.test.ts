@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { access, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createBareRepository, ZERO_OID } from './bare-repository.ts';
@@ -61,9 +61,7 @@ test('a real receive-pack runs the hook and it reports the pushed ref', async ()
 
     // Without the variable the hook runs and writes nothing.
     const c2 = await commitFile(tree, 'b.txt', 'b\n');
-    const other = join(scratch.path, 'other-report');
     await gitIn(tree, ['push', '--quiet', `file://${bare}`, 'main']);
-    await assert.rejects(access(other));
     assert.equal((await readFile(report, 'utf8')).split('\n').length, 2);
     const head = await gitIn(tree, ['ls-remote', `file://${bare}`, 'refs/heads/main']);
     assert.equal(head.stdout.split('\t')[0], c2);

@@ -74,7 +74,7 @@ export class AuthService {
       user?.password_hash ??
       'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
     const ok = await verifyPassword(password, stored);
-    if (!user || !user.password_hash || !ok) throw unauthorized('invalid username or password');
+    if (!user?.password_hash || !ok) throw unauthorized('invalid username or password');
     this.#assertActive(user);
     return actorOf(user, ['api']);
   }

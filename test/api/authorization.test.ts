@@ -1,0 +1,412 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
+import {
+  ADMIN_TOKEN,
+  createUserWithToken,
+  startTestServer,
+  type TestServer,
+} from '../support/test-server.ts';
+
+// Every route the server registers, and who may call it. A route missing from this table fails the
+// test, so each new route arrives with its authorization spelled out.
+
+const ROLES = [
+  'anonymous',
+  'expired',
+  'revoked',
+  'read_api',
+  'outsider',
+  'reporter',
+  'developer',
+  'maintainer',
+  'admin',
+] as const;
+type Role = (typeof ROLES)[number];
+
+interface Fixture {
+  t: TestServer;
+  tokens: Record<Role, string | null>;
+  users: Record<Role, number>;
+  /** A fresh project with reporter, developer and maintainer members (a mirror when asked). */
+  project(options?: { mirror?: boolean }): Promise<number>;
+}
+
+interface Call {
+  method: string;
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Send credentials as git does (HTTP Basic) instead of a bearer token. */
+  basic?: boolean;
+}
+
+type Expectation = 'ok' | 401 | 403 | 404;
+
+interface RouteRule {
+  /** Roles that succeed; others get the status `denied` gives them. */
+  allowed: readonly Role[];
+  call(f: Fixture, role: Role): Promise<Call>;
+}
+
+const AUTHENTICATED: readonly Role[] = [
+  'read_api',
+  'outsider',
+  'reporter',
+  'developer',
+  'maintainer',
+  'admin',
+];
+const WRITERS: readonly Role[] = ['outsider', 'reporter', 'developer', 'maintainer', 'admin'];
+const EVERYONE_VALID: readonly Role[] = ['anonymous', ...AUTHENTICATED];
+/** Probes for load balancers ignore credentials entirely. */
+const ANYONE: readonly Role[] = ROLES;
+
+/** What a role that is not allowed gets: bad credentials 401, outsiders cannot see projects (404), others 403. */
+function denied(role: Role, projectScoped: boolean): Expectation {
+  if (role === 'anonymous' || role === 'expired' || role === 'revoked') return 401;
+  if (role === 'outsider' && projectScoped) return 404;
+  return 403;
+}
+
+const freshUser = async (f: Fixture): Promise<number> =>
+  (await createUserWithToken(f.t, `victim${Math.random().toString(36).slice(2, 10)}`)).id;
+
+const RULES: Record<string, RouteRule & { projectScoped?: boolean }> = {
+  'GET /healthz': { allowed: ANYONE, call: async () => ({ method: 'GET', path: '/healthz' }) },
+  'GET /readyz': { allowed: ANYONE, call: async () => ({ method: 'GET', path: '/readyz' }) },
+  'GET /api/v1/openapi.json': {
+    allowed: EVERYONE_VALID,
+    call: async () => ({ method: 'GET', path: '/api/v1/openapi.json' }),
+  },
+  'POST /api/v1/session': {
+    allowed: EVERYONE_VALID,
+    call: async () => ({
+      method: 'POST',
+      path: '/api/v1/session',
+      body: { username: 'developer', password: 'password-123' },
+    }),
+  },
+  'DELETE /api/v1/session': {
+    allowed: EVERYONE_VALID,
+    call: async () => ({ method: 'DELETE', path: '/api/v1/session' }),
+  },
+  'GET /api/v1/user': { allowed: AUTHENTICATED, call: async () => ({ method: 'GET', path: '/api/v1/user' }) },
+  'GET /api/v1/users': {
+    allowed: AUTHENTICATED,
+    call: async () => ({ method: 'GET', path: '/api/v1/users' }),
+  },
+  'GET /api/v1/users/:user_id': {
+    allowed: AUTHENTICATED,
+    call: async (f) => ({ method: 'GET', path: `/api/v1/users/${f.users.admin}` }),
+  },
+  'POST /api/v1/users': {
+    allowed: ['admin'],
+    call: async () => ({
+      method: 'POST',
+      path: '/api/v1/users',
+      body: { username: `new${Math.random().toString(36).slice(2, 10)}`, password: 'password-123' },
+    }),
+  },
+  'PUT /api/v1/users/:user_id': {
+    allowed: ['admin'],
+    call: async (f) => ({
+      method: 'PUT',
+      path: `/api/v1/users/${await freshUser(f)}`,
+      body: { name: 'Renamed' },
+    }),
+  },
+  'DELETE /api/v1/users/:user_id': {
+    allowed: ['admin'],
+    call: async (f) => ({ method: 'DELETE', path: `/api/v1/users/${await freshUser(f)}` }),
+  },
+  'POST /api/v1/users/:user_id/personal_access_tokens': {
+    allowed: WRITERS,
+    call: async (f, role) => ({
+      method: 'POST',
+      path: `/api/v1/users/${f.users[role]}/personal_access_tokens`,
+      body: { name: 'mine', scopes: ['read_api'] },
+    }),
+  },
+  'GET /api/v1/personal_access_tokens': {
+    allowed: AUTHENTICATED,
+    call: async () => ({ method: 'GET', path: '/api/v1/personal_access_tokens' }),
+  },
+  'GET /api/v1/personal_access_tokens/:token_id': {
+    allowed: AUTHENTICATED,
+    call: async (f, role) => ({
+      method: 'GET',
+      path: `/api/v1/personal_access_tokens/${await ownTokenId(f, role)}`,
+    }),
+  },
+  'DELETE /api/v1/personal_access_tokens/:token_id': {
+    allowed: WRITERS,
+    call: async (f, role) => ({
+      method: 'DELETE',
+      path: `/api/v1/personal_access_tokens/${await spareTokenId(f, role)}`,
+    }),
+  },
+  'GET /api/v1/projects': {
+    allowed: AUTHENTICATED,
+    call: async () => ({ method: 'GET', path: '/api/v1/projects' }),
+  },
+  'POST /api/v1/projects': {
+    allowed: WRITERS,
+    call: async () => ({
+      method: 'POST',
+      path: '/api/v1/projects',
+      body: { path: `made/${Math.random().toString(36).slice(2, 10)}` },
+    }),
+  },
+  'GET /api/v1/projects/:id': {
+    projectScoped: true,
+    allowed: ['read_api', 'reporter', 'developer', 'maintainer', 'admin'],
+    call: async (f) => ({ method: 'GET', path: `/api/v1/projects/${await f.project()}` }),
+  },
+  'PUT /api/v1/projects/:id': {
+    projectScoped: true,
+    allowed: ['maintainer', 'admin'],
+    call: async (f) => ({
+      method: 'PUT',
+      path: `/api/v1/projects/${await f.project()}`,
+      body: { description: 'changed' },
+    }),
+  },
+  'DELETE /api/v1/projects/:id': {
+    projectScoped: true,
+    allowed: ['maintainer', 'admin'],
+    call: async (f) => ({ method: 'DELETE', path: `/api/v1/projects/${await f.project()}` }),
+  },
+  'GET /api/v1/projects/:id/events': {
+    projectScoped: true,
+    allowed: ['read_api', 'reporter', 'developer', 'maintainer', 'admin'],
+    call: async (f) => ({ method: 'GET', path: `/api/v1/projects/${await f.project()}/events` }),
+  },
+  'GET /api/v1/projects/:id/members': {
+    projectScoped: true,
+    allowed: ['read_api', 'reporter', 'developer', 'maintainer', 'admin'],
+    call: async (f) => ({ method: 'GET', path: `/api/v1/projects/${await f.project()}/members` }),
+  },
+  'GET /api/v1/projects/:id/members/:user_id': {
+    projectScoped: true,
+    allowed: ['read_api', 'reporter', 'developer', 'maintainer', 'admin'],
+    call: async (f) => ({
+      method: 'GET',
+      path: `/api/v1/projects/${await f.project()}/members/${f.users.maintainer}`,
+    }),
+  },
+  'POST /api/v1/projects/:id/members': {
+    projectScoped: true,
+    allowed: ['maintainer', 'admin'],
+    call: async (f) => ({
+      method: 'POST',
+      path: `/api/v1/projects/${await f.project()}/members`,
+      body: { user_id: f.users.outsider, access_level: 20 },
+    }),
+  },
+  'PUT /api/v1/projects/:id/members/:user_id': {
+    projectScoped: true,
+    allowed: ['maintainer', 'admin'],
+    call: async (f) => ({
+      method: 'PUT',
+      path: `/api/v1/projects/${await f.project()}/members/${f.users.reporter}`,
+      body: { access_level: 30 },
+    }),
+  },
+  'DELETE /api/v1/projects/:id/members/:user_id': {
+    projectScoped: true,
+    allowed: ['maintainer', 'admin'],
+    call: async (f) => ({
+      method: 'DELETE',
+      path: `/api/v1/projects/${await f.project()}/members/${f.users.reporter}`,
+    }),
+  },
+  'GET /api/v1/projects/:id/mirror': {
+    projectScoped: true,
+    allowed: ['maintainer', 'admin'],
+    call: async (f) => ({
+      method: 'GET',
+      path: `/api/v1/projects/${await f.project({ mirror: true })}/mirror`,
+    }),
+  },
+  'POST /api/v1/projects/:id/mirror/pull': {
+    projectScoped: true,
+    allowed: ['developer', 'maintainer', 'admin'],
+    call: async (f) => ({
+      method: 'POST',
+      path: `/api/v1/projects/${await f.project({ mirror: true })}/mirror/pull`,
+    }),
+  },
+  'POST /api/v1/projects/:id/mirror/webhook': {
+    allowed: EVERYONE_VALID,
+    call: async (f) => {
+      const id = await f.project({ mirror: true });
+      const settings = await f.t.api<{ webhook_secret: string }>('GET', `projects/${id}/mirror`);
+      const body = JSON.stringify({ ref: 'refs/heads/main' });
+      const signature = createHmac('sha256', settings.body.webhook_secret).update(body).digest('hex');
+      return {
+        method: 'POST',
+        path: `/api/v1/projects/${id}/mirror/webhook`,
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': 'push',
+          'x-hub-signature-256': `sha256=${signature}`,
+        },
+      };
+    },
+  },
+  'GET /*': {
+    projectScoped: true,
+    allowed: ['read_api', 'reporter', 'developer', 'maintainer', 'admin'],
+    call: async (f) => ({
+      method: 'GET',
+      path: `/${await projectPath(f)}.git/info/refs?service=git-upload-pack`,
+      basic: true,
+    }),
+  },
+  'POST /*': {
+    projectScoped: true,
+    allowed: ['developer', 'maintainer', 'admin'],
+    // Push negotiation: what git asks before sending a pack; the role check is the same for the pack.
+    call: async (f) => ({
+      method: 'GET',
+      path: `/${await projectPath(f)}.git/info/refs?service=git-receive-pack`,
+      basic: true,
+    }),
+  },
+};
+
+async function projectPath(f: Fixture): Promise<string> {
+  const id = await f.project();
+  return (await f.t.api<{ path_with_namespace: string }>('GET', `projects/${id}`)).body.path_with_namespace;
+}
+
+async function ownTokenId(f: Fixture, role: Role): Promise<number> {
+  if (f.tokens[role] === null || role === 'expired' || role === 'revoked') return 1;
+  const me = await f.t.api<Array<{ id: number; active: boolean }>>('GET', 'personal_access_tokens', {
+    token: f.tokens[role],
+  });
+  return me.body.find((token) => token.active)!.id;
+}
+
+async function spareTokenId(f: Fixture, role: Role): Promise<number> {
+  if (f.tokens[role] === null || role === 'expired' || role === 'revoked') return 1;
+  const created = await f.t.api<{ id: number }>('POST', `users/${f.users[role]}/personal_access_tokens`, {
+    body: { name: 'spare', scopes: ['api'] },
+  });
+  return created.body.id;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`authorization of every route on ${dialect}`, dialectSuiteOptions(dialect), () => {
+    let f: Fixture;
+    before(async () => {
+      const t = await startTestServer(dialect);
+      const users = {} as Record<Role, number>;
+      const tokens = {} as Record<Role, string | null>;
+      tokens.anonymous = null;
+      users.anonymous = 0;
+      tokens.admin = ADMIN_TOKEN;
+      users.admin = 1;
+      for (const role of ['outsider', 'reporter', 'developer', 'maintainer'] as const) {
+        const user = await createUserWithToken(t, role);
+        users[role] = user.id;
+        tokens[role] = user.token;
+      }
+      const readOnly = await t.api<{ token: string }>(
+        'POST',
+        `users/${users.maintainer}/personal_access_tokens`,
+        {
+          body: { name: 'read only', scopes: ['read_api'] },
+        },
+      );
+      users.read_api = users.maintainer;
+      tokens.read_api = readOnly.body.token;
+      const expiring = await createUserWithToken(t, 'expiring');
+      await t.server.store.db
+        .updateTable('personal_access_tokens')
+        .set({ expires_at: '2020-01-01' })
+        .where('id', '=', expiring.tokenId)
+        .execute();
+      users.expired = expiring.id;
+      tokens.expired = expiring.token;
+      const revoking = await createUserWithToken(t, 'revoking');
+      assert.equal((await t.api('DELETE', `personal_access_tokens/${revoking.tokenId}`)).status, 204);
+      users.revoked = revoking.id;
+      tokens.revoked = revoking.token;
+
+      const upstream = await t.api<{ path_with_namespace: string }>('POST', 'projects', {
+        body: { path: 'up/stream' },
+      });
+      let counter = 0;
+      f = {
+        t,
+        users,
+        tokens,
+        async project(options = {}) {
+          const body: Record<string, unknown> = { path: `fixture/p${counter++}` };
+          if (options.mirror) {
+            Object.assign(body, {
+              mirror_url: `${t.url}/${upstream.body.path_with_namespace}.git`,
+              mirror_username: 'admin',
+              mirror_password: ADMIN_TOKEN,
+            });
+          }
+          const created = await t.api<{ id: number }>('POST', 'projects', { token: tokens.maintainer, body });
+          assert.equal(created.status, 201, JSON.stringify(created.body));
+          for (const [role, level] of [
+            ['reporter', 20],
+            ['developer', 30],
+          ] as const) {
+            const added = await t.api('POST', `projects/${created.body.id}/members`, {
+              token: tokens.maintainer,
+              body: { user_id: users[role], access_level: level },
+            });
+            assert.equal(added.status, 201);
+          }
+          return created.body.id;
+        },
+      };
+    });
+    after(() => f?.t.stop());
+
+    test('every registered route has an authorization rule', () => {
+      const registered = f.t.server.app.routeSummaries.map((r) => `${r.method} ${r.url}`).sort();
+      assert.deepEqual(registered, Object.keys(RULES).sort());
+    });
+
+    for (const [route, rule] of Object.entries(RULES)) {
+      test(route, async () => {
+        const failures: string[] = [];
+        for (const role of ROLES) {
+          const expected = rule.allowed.includes(role) ? 'ok' : denied(role, rule.projectScoped ?? false);
+          const call = await rule.call(f, role);
+          const token = f.tokens[role];
+          const headers: Record<string, string> = { ...call.headers };
+          if (token !== null) {
+            headers.authorization = call.basic
+              ? `Basic ${Buffer.from(`${role}:${token}`).toString('base64')}`
+              : `Bearer ${token}`;
+          }
+          if (call.body !== undefined && !headers['content-type'])
+            headers['content-type'] = 'application/json';
+          const response = await fetch(`${f.t.url}${call.path}`, {
+            method: call.method,
+            headers,
+            ...(call.body !== undefined && {
+              body: typeof call.body === 'string' ? call.body : JSON.stringify(call.body),
+            }),
+          });
+          const text = await response.text();
+          const ok = response.status >= 200 && response.status < 300;
+          if (expected === 'ok' ? !ok : response.status !== expected) {
+            failures.push(`${role}: expected ${expected}, got ${response.status} ${text.slice(0, 200)}`);
+          }
+        }
+        assert.deepEqual(failures, []);
+      });
+    }
+  });
+}
