@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { commitFile, gitIn, initWorkTree, scratchDir } from '../../test/support/git-work-tree.ts';
 import { GantryError } from '../domain/errors.ts';
 import {
   createBareRepository,
@@ -12,7 +13,6 @@ import {
   ZERO_OID,
 } from './bare-repository.ts';
 import { runGit } from './run-git.ts';
-import { commitFile, gitIn, initWorkTree, scratchDir } from './test-repository.ts';
 
 test('creates a bare repository with HEAD on the default branch and pushes enabled', async () => {
   const scratch = await scratchDir();

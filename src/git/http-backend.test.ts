@@ -5,6 +5,7 @@ import { createServer, type IncomingHttpHeaders, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { commitFile, gitIn, initWorkTree, scratchDir } from '../../test/support/git-work-tree.ts';
 import { createBareRepository, listRefs, ZERO_OID } from './bare-repository.ts';
 import {
   type HttpBackendOptions,
@@ -16,7 +17,6 @@ import {
 } from './http-backend.ts';
 import { installHooks, parsePushReport } from './push-hook.ts';
 import { GitCommandError } from './run-git.ts';
-import { commitFile, gitIn, initWorkTree, scratchDir } from './test-repository.ts';
 
 test('parseGitHttpPath recognises only the smart protocol endpoints', () => {
   const cases: [string, string, ReturnType<typeof parseGitHttpPath>][] = [
@@ -284,6 +284,32 @@ test('pushes beyond maxBodyBytes are refused with 413 and change nothing', async
     assert.ok(served.requests.some((r) => r.url.endsWith('/git-receive-pack') && r.status === 413));
     assert.deepEqual(await listRefs(bare), new Map());
     assert.deepEqual(served.pushes, []);
+  } finally {
+    await served.close();
+    await scratch.cleanup();
+  }
+});
+
+test('beforeEnd runs after git exits and before the client sees the response end', async () => {
+  const scratch = await scratchDir();
+  const root = join(scratch.path, 'repos');
+  const hooks = join(scratch.path, 'hooks');
+  await installHooks(hooks);
+  await createBareRepository(join(root, 'app.git'));
+  const seen: string[] = [];
+  const served = await serve(root, hooks, {
+    pushReportFile: join(scratch.path, 'report'),
+    beforeEnd: async () => {
+      // Slow on purpose: the client must still be waiting when this finishes.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      seen.push(await readFile(join(scratch.path, 'report'), 'utf8'));
+    },
+  });
+  try {
+    const tree = join(scratch.path, 'tree');
+    const sha = await initWorkTree(tree);
+    await gitIn(tree, ['push', '--quiet', `${served.url}/app.git`, 'main']);
+    assert.ok(seen.some((report) => report.includes(`${ZERO_OID} ${sha} refs/heads/main`)));
   } finally {
     await served.close();
     await scratch.cleanup();

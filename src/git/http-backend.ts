@@ -118,6 +118,11 @@ export interface HttpBackendOptions {
   pushReportFile?: string;
   /** Largest request body accepted (bytes on the wire, before gzip is undone); 413 beyond. */
   maxBodyBytes?: number;
+  /**
+   * Runs after git has exited successfully and before the response ends, so a client whose
+   * `git push` has returned can rely on whatever this does (recording the push) having happened.
+   */
+  beforeEnd?: () => Promise<void>;
   /** Receives git's stderr, line by line, and failures of the CGI exchange. */
   log?: (line: string) => void;
   /** HOME for git (nothing is read from it). */
@@ -159,6 +164,15 @@ export function runHttpBackend(options: HttpBackendOptions): Promise<void> {
   }
 
   const child = spawnGit(['http-backend'], cgiOptions(options, declaredLength), ['pipe', 'pipe', 'pipe']);
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const endResponse = (): void => {
+    exited
+      .then((code) => (code === 0 ? options.beforeEnd?.() : undefined))
+      .catch((error: unknown) => log(`after git http-backend: ${(error as Error).message}`))
+      .finally(() => {
+        if (!res.destroyed && !res.writableEnded) res.end();
+      });
+  };
   return new Promise((resolve) => {
     let childDone = false;
     let responseDone = false;
@@ -207,7 +221,7 @@ export function runHttpBackend(options: HttpBackendOptions): Promise<void> {
 
     pumpRequestBody(req, child, maxBody, () => fail(413, `request body larger than ${maxBody} bytes`));
     forwardStderr(child, log);
-    forwardCgiResponse(child, res, fail);
+    forwardCgiResponse(child, res, fail, endResponse);
   });
 }
 
@@ -286,6 +300,7 @@ function forwardCgiResponse(
   child: ChildProcess,
   res: ServerResponse,
   fail: (status: number, message: string) => void,
+  endResponse: () => void,
 ): void {
   const stdout = child.stdout;
   if (stdout === null) return;
@@ -327,9 +342,7 @@ function forwardCgiResponse(
       }
     });
     res.once('close', () => stdout.resume());
-    stdout.once('end', () => {
-      if (!res.destroyed && !res.writableEnded) res.end();
-    });
+    stdout.once('end', endResponse);
   };
   const onEnd = (): void => fail(500, 'git http-backend ended without a CGI header');
   stdout.on('data', onData);

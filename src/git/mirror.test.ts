@@ -4,12 +4,12 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { commitFile, gitIn, initWorkTree, scratchDir } from '../../test/support/git-work-tree.ts';
 import { GantryError } from '../domain/errors.ts';
 import { createBareRepository, listRefs, ZERO_OID } from './bare-repository.ts';
 import { parseGitHttpUrl, pathInfoSuffix, runHttpBackend } from './http-backend.ts';
 import { fetchMirror, validateMirrorUrl } from './mirror.ts';
 import { runGit } from './run-git.ts';
-import { commitFile, gitIn, initWorkTree, scratchDir } from './test-repository.ts';
 
 const PASSWORD = 's3cr3t:pa ss/+word';
 

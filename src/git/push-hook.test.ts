@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { commitFile, gitIn, initWorkTree, scratchDir } from '../../test/support/git-work-tree.ts';
 import { createBareRepository, ZERO_OID } from './bare-repository.ts';
 import { installHooks, PUSH_REPORT_ENV, parsePushReport } from './push-hook.ts';
-import { commitFile, gitIn, initWorkTree, scratchDir } from './test-repository.ts';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);

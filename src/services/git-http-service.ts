@@ -72,13 +72,15 @@ export class GitHttpService {
         pathInfoSuffix: pathInfoSuffix(path),
         remoteUser: actor.username,
         hooksDir: this.#hooksDir,
-        ...(report !== undefined && { pushReportFile: report }),
+        ...(report !== undefined && {
+          pushReportFile: report,
+          beforeEnd: async () => {
+            const text = await readFile(report, 'utf8').catch(() => '');
+            await this.#recorder.record(projectId, actor.userId, parsePushReport(text));
+          },
+        }),
         log: this.#log,
       });
-      if (report !== undefined) {
-        const text = await readFile(report, 'utf8').catch(() => '');
-        await this.#recorder.record(projectId, actor.userId, parsePushReport(text));
-      }
     } finally {
       if (report !== undefined) await rm(report, { force: true });
     }

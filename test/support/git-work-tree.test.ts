@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { commitFile, gitIn, initWorkTree, scratchDir } from './test-repository.ts';
+import { commitFile, gitIn, initWorkTree, scratchDir } from './git-work-tree.ts';
 
 test('builds a work tree with commits and cleans up', async () => {
   const scratch = await scratchDir();

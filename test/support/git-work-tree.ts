@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type GitOutput, type RunGitOptions, runGit } from './run-git.ts';
+import { type GitOutput, type RunGitOptions, runGit } from '../../src/git/run-git.ts';
 
 /** Identity for commits made by tests, so they never depend on the machine's git config. */
 const IDENTITY = {

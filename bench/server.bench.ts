@@ -1,0 +1,962 @@
+/**
+ * Server benchmarks: API list latency with many projects, git push → push event latency, and RSS.
+ *
+ * Starts the real `gantry serve` as a separate process on loopback (SQLite and/or a throwaway
+ * PostgreSQL), drives it over HTTP with node's fetch and real `git`, and prints plain-text tables to
+ * stdout; progress goes to stderr. It is not a test: goals are reported, never enforced (the exit
+ * code is non-zero only when the benchmark itself could not run).
+ *
+ * Usage: node bench/server.bench.ts [--dialect sqlite|postgres|both] [--projects 1000]
+ *                                   [--requests 2000] [--pushes 30] [--warmup 200] [--concurrency 4]
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { arch, availableParallelism, cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createTestDatabase, findPostgresBinDir, startPostgres } from '../test/support/postgres.ts';
+
+type Dialect = 'sqlite' | 'postgres';
+
+interface BenchOptions {
+  dialects: Dialect[];
+  projects: number;
+  requests: number;
+  pushes: number;
+  warmup: number;
+  concurrency: number;
+}
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(ROOT, 'src', 'cli', 'main.ts');
+const ADMIN_TOKEN = `bench-admin-${randomBytes(12).toString('hex')}`;
+const MEMBER_PROJECTS = 50;
+const POLL_INTERVAL_MS = 2;
+const IDLE_SETTLE_MS = 3000;
+const READY_TIMEOUT_MS = 30_000;
+const EVENT_TIMEOUT_MS = 30_000;
+const IDLE_RSS_GOAL_MB = 150;
+const LIST_P95_GOAL_MS = 25;
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+const USAGE = `Usage: node bench/server.bench.ts [--dialect sqlite|postgres|both] [--projects N] [--requests N]
+                                  [--pushes N] [--warmup N] [--concurrency N]
+
+  --dialect      database to run against; "both" runs everything once per dialect (default sqlite)
+  --projects     projects seeded through the API before measuring (default 1000)
+  --requests     timed sequential requests per endpoint (default 2000)
+  --pushes       timed git pushes per credential kind (default 30)
+  --warmup       untimed requests per endpoint before measuring (default 200)
+  --concurrency  concurrent requests while seeding (default 4)`;
+
+function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      dialect: { type: 'string', default: 'sqlite' },
+      projects: { type: 'string', default: '1000' },
+      requests: { type: 'string', default: '2000' },
+      pushes: { type: 'string', default: '30' },
+      warmup: { type: 'string', default: '200' },
+      concurrency: { type: 'string', default: '4' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const count = (name: string, raw: string, min: number, max: number): number => {
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+    }
+    return value;
+  };
+  const dialects: Record<string, Dialect[]> = {
+    sqlite: ['sqlite'],
+    postgres: ['postgres'],
+    both: ['sqlite', 'postgres'],
+  };
+  const chosen = dialects[values.dialect];
+  if (chosen === undefined) {
+    throw new UsageError(`--dialect must be sqlite, postgres or both, got "${values.dialect}"`);
+  }
+  return {
+    dialects: chosen,
+    projects: count('projects', values.projects, 1, 100_000),
+    requests: count('requests', values.requests, 1, 1_000_000),
+    pushes: count('pushes', values.pushes, 1, 10_000),
+    warmup: count('warmup', values.warmup, 0, 1_000_000),
+    concurrency: count('concurrency', values.concurrency, 1, 64),
+  };
+}
+
+class UsageError extends Error {}
+
+// ---------------------------------------------------------------------------------------------
+// Cleanup: every resource registers how to release it; released in reverse on success, error or signal.
+
+const cleanups: Array<{ label: string; run: () => Promise<void> }> = [];
+
+function defer(label: string, run: () => Promise<void>): void {
+  cleanups.push({ label, run });
+}
+
+async function cleanUp(): Promise<void> {
+  for (let entry = cleanups.pop(); entry !== undefined; entry = cleanups.pop()) {
+    try {
+      await entry.run();
+    } catch (error) {
+      progress(`cleanup of ${entry.label} failed: ${describe(error)}`);
+    }
+  }
+}
+
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    progress(`${signal}: stopping the server and removing temporary files`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+function progress(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+
+/** Nearest-rank percentile of ascending-sorted values. */
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+interface Summary {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+function summarize(samples: readonly number[]): Summary {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+  };
+}
+
+const ms = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+const mb = (kb: number) => (kb / 1024).toFixed(1);
+
+interface Column {
+  header: string;
+  align?: 'left' | 'right';
+}
+
+/** A plain-text table: a title, a header row, a rule, then rows; columns padded to their widest cell. */
+function table(title: string, columns: readonly Column[], rows: readonly (readonly string[])[]): string {
+  const widths = columns.map((column, i) =>
+    Math.max(column.header.length, ...rows.map((row) => (row[i] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    columns
+      .map((column, i) => {
+        const cell = cells[i] ?? '';
+        const width = widths[i] ?? 0;
+        return column.align === 'right' ? cell.padStart(width) : cell.padEnd(width);
+      })
+      .join('  ')
+      .trimEnd();
+  return [
+    title,
+    line(columns.map((column) => column.header)),
+    widths.map((width) => '-'.repeat(width)).join('  '),
+    ...rows.map(line),
+  ].join('\n');
+}
+
+function print(text: string): void {
+  process.stdout.write(`${text}\n\n`);
+}
+
+/** A free TCP port on loopback (bound, then released for the server to take). */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address !== null
+          ? done(address.port)
+          : fail(new Error('no port from the probe socket')),
+      );
+    });
+  });
+}
+
+interface CommandResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCommand(
+  file: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CommandResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env: options.env ?? { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('error', fail);
+    child.once('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server process
+
+interface ServerProcess {
+  pid: number;
+  url: string;
+  /** The last lines the server wrote (stdout and stderr), for error messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+async function startServer(dataDir: string, databaseUrl: string): Promise<ServerProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  // Node itself, not a shell wrapper, so the pid's /proc/<pid>/status is the server's memory.
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve'], {
+    cwd: dataDir,
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: dataDir,
+      GANTRY_HOST: '127.0.0.1',
+      GANTRY_PORT: String(port),
+      GANTRY_DATA_DIR: dataDir,
+      GANTRY_DATABASE_URL: databaseUrl,
+      GANTRY_INITIAL_ADMIN_TOKEN: ADMIN_TOKEN,
+      GANTRY_LOG_LEVEL: 'warn',
+      GANTRY_MIRROR_INTERVAL: '0',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let tail = '';
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-16_384);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exited = false;
+  const exit = new Promise<void>((done) => {
+    child.once('exit', () => {
+      exited = true;
+      done();
+    });
+    child.once('error', (error) => {
+      tail += `\nspawn failed: ${error.message}`;
+      exited = true;
+      done();
+    });
+  });
+  const stop = async () => {
+    if (exited) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exit;
+    clearTimeout(timer);
+  };
+  defer('server process', stop);
+  if (child.pid === undefined) {
+    await exit;
+    throw new Error(`could not start the server: ${tail}`);
+  }
+  const pid = child.pid;
+
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (exited) throw new Error(`the server exited during startup:\n${tail}`);
+    try {
+      const response = await fetch(`${url}/readyz`);
+      await response.arrayBuffer();
+      if (response.status === 200) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`no 200 from /readyz within ${READY_TIMEOUT_MS} ms:\n${tail}`);
+    await sleep(25);
+  }
+  const exe = await readlink(`/proc/${pid}/exe`).catch(() => '?');
+  const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0').join(' ');
+  if (!cmdline.includes('main.ts serve')) {
+    throw new Error(`pid ${pid} is not the server process (exe ${exe}, cmdline "${cmdline}")`);
+  }
+  return { pid, url, output: () => tail, stop };
+}
+
+interface Memory {
+  rssKb: number;
+  peakKb: number;
+}
+
+async function memoryOf(pid: number): Promise<Memory> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(status);
+    if (match?.[1] === undefined) throw new Error(`no ${name} in /proc/${pid}/status`);
+    return Number(match[1]);
+  };
+  return { rssKb: field('VmRSS'), peakKb: field('VmHWM') };
+}
+
+// ---------------------------------------------------------------------------------------------
+// API client
+
+class Api {
+  readonly url: string;
+
+  constructor(url: string) {
+    this.url = url;
+  }
+
+  /** Calls `/api/v1<path>` and returns the parsed JSON; throws unless the status is `expected`. */
+  async call<T>(method: string, path: string, token: string, body?: unknown, expected = 200): Promise<T> {
+    const response = await fetch(`${this.url}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (response.status !== expected) {
+      throw new Error(
+        `${method} ${path}: expected ${expected}, got ${response.status}: ${text.slice(0, 500)}`,
+      );
+    }
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  }
+
+  /** One timed GET of `/api/v1<path>`, reading the whole body; throws on a non-200 answer. */
+  async timedGet(path: string, token: string | null): Promise<number> {
+    const started = performance.now();
+    const response = await fetch(`${this.url}${path}`, {
+      headers: token === null ? {} : { authorization: `Bearer ${token}` },
+    });
+    const body = await response.arrayBuffer();
+    const elapsed = performance.now() - started;
+    if (response.status !== 200) {
+      throw new Error(
+        `GET ${path}: expected 200, got ${response.status}: ${Buffer.from(body).toString().slice(0, 300)}`,
+      );
+    }
+    return elapsed;
+  }
+}
+
+/** Runs `task(i)` for i in 0..count-1 with at most `concurrency` in flight; returns each call's duration. */
+async function runConcurrently(
+  count: number,
+  concurrency: number,
+  task: (index: number) => Promise<void>,
+): Promise<number[]> {
+  const durations = new Array<number>(count);
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < count; index = next++) {
+      const started = performance.now();
+      await task(index);
+      durations[index] = performance.now() - started;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return durations;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Git
+
+interface GitRepo {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+}
+
+function git(repo: GitRepo, args: readonly string[], auth?: string): Promise<CommandResult> {
+  const config = auth === undefined ? [] : ['-c', `http.extraHeader=Authorization: Basic ${auth}`];
+  return runCommand('git', [...config, ...args], { cwd: repo.dir, env: repo.env });
+}
+
+async function gitOk(repo: GitRepo, args: readonly string[], auth?: string): Promise<string> {
+  const result = await git(repo, args, auth);
+  if (result.code !== 0) {
+    throw new Error(`git ${args.join(' ')} failed (exit ${result.code}):\n${result.stderr}`);
+  }
+  return result.stdout.trim();
+}
+
+const basic = (username: string, secret: string) => Buffer.from(`${username}:${secret}`).toString('base64');
+
+// ---------------------------------------------------------------------------------------------
+// One benchmark run against one dialect
+
+interface ProjectJson {
+  id: number;
+  http_url_to_repo: string;
+}
+
+interface LatencyRow {
+  label: string;
+  summary: Summary;
+  isList: boolean;
+}
+
+interface PushRow {
+  credentials: string;
+  wall: Summary;
+  visible: Summary;
+  overhead: Summary;
+  pollRtt: Summary;
+}
+
+interface MemoryRow {
+  phase: string;
+  memory: Memory;
+  goal: boolean;
+}
+
+interface DialectResult {
+  dialect: Dialect;
+  database: string;
+  seed: { seconds: number; perSecond: number; create: Summary; memberships: number };
+  latency: LatencyRow[];
+  pushes: PushRow[];
+  memory: MemoryRow[];
+}
+
+async function runDialect(dialect: Dialect, options: BenchOptions): Promise<DialectResult> {
+  const mark = cleanups.length;
+  try {
+    return await benchmark(dialect, options);
+  } finally {
+    // Release this run's resources (server, database, temp dirs) before the next dialect starts.
+    while (cleanups.length > mark) {
+      const entry = cleanups.pop()!;
+      try {
+        await entry.run();
+      } catch (error) {
+        progress(`cleanup of ${entry.label} failed: ${describe(error)}`);
+      }
+    }
+  }
+}
+
+async function benchmark(dialect: Dialect, options: BenchOptions): Promise<DialectResult> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'gantry-bench-'));
+  defer('data directory', () => rm(dataDir, { recursive: true, force: true, maxRetries: 3 }));
+
+  let databaseUrl = `sqlite:${join(dataDir, 'gantry.db')}`;
+  let database = 'SQLite file in the data directory';
+  if (dialect === 'postgres') {
+    progress('starting a throwaway PostgreSQL');
+    const postgres = await startPostgres();
+    defer('PostgreSQL', () => postgres.stop());
+    databaseUrl = await createTestDatabase(postgres.url);
+    database = `throwaway PostgreSQL ${await postgresVersion()} on loopback (fsync=off)`;
+  }
+
+  progress(`${dialect}: starting gantry serve`);
+  const server = await startServer(dataDir, databaseUrl);
+  const api = new Api(server.url);
+  const memory: MemoryRow[] = [];
+
+  try {
+    // 3. Idle RSS of a fresh server, before any load.
+    await sleep(IDLE_SETTLE_MS);
+    memory.push({
+      phase: `idle, ${IDLE_SETTLE_MS / 1000} s after /readyz (before seeding)`,
+      memory: await memoryOf(server.pid),
+      goal: true,
+    });
+
+    // Seeding through the API, a few requests at a time.
+    progress(`${dialect}: seeding ${options.projects} projects`);
+    const digits = Math.max(4, String(options.projects).length);
+    const ids = new Array<number>(options.projects);
+    const seedStarted = performance.now();
+    const createDurations = await runConcurrently(options.projects, options.concurrency, async (i) => {
+      const path = `bench/p${String(i + 1).padStart(digits, '0')}`;
+      const project = await api.call<ProjectJson>('POST', '/projects', ADMIN_TOKEN, { path }, 201);
+      ids[i] = project.id;
+    });
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+
+    // A non-admin member of some projects spread over the id range.
+    const member = await api.call<{ id: number }>(
+      'POST',
+      '/users',
+      ADMIN_TOKEN,
+      { username: 'bench-member', password: 'bench-member-password' },
+      201,
+    );
+    const memberToken = (
+      await api.call<{ token: string }>(
+        'POST',
+        `/users/${member.id}/personal_access_tokens`,
+        ADMIN_TOKEN,
+        { name: 'bench', scopes: ['api'] },
+        201,
+      )
+    ).token;
+    const memberships = Math.min(MEMBER_PROJECTS, ids.length);
+    const step = ids.length / memberships;
+    await runConcurrently(memberships, options.concurrency, async (i) => {
+      const id = ids[Math.floor(i * step)]!;
+      await api.call(
+        'POST',
+        `/projects/${id}/members`,
+        ADMIN_TOKEN,
+        { user_id: member.id, access_level: 30 },
+        201,
+      );
+    });
+
+    // 1. API latency, one endpoint after the other, sequential requests on a keep-alive connection.
+    const deepPage = Math.max(1, Math.min(40, Math.ceil(ids.length / 20)));
+    const middleId = ids[Math.floor(ids.length / 2)]!;
+    const endpoints: Array<{ label: string; path: string; token: string | null; isList: boolean }> = [
+      {
+        label: 'GET /api/v1/projects (per_page=20)',
+        path: '/api/v1/projects',
+        token: ADMIN_TOKEN,
+        isList: true,
+      },
+      {
+        label: 'GET /api/v1/projects?per_page=100',
+        path: '/api/v1/projects?per_page=100',
+        token: ADMIN_TOKEN,
+        isList: true,
+      },
+      {
+        label: `GET /api/v1/projects?page=${deepPage}`,
+        path: `/api/v1/projects?page=${deepPage}`,
+        token: ADMIN_TOKEN,
+        isList: true,
+      },
+      {
+        label: `GET /api/v1/projects (member of ${memberships})`,
+        path: '/api/v1/projects',
+        token: memberToken,
+        isList: true,
+      },
+      {
+        label: 'GET /api/v1/projects/:id',
+        path: `/api/v1/projects/${middleId}`,
+        token: ADMIN_TOKEN,
+        isList: false,
+      },
+      { label: 'GET /healthz (floor: no auth, no DB)', path: '/healthz', token: null, isList: false },
+    ];
+    const latency: LatencyRow[] = [];
+    for (const endpoint of endpoints) {
+      progress(`${dialect}: ${endpoint.label} × ${options.warmup} warm-up + ${options.requests}`);
+      for (let i = 0; i < options.warmup; i++) await api.timedGet(endpoint.path, endpoint.token);
+      const samples: number[] = [];
+      for (let i = 0; i < options.requests; i++)
+        samples.push(await api.timedGet(endpoint.path, endpoint.token));
+      latency.push({ label: endpoint.label, summary: summarize(samples), isList: endpoint.isList });
+    }
+    memory.push({
+      phase: 'after seeding + API latency',
+      memory: await memoryOf(server.pid),
+      goal: false,
+    });
+
+    // 2. git push → push event.
+    const pushes = await benchmarkPushes(dialect, api, options.pushes);
+    memory.push({ phase: 'after git pushes', memory: await memoryOf(server.pid), goal: false });
+
+    return {
+      dialect,
+      database,
+      seed: {
+        seconds: seedSeconds,
+        perSecond: options.projects / seedSeconds,
+        create: summarize(createDurations),
+        memberships,
+      },
+      latency,
+      pushes,
+      memory,
+    };
+  } catch (error) {
+    throw new Error(`${describe(error)}\n--- server output (tail) ---\n${server.output()}`);
+  }
+}
+
+async function benchmarkPushes(dialect: Dialect, api: Api, pushes: number): Promise<PushRow[]> {
+  const scratch = await mkdtemp(join(tmpdir(), 'gantry-bench-git-'));
+  defer('git scratch directory', () => rm(scratch, { recursive: true, force: true, maxRetries: 3 }));
+  const home = join(scratch, 'home');
+  await mkdir(home);
+  // A clean environment: no user or system git configuration, no credential prompts.
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_TERMINAL_PROMPT: '0',
+  };
+
+  const admin = await api.call<{ id: number }>('GET', '/user', ADMIN_TOKEN);
+  const pat = (
+    await api.call<{ token: string }>(
+      'POST',
+      `/users/${admin.id}/personal_access_tokens`,
+      ADMIN_TOKEN,
+      { name: 'bench-git', scopes: ['api'] },
+      201,
+    )
+  ).token;
+  const kinds = [
+    { credentials: 'admin + personal access token', secret: pat },
+    { credentials: 'admin + GANTRY_INITIAL_ADMIN_TOKEN', secret: ADMIN_TOKEN },
+  ];
+
+  const rows: PushRow[] = [];
+  for (const [index, kind] of kinds.entries()) {
+    const project = await api.call<ProjectJson>(
+      'POST',
+      '/projects',
+      ADMIN_TOKEN,
+      { path: `bench/push-${index + 1}` },
+      201,
+    );
+    const auth = basic('admin', kind.secret);
+    const repo: GitRepo = { dir: scratch, env };
+    const dir = join(scratch, `push-${index + 1}`);
+    await gitOk(repo, ['clone', '--quiet', project.http_url_to_repo, dir], auth);
+    const work: GitRepo = { dir, env };
+    await gitOk(work, ['config', 'user.name', 'Gantry Bench']);
+    await gitOk(work, ['config', 'user.email', 'bench@gantry.invalid']);
+
+    const commit = async (n: number) => {
+      await writeFile(join(dir, 'bench.txt'), `push ${n}\n`);
+      await gitOk(work, ['add', 'bench.txt']);
+      await gitOk(work, ['commit', '--quiet', '-m', `bench push ${n}`]);
+      return gitOk(work, ['rev-parse', 'HEAD']);
+    };
+
+    progress(`${dialect}: ${pushes} pushes (${kind.credentials})`);
+    const wall: number[] = [];
+    const visible: number[] = [];
+    const overhead: number[] = [];
+    const pollRtt: number[] = [];
+    // Push 0 creates the branch and warms up; it is not measured.
+    for (let n = 0; n <= pushes; n++) {
+      const sha = await commit(n);
+      let gitExit: number | undefined;
+      let failure: string | undefined;
+      const started = performance.now();
+      const pushed = git(work, ['push', '--quiet', 'origin', 'HEAD:refs/heads/main'], auth).then((result) => {
+        gitExit = performance.now();
+        if (result.code !== 0) failure = `git push failed (exit ${result.code}):\n${result.stderr}`;
+      });
+      const seenAt = await waitForEvent(api, project.id, sha, pollRtt, () => failure);
+      await pushed;
+      if (failure !== undefined) throw new Error(failure);
+      if (n === 0) {
+        pollRtt.length = 0;
+        continue;
+      }
+      const exitedAt = gitExit!;
+      wall.push(exitedAt - started);
+      visible.push(seenAt - started);
+      overhead.push(seenAt - exitedAt);
+    }
+    rows.push({
+      credentials: kind.credentials,
+      wall: summarize(wall),
+      visible: summarize(visible),
+      overhead: summarize(overhead),
+      pollRtt: summarize(pollRtt),
+    });
+  }
+  return rows;
+}
+
+/**
+ * Polls the project's newest push event every {@link POLL_INTERVAL_MS} (one request at a time)
+ * until its `after` is `sha`; returns when the answer that showed it arrived.
+ */
+async function waitForEvent(
+  api: Api,
+  projectId: number,
+  sha: string,
+  rtts: number[],
+  failed: () => string | undefined,
+): Promise<number> {
+  const deadline = performance.now() + EVENT_TIMEOUT_MS;
+  const path = `${api.url}/api/v1/projects/${projectId}/events?per_page=1`;
+  for (;;) {
+    const started = performance.now();
+    const response = await fetch(path, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const text = await response.text();
+    const now = performance.now();
+    rtts.push(now - started);
+    if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${text.slice(0, 300)}`);
+    const events = JSON.parse(text) as Array<{ after?: unknown }>;
+    if (events[0]?.after === sha) return now;
+    const why = failed();
+    if (why !== undefined) throw new Error(why);
+    if (now > deadline) throw new Error(`no push event for ${sha} within ${EVENT_TIMEOUT_MS} ms`);
+    await sleep(POLL_INTERVAL_MS);
+  }
+}
+
+async function postgresVersion(): Promise<string> {
+  const binDir = findPostgresBinDir();
+  if (binDir === undefined) return '?';
+  const result = await runCommand(join(binDir, 'postgres'), ['--version']);
+  return /(\d+(\.\d+)*)/.exec(result.stdout)?.[1] ?? '?';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting
+
+function printResult(result: DialectResult, options: BenchOptions): void {
+  const { dialect } = result;
+  print(`=== dialect: ${dialect} (${result.database}) ===`);
+
+  print(
+    table(
+      `[${dialect}] Seeding through POST /api/v1/projects (${options.concurrency} concurrent requests)`,
+      [
+        { header: 'projects', align: 'right' },
+        { header: 'seconds', align: 'right' },
+        { header: 'projects/s', align: 'right' },
+        { header: 'create p50 ms', align: 'right' },
+        { header: 'create p95 ms', align: 'right' },
+        { header: 'create max ms', align: 'right' },
+      ],
+      [
+        [
+          String(result.seed.create.n),
+          result.seed.seconds.toFixed(2),
+          result.seed.perSecond.toFixed(1),
+          ms(result.seed.create.p50),
+          ms(result.seed.create.p95),
+          ms(result.seed.create.max),
+        ],
+      ],
+    ),
+  );
+
+  const listP95 = Math.max(...result.latency.filter((row) => row.isList).map((row) => row.summary.p95));
+  print(
+    `${table(
+      `[${dialect}] API latency, ${options.projects} projects, sequential keep-alive requests after ${options.warmup} warm-up each`,
+      [
+        { header: 'endpoint' },
+        { header: 'n', align: 'right' },
+        { header: 'p50 ms', align: 'right' },
+        { header: 'p95 ms', align: 'right' },
+        { header: 'p99 ms', align: 'right' },
+        { header: 'max ms', align: 'right' },
+      ],
+      result.latency.map((row) => [
+        row.label,
+        String(row.summary.n),
+        ms(row.summary.p50),
+        ms(row.summary.p95),
+        ms(row.summary.p99),
+        ms(row.summary.max),
+      ]),
+    )}\ngoal (PRODUCT.md): list API p95 ≤ ${LIST_P95_GOAL_MS} ms per page; worst list p95 here ${ms(listP95)} ms: ${
+      listP95 <= LIST_P95_GOAL_MS ? 'pass' : 'FAIL'
+    }`,
+  );
+
+  const pushRows = result.pushes.flatMap(
+    (row) =>
+      [
+        [row.credentials, 'git push wall time', row.wall],
+        ['', 'spawn → event visible (b)', row.visible],
+        ['', 'git exit → event visible (b − a)', row.overhead],
+      ] as const,
+  );
+  const rtt = result.pushes.map((row) => ms(row.pollRtt.p50)).join(' / ');
+  print(
+    `${table(
+      `[${dialect}] git push → push event (HTTP, Basic auth), one small commit per push`,
+      [
+        { header: 'credentials' },
+        { header: 'measure' },
+        { header: 'n', align: 'right' },
+        { header: 'p50 ms', align: 'right' },
+        { header: 'p95 ms', align: 'right' },
+        { header: 'max ms', align: 'right' },
+      ],
+      pushRows.map(([credentials, measure, summary]) => [
+        credentials,
+        measure,
+        String(summary.n),
+        ms(summary.p50, 1),
+        ms(summary.p95, 1),
+        ms(summary.max, 1),
+      ]),
+    )}\nresolution: events polled every ${POLL_INTERVAL_MS} ms, one request at a time (poll round trip p50 ${rtt} ms); polling runs during the push`,
+  );
+
+  print(
+    table(
+      `[${dialect}] Server memory (/proc/<pid>/status of the node server process)`,
+      [
+        { header: 'phase' },
+        { header: 'VmRSS MB', align: 'right' },
+        { header: 'VmHWM (peak) MB', align: 'right' },
+        { header: 'goal' },
+        { header: 'result' },
+      ],
+      result.memory.map((row) => [
+        row.phase,
+        mb(row.memory.rssKb),
+        mb(row.memory.peakKb),
+        row.goal ? `idle ≤ ${IDLE_RSS_GOAL_MB} MB` : '-',
+        row.goal ? (row.memory.rssKb / 1024 <= IDLE_RSS_GOAL_MB ? 'pass' : 'FAIL') : '-',
+      ]),
+    ),
+  );
+}
+
+function printComparison(results: readonly DialectResult[]): void {
+  if (results.length < 2) return;
+  const rows: string[][] = [
+    ['seeding, projects/s', ...results.map((r) => r.seed.perSecond.toFixed(1))],
+    ...results[0]!.latency.map((row, i) => [
+      `${row.label}, p95 ms`,
+      ...results.map((r) => ms(r.latency[i]?.summary.p95 ?? Number.NaN)),
+    ]),
+    ...results[0]!.pushes.flatMap((row, i) => [
+      [
+        `push wall p50 ms (${row.credentials})`,
+        ...results.map((r) => ms(r.pushes[i]?.wall.p50 ?? Number.NaN, 1)),
+      ],
+      [
+        `push → event p50 ms (${row.credentials})`,
+        ...results.map((r) => ms(r.pushes[i]?.visible.p50 ?? Number.NaN, 1)),
+      ],
+    ]),
+    ...results[0]!.memory.map((row, i) => [
+      `RSS MB, ${row.phase}`,
+      ...results.map((r) => mb(r.memory[i]?.memory.rssKb ?? Number.NaN)),
+    ]),
+  ];
+  print(
+    table(
+      'Summary by dialect',
+      [{ header: 'measure' }, ...results.map((r) => ({ header: r.dialect, align: 'right' as const }))],
+      rows,
+    ),
+  );
+}
+
+async function machineFacts(options: BenchOptions): Promise<string> {
+  const cpu = cpus()[0]?.model.trim() ?? '?';
+  const gitVersion = (await runCommand('git', ['--version']).catch(() => ({ stdout: '?' }))).stdout.trim();
+  const rows = [
+    ['date', new Date().toISOString()],
+    ['node', `${process.version} (${process.execPath}), server and client`],
+    ['os', `${platform()} ${release()} ${arch()}`],
+    ['cpus', `${availableParallelism()} × ${cpu}`],
+    ['memory', `${(totalmem() / 1024 ** 3).toFixed(1)} GiB`],
+    ['git', gitVersion],
+    ['dialect', options.dialects.join(', ')],
+    [
+      'parameters',
+      `projects=${options.projects} requests=${options.requests} warmup=${options.warmup} pushes=${options.pushes} concurrency=${options.concurrency}`,
+    ],
+  ];
+  return table('Machine', [{ header: 'fact' }, { header: 'value' }], rows);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  let options: BenchOptions;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  print(await machineFacts(options));
+  const results: DialectResult[] = [];
+  let failed = false;
+  for (const dialect of options.dialects) {
+    if (interrupted) break;
+    const started = performance.now();
+    try {
+      const result = await runDialect(dialect, options);
+      results.push(result);
+      printResult(result, options);
+      progress(`${dialect}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    } catch (error) {
+      failed = true;
+      process.stderr.write(`[bench] ${dialect}: could not run: ${describe(error)}\n`);
+      print(`=== dialect: ${dialect}: could not run (see stderr) ===`);
+    }
+  }
+  printComparison(results);
+  return failed ? 1 : 0;
+}
+
+main().then(
+  async (code) => {
+    await cleanUp();
+    // Keep-alive sockets to the stopped server would otherwise hold the event loop a while.
+    process.exit(code);
+  },
+  async (error: unknown) => {
+    process.stderr.write(`[bench] ${describe(error)}\n`);
+    await cleanUp();
+    process.exit(1);
+  },
+);
