@@ -81,17 +81,15 @@ export class AuthService {
 
   /**
    * Authenticates git-over-HTTP Basic credentials: the password field may hold a personal access
-   * token (any username, as GitLab allows) or the user's password.
+   * token (any username, as GitLab allows) or the user's password. The token is tried first: its
+   * lookup is one indexed query, while a password check costs a deliberately slow scrypt.
    */
   async authenticateBasic(username: string, secret: string): Promise<Actor> {
-    if (secret.startsWith(TOKEN_PREFIX.personal) || !(await this.#users.findByUsername(username))) {
-      return this.authenticateToken(secret);
-    }
     try {
-      return await this.authenticatePassword(username, secret);
-    } catch (error) {
-      // Tokens created from GANTRY_INITIAL_ADMIN_TOKEN carry no prefix; try the secret as one.
-      return this.authenticateToken(secret).catch(() => Promise.reject(error));
+      return await this.authenticateToken(secret);
+    } catch (tokenError) {
+      if (secret.startsWith(TOKEN_PREFIX.personal)) throw tokenError;
+      return this.authenticatePassword(username, secret);
     }
   }
 
