@@ -44,6 +44,17 @@ export async function buildApp(deps: ApiDeps, options: { logger: FastifyBaseLogg
     disableRequestLogging: false,
   }).withTypeProvider() as unknown as GantryApp;
 
+  // While shutting down, answers to requests still in flight close their connection, so a
+  // keep-alive client does not hold the process open until its idle timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>

@@ -2,7 +2,6 @@
 import { parseArgs } from 'node:util';
 import { resolveServerConfig, SERVER_OPTIONS, type ServerOptionName } from '../config/server-config.ts';
 import { GantryError } from '../domain/errors.ts';
-import { startGantryServer } from '../server/gantry-server.ts';
 import { CliError, callApi, loadCredentials, saveCredentials } from './api-client.ts';
 
 const HELP = {
@@ -58,6 +57,8 @@ async function serve(args: string[]): Promise<void> {
     process.env,
     process.cwd(),
   );
+  // Loaded here so client commands start without loading the server (Fastify, database drivers).
+  const { startGantryServer } = await import('../server/gantry-server.ts');
   const server = await startGantryServer(config);
   process.stdout.write(`Gantry is listening on ${server.url} (external URL ${config.externalUrl})\n`);
   let stopping = false;

@@ -35,6 +35,14 @@ export function openStore(url: string): Store {
     db,
     dialect,
     async migrate() {
+      try {
+        await sql`select 1`.execute(db);
+      } catch (error) {
+        throw new GantryError(
+          'unavailable',
+          `cannot connect to the database at ${redactUrl(url)}: ${(error as Error).message || String(error)}`,
+        );
+      }
       const migrator = new Migrator({
         db,
         provider: { getMigrations: async () => migrationsFor(dialect) },
@@ -57,6 +65,15 @@ export function openStore(url: string): Store {
     },
     close: () => db.destroy(),
   };
+}
+
+/** The URL with its password replaced by `***`, for messages and logs. */
+export function redactUrl(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  if (parsed.password === '') return url;
+  parsed.password = '***';
+  return parsed.toString();
 }
 
 function dialectOf(url: string): Dialect {
