@@ -41,7 +41,6 @@ export async function buildApp(deps: ApiDeps, options: { logger: FastifyBaseLogg
     routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    disableRequestLogging: false,
   }).withTypeProvider() as unknown as GantryApp;
 
   // While shutting down, answers to requests still in flight close their connection, so a
