@@ -516,24 +516,26 @@ async function isRunning(pid: number): Promise<boolean> {
   return state !== '' && state !== 'Z' && state !== 'X';
 }
 
-test('a client that goes away kills git and everything it started', async () => {
-  const scratch = await scratchDir();
-  const pidFile = join(scratch.path, 'pid');
-  // The grandchild (sleep) stands for upload-pack/pack-objects started by http-backend.
-  const gitBinary = await fakeGit(
-    scratch.path,
-    `printf 'Status: 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\nstarted\\n'\nsleep 60 &\necho $! > ${pidFile}\nwait`,
-  );
+/**
+ * Serves one request with `gitBinary` as git, hangs up as soon as the first bytes of the answer
+ * arrive, and resolves once runHttpBackend has finished with it.
+ */
+async function hangUpAfterFirstBytes(
+  scratch: string,
+  gitBinary: string,
+  pathInfoSuffix: string,
+  target: { path: string; method: 'GET' | 'POST' },
+): Promise<void> {
   const done: Promise<void>[] = [];
   const server = createServer((req, res) => {
     done.push(
       runHttpBackend({
         req,
         res,
-        repositoryDir: join(scratch.path, 'app.git'),
-        pathInfoSuffix: '/info/refs',
+        repositoryDir: join(scratch, 'app.git'),
+        pathInfoSuffix,
         remoteUser: 'alice',
-        hooksDir: join(scratch.path, 'hooks'),
+        hooksDir: join(scratch, 'hooks'),
         gitBinary,
       }),
     );
@@ -542,17 +544,37 @@ test('a client that goes away kills git and everything it started', async () => 
   const { port } = server.address() as AddressInfo;
   try {
     await new Promise<void>((resolve, reject) => {
-      const req = request(`http://127.0.0.1:${port}/app.git/info/refs?service=git-upload-pack`, (res) => {
+      const req = request(`http://127.0.0.1:${port}${target.path}`, { method: target.method }, (res) => {
         res.once('data', () => {
           req.destroy();
           resolve();
         });
       });
       req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
-      req.end();
+      if (target.method === 'POST') req.write('0000');
+      else req.end();
     });
     while (done.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     await done[0];
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+test('a client that goes away kills git and everything it started', async () => {
+  const scratch = await scratchDir();
+  const pidFile = join(scratch.path, 'pid');
+  // The grandchild (sleep) stands for upload-pack/pack-objects started by http-backend.
+  const gitBinary = await fakeGit(
+    scratch.path,
+    `printf 'Status: 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\nstarted\\n'\nsleep 60 &\necho $! > ${pidFile}\nwait`,
+  );
+  try {
+    await hangUpAfterFirstBytes(scratch.path, gitBinary, '/info/refs', {
+      path: '/app.git/info/refs?service=git-upload-pack',
+      method: 'GET',
+    });
     const pid = Number(await readFile(pidFile, 'utf8'));
     let alive = await isRunning(pid);
     for (let i = 0; i < 200 && alive; i += 1) {
@@ -561,8 +583,6 @@ test('a client that goes away kills git and everything it started', async () => 
     }
     assert.equal(alive, false, 'the grandchild was killed');
   } finally {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
     await scratch.cleanup();
   }
 });
@@ -578,39 +598,13 @@ sleep 0.3
 head -c 200000 /dev/zero
 touch ${marker}`,
   );
-  const done: Promise<void>[] = [];
-  const server = createServer((req, res) => {
-    done.push(
-      runHttpBackend({
-        req,
-        res,
-        repositoryDir: join(scratch.path, 'app.git'),
-        pathInfoSuffix: '/git-receive-pack',
-        remoteUser: 'alice',
-        hooksDir: join(scratch.path, 'hooks'),
-        gitBinary,
-      }),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   try {
-    await new Promise<void>((resolve, reject) => {
-      const req = request(`http://127.0.0.1:${port}/app.git/git-receive-pack`, { method: 'POST' }, (res) => {
-        res.once('data', () => {
-          req.destroy();
-          resolve();
-        });
-      });
-      req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
-      req.write('0000');
+    await hangUpAfterFirstBytes(scratch.path, gitBinary, '/git-receive-pack', {
+      path: '/app.git/git-receive-pack',
+      method: 'POST',
     });
-    while (done.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    await done[0];
     await readFile(marker); // git ran to the end although nobody was listening any more
   } finally {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
     await scratch.cleanup();
   }
 });

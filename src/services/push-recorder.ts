@@ -1,13 +1,7 @@
 import type { EventBus, PushEvent } from '../events/event-bus.ts';
+import type { RefUpdate } from '../git/bare-repository.ts';
 import type { ProjectRepository } from '../store/repositories/project-repository.ts';
 import type { PushEventRepository } from '../store/repositories/push-event-repository.ts';
-
-/** One ref changed by a push or a mirror fetch. */
-export interface RefUpdate {
-  ref: string;
-  before: string;
-  after: string;
-}
 
 /**
  * Stores each ref update as a push event, then publishes it. Storing comes first so a consumer
