@@ -21,6 +21,8 @@ export interface MirrorSettings {
   last_error: string | null;
 }
 
+type FetchOutcome = { updates: RefUpdate[] } | { error: unknown };
+
 const passwordContext = (projectId: number) => `project:${projectId}:mirror_password`;
 const webhookContext = (projectId: number) => `project:${projectId}:mirror_webhook_secret`;
 
@@ -37,7 +39,8 @@ export class MirrorService {
   readonly #secrets: SecretBox;
   readonly #externalUrl: string;
   readonly #allowLocal: boolean;
-  readonly #running = new Map<number, Promise<RefUpdate[]>>();
+  readonly #running = new Map<number, Promise<FetchOutcome>>();
+  readonly #queued = new Map<number, Promise<FetchOutcome>>();
   #timer: NodeJS.Timeout | undefined;
 
   constructor(deps: {
@@ -150,29 +153,49 @@ export class MirrorService {
     return { provider, event, fetched: true };
   }
 
-  /** Fetches a mirror, records its ref changes as push events and remembers the outcome. */
-  fetchNow(project: ProjectRow, options: { failOnError: boolean }): Promise<RefUpdate[]> {
-    const running = this.#running.get(project.id);
-    const next = (running ?? Promise.resolve([]))
-      .catch(() => [])
-      .then(() => this.#fetch(project.id, options));
-    this.#running.set(project.id, next);
-    void next
-      .finally(() => {
-        if (this.#running.get(project.id) === next) this.#running.delete(project.id);
-      })
-      .catch(() => {});
+  /**
+   * Fetches a mirror, records its ref changes as push events and remembers the outcome. Requests
+   * coalesce: while a fetch runs, later requests share one follow-up fetch (which sees everything
+   * they were asking about), so a slow upstream never builds an unbounded queue.
+   */
+  async fetchNow(project: ProjectRow, options: { failOnError: boolean }): Promise<RefUpdate[]> {
+    const outcome = await this.#request(project.id);
+    if ('error' in outcome) {
+      if (options.failOnError) throw outcome.error;
+      return [];
+    }
+    return outcome.updates;
+  }
+
+  #request(projectId: number): Promise<FetchOutcome> {
+    const queued = this.#queued.get(projectId);
+    if (queued) return queued;
+    const running = this.#running.get(projectId);
+    if (!running) return this.#start(projectId);
+    const next = running.then(() => {
+      this.#queued.delete(projectId);
+      return this.#start(projectId);
+    });
+    this.#queued.set(projectId, next);
     return next;
   }
 
-  async #fetch(projectId: number, options: { failOnError: boolean }): Promise<RefUpdate[]> {
+  #start(projectId: number): Promise<FetchOutcome> {
+    const fetching = this.#fetch(projectId).finally(() => {
+      if (this.#running.get(projectId) === fetching) this.#running.delete(projectId);
+    });
+    this.#running.set(projectId, fetching);
+    return fetching;
+  }
+
+  async #fetch(projectId: number): Promise<FetchOutcome> {
     const project = await this.#projects.findById(projectId);
-    if (!project || project.mirror_url === null) return [];
-    const password =
-      project.mirror_password_encrypted === null
-        ? undefined
-        : this.#secrets.decrypt(project.mirror_password_encrypted, passwordContext(project.id));
+    if (!project || project.mirror_url === null) return { updates: [] };
     try {
+      const password =
+        project.mirror_password_encrypted === null
+          ? undefined
+          : this.#secrets.decrypt(project.mirror_password_encrypted, passwordContext(project.id));
       const updates = await fetchMirror({
         repositoryDir: this.#storage.pathOf(project.id),
         url: project.mirror_url,
@@ -185,12 +208,11 @@ export class MirrorService {
         mirror_last_error: null,
       });
       await this.#recorder.record(project.id, null, updates);
-      return updates;
+      return { updates };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      await this.#projects.update(project.id, { mirror_last_error: message });
-      if (options.failOnError) throw error;
-      return [];
+      await this.#projects.update(project.id, { mirror_last_error: message }).catch(() => undefined);
+      return { error };
     }
   }
 
@@ -200,15 +222,22 @@ export class MirrorService {
     this.#timer = setInterval(() => {
       this.#projects
         .listMirrors()
-        .then((mirrors) => Promise.all(mirrors.map((p) => this.fetchNow(p, { failOnError: false }))))
+        // A mirror still fetching since the last tick is left alone rather than queued again.
+        .then((mirrors) =>
+          Promise.all(
+            mirrors
+              .filter((p) => !this.#running.has(p.id))
+              .map((p) => this.fetchNow(p, { failOnError: false })),
+          ),
+        )
         .catch(onError);
     }, intervalSeconds * 1000);
     this.#timer.unref();
   }
 
-  /** Stops the schedule and waits for fetches under way. */
+  /** Stops the schedule and waits for fetches under way (and the follow-ups already promised). */
   async stop(): Promise<void> {
     clearInterval(this.#timer);
-    await Promise.allSettled([...this.#running.values()]);
+    await Promise.allSettled([...this.#running.values(), ...this.#queued.values()]);
   }
 }

@@ -203,3 +203,56 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('mirror fetches: schedule and concurrency', () => {
+  let t: TestServer;
+  let scratch: ScratchDir;
+  before(async () => {
+    t = await startTestServer('sqlite', { env: { GANTRY_MIRROR_INTERVAL: '1' } });
+    scratch = await scratchDir();
+  });
+  after(async () => {
+    await t?.stop();
+    await scratch?.cleanup();
+  });
+
+  test('the schedule fetches without any webhook; concurrent pulls record each change once', async () => {
+    await t.api('POST', 'projects', { body: { path: 'up/scheduled' } });
+    const url = new URL(`${t.url}/up/scheduled.git`);
+    url.username = 'admin';
+    url.password = ADMIN_TOKEN;
+    const work = join(scratch.path, 'up');
+    await gitIn(scratch.path, ['clone', '--quiet', url.toString(), work]);
+    await commitFile(work, 'a.txt', 'a\n');
+    await gitIn(work, ['push', '--quiet', 'origin', 'HEAD:refs/heads/main']);
+    const mirror = await t.api<{ id: number }>('POST', 'projects', {
+      body: {
+        path: 'down/scheduled',
+        mirror_url: `${t.url}/up/scheduled.git`,
+        mirror_username: 'admin',
+        mirror_password: ADMIN_TOKEN,
+      },
+    });
+    const events = async () =>
+      (await t.api<EventView[]>('GET', `projects/${mirror.body.id}/events?per_page=100`)).body;
+
+    const sha = await commitFile(work, 'b.txt', 'b\n');
+    await gitIn(work, ['push', '--quiet', 'origin', 'HEAD:refs/heads/main']);
+    for (let i = 0; i < 100 && (await events())[0]?.after !== sha; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal((await events())[0]?.after, sha, 'the scheduled fetch brought the new commit');
+
+    const next = await commitFile(work, 'c.txt', 'c\n');
+    await gitIn(work, ['push', '--quiet', 'origin', 'HEAD:refs/heads/main']);
+    const pulls = await Promise.all(
+      Array.from({ length: 6 }, () => t.api('POST', `projects/${mirror.body.id}/mirror/pull`)),
+    );
+    assert.deepEqual(
+      pulls.map((p) => p.status),
+      [200, 200, 200, 200, 200, 200],
+    );
+    const recorded = (await events()).filter((e) => e.after === next);
+    assert.equal(recorded.length, 1, 'one push event for one ref change, however many fetches ran');
+  });
+});
