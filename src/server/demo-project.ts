@@ -2,6 +2,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GantryError } from '../domain/errors.ts';
 import { diffRefs, listRefs } from '../git/bare-repository.ts';
 import { runGit } from '../git/run-git.ts';
 import type { ProjectService } from '../services/project-service.ts';
@@ -28,8 +29,14 @@ export async function ensureDemoProject(deps: {
     isAdmin: true,
     scopes: ['api'] as const,
   };
-  const existing = await deps.projects.list(actor, { page: 1, perPage: 1 }, DEMO_PROJECT_PATH);
-  if (existing.items.some((p) => p.path === DEMO_PROJECT_PATH)) return false;
+  const exists = await deps.projects.get(actor, DEMO_PROJECT_PATH).then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof GantryError && error.code === 'not_found') return false;
+      throw error;
+    },
+  );
+  if (exists) return false;
   const project = await deps.projects.create(actor, {
     path: DEMO_PROJECT_PATH,
     name: 'hello',

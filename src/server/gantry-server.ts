@@ -141,17 +141,22 @@ export async function startGantryServer(
     { logger },
   );
 
-  const admin = await bootstrapAdmin({ users, auth, initialAdminToken: config.initialAdminToken, announce });
-  if (config.demo) {
-    const owner = admin ?? (await users.findByUsername('admin'));
-    if (owner && (await ensureDemoProject({ admin: owner, projects, storage, recorder }))) {
-      announce(`Created the demo project: ${config.externalUrl}/demo/hello.git`);
-    }
-  }
-
   try {
+    const admin = await bootstrapAdmin({
+      users,
+      auth,
+      initialAdminToken: config.initialAdminToken,
+      announce,
+    });
+    if (config.demo) {
+      const owner = admin ?? (await users.findByUsername('admin'));
+      if (owner && (await ensureDemoProject({ admin: owner, projects, storage, recorder }))) {
+        announce(`Created the demo project: ${config.externalUrl}/demo/hello.git`);
+      }
+    }
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
+    await app.close();
     await store.close();
     throw error;
   }

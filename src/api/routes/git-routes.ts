@@ -26,7 +26,14 @@ export function gitRoutes(app: GantryApp, deps: ApiDeps): void {
         );
       }
       reply.hijack();
-      await deps.git.serve(request.raw, reply.raw, path);
+      try {
+        await deps.git.serve(request.raw, reply.raw, path);
+      } catch (error) {
+        // The reply is hijacked, so Fastify's error handler cannot answer: do it here.
+        request.log.error({ err: error }, 'git request failed');
+        if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        reply.raw.end('internal server error\n');
+      }
     },
   });
 }
