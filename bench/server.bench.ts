@@ -11,9 +11,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { arch, availableParallelism, cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { arch, availableParallelism, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -51,7 +52,7 @@ const USAGE = `Usage: node bench/server.bench.ts [--dialect sqlite|postgres|both
   --dialect      database to run against; "both" runs everything once per dialect (default sqlite)
   --projects     projects seeded through the API before measuring (default 1000)
   --requests     timed sequential requests per endpoint (default 2000)
-  --pushes       timed git pushes per credential kind (default 30)
+  --pushes       timed git pushes in each of the three push runs (default 30)
   --warmup       untimed requests per endpoint before measuring (default 200)
   --concurrency  concurrent requests while seeding (default 4)`;
 
@@ -104,20 +105,42 @@ class UsageError extends Error {}
 // ---------------------------------------------------------------------------------------------
 // Cleanup: every resource registers how to release it; released in reverse on success, error or signal.
 
-const cleanups: Array<{ label: string; run: () => Promise<void> }> = [];
-
-function defer(label: string, run: () => Promise<void>): void {
-  cleanups.push({ label, run });
+interface Cleanup {
+  label: string;
+  run: () => Promise<void>;
+  /** A synchronous last resort when the process exits with the resource still held. */
+  atExit?: () => void;
 }
 
-async function cleanUp(): Promise<void> {
-  for (let entry = cleanups.pop(); entry !== undefined; entry = cleanups.pop()) {
-    try {
-      await entry.run();
-    } catch (error) {
-      progress(`cleanup of ${entry.label} failed: ${describe(error)}`);
+const cleanups: Cleanup[] = [];
+
+function defer(label: string, run: () => Promise<void>, atExit?: () => void): void {
+  cleanups.push({ label, run, ...(atExit !== undefined && { atExit }) });
+}
+
+process.on('exit', () => {
+  for (const entry of cleanups.toReversed()) entry.atExit?.();
+});
+
+let cleaning: Promise<void> = Promise.resolve();
+
+/**
+ * Releases resources registered after the first `keep` ones, newest first. Calls are serialized, so
+ * a signal arriving while a run is failing (and cleaning up) never releases anything twice or out
+ * of order (the server must be gone before its data directory is removed).
+ */
+function cleanUp(keep = 0): Promise<void> {
+  cleaning = cleaning.then(async () => {
+    while (cleanups.length > keep) {
+      const entry = cleanups.pop()!;
+      try {
+        await entry.run();
+      } catch (error) {
+        progress(`cleanup of ${entry.label} failed: ${describe(error)}`);
+      }
     }
-  }
+  });
+  return cleaning;
 }
 
 let interrupted = false;
@@ -304,7 +327,9 @@ async function startServer(dataDir: string, databaseUrl: string): Promise<Server
     await exit;
     clearTimeout(timer);
   };
-  defer('server process', stop);
+  defer('server process', stop, () => {
+    if (!exited) child.kill('SIGKILL');
+  });
   if (child.pid === undefined) {
     await exit;
     throw new Error(`could not start the server: ${tail}`);
@@ -466,7 +491,7 @@ interface MemoryRow {
 interface DialectResult {
   dialect: Dialect;
   database: string;
-  seed: { seconds: number; perSecond: number; create: Summary; memberships: number };
+  seed: { seconds: number; perSecond: number; create: Summary };
   latency: LatencyRow[];
   pushes: PushRow[];
   memory: MemoryRow[];
@@ -478,20 +503,17 @@ async function runDialect(dialect: Dialect, options: BenchOptions): Promise<Dial
     return await benchmark(dialect, options);
   } finally {
     // Release this run's resources (server, database, temp dirs) before the next dialect starts.
-    while (cleanups.length > mark) {
-      const entry = cleanups.pop()!;
-      try {
-        await entry.run();
-      } catch (error) {
-        progress(`cleanup of ${entry.label} failed: ${describe(error)}`);
-      }
-    }
+    await cleanUp(mark);
   }
 }
 
 async function benchmark(dialect: Dialect, options: BenchOptions): Promise<DialectResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gantry-bench-'));
-  defer('data directory', () => rm(dataDir, { recursive: true, force: true, maxRetries: 3 }));
+  defer(
+    'data directory',
+    () => rm(dataDir, { recursive: true, force: true, maxRetries: 3 }),
+    () => rmSync(dataDir, { recursive: true, force: true }),
+  );
 
   let databaseUrl = `sqlite:${join(dataDir, 'gantry.db')}`;
   let database = 'SQLite file in the data directory';
@@ -559,6 +581,12 @@ async function benchmark(dialect: Dialect, options: BenchOptions): Promise<Diale
       );
     });
 
+    memory.push({
+      phase: `after seeding ${options.projects} projects + member`,
+      memory: await memoryOf(server.pid),
+      goal: false,
+    });
+
     // 1. API latency, one endpoint after the other, sequential requests on a keep-alive connection.
     const deepPage = Math.max(1, Math.min(40, Math.ceil(ids.length / 20)));
     const middleId = ids[Math.floor(ids.length / 2)]!;
@@ -603,9 +631,10 @@ async function benchmark(dialect: Dialect, options: BenchOptions): Promise<Diale
       for (let i = 0; i < options.requests; i++)
         samples.push(await api.timedGet(endpoint.path, endpoint.token));
       latency.push({ label: endpoint.label, summary: summarize(samples), isList: endpoint.isList });
+      progress(`${dialect}: server VmRSS now ${mb((await memoryOf(server.pid)).rssKb)} MB`);
     }
     memory.push({
-      phase: 'after seeding + API latency',
+      phase: 'after API latency',
       memory: await memoryOf(server.pid),
       goal: false,
     });
@@ -621,7 +650,6 @@ async function benchmark(dialect: Dialect, options: BenchOptions): Promise<Diale
         seconds: seedSeconds,
         perSecond: options.projects / seedSeconds,
         create: summarize(createDurations),
-        memberships,
       },
       latency,
       pushes,
@@ -634,7 +662,11 @@ async function benchmark(dialect: Dialect, options: BenchOptions): Promise<Diale
 
 async function benchmarkPushes(dialect: Dialect, api: Api, pushes: number): Promise<PushRow[]> {
   const scratch = await mkdtemp(join(tmpdir(), 'gantry-bench-git-'));
-  defer('git scratch directory', () => rm(scratch, { recursive: true, force: true, maxRetries: 3 }));
+  defer(
+    'git scratch directory',
+    () => rm(scratch, { recursive: true, force: true, maxRetries: 3 }),
+    () => rmSync(scratch, { recursive: true, force: true }),
+  );
   const home = join(scratch, 'home');
   await mkdir(home);
   // A clean environment: no user or system git configuration, no credential prompts.
@@ -703,7 +735,12 @@ async function benchmarkPushes(dialect: Dialect, api: Api, pushes: number): Prom
         if (result.code !== 0) failure = `git push failed (exit ${result.code}):\n${result.stderr}`;
       });
       if (!kind.pollDuringPush) await pushed;
-      const seenAt = await waitForEvent(api, project.id, sha, pollRtt, () => failure);
+      const seenAt = await waitForEvent(api, project.id, sha, pollRtt, () => failure).catch(
+        (error: unknown) => {
+          const state = gitExit === undefined ? 'was still running' : 'had exited';
+          throw new Error(`push ${n} of ${kind.run}: ${describe(error)} (git push ${state})`);
+        },
+      );
       await pushed;
       if (failure !== undefined) throw new Error(failure);
       if (n === 0) {
@@ -913,6 +950,12 @@ async function machineFacts(options: BenchOptions): Promise<string> {
     ['cpus', `${availableParallelism()} × ${cpu}`],
     ['memory', `${(totalmem() / 1024 ** 3).toFixed(1)} GiB`],
     ['git', gitVersion],
+    [
+      'load average',
+      `${loadavg()
+        .map((load) => load.toFixed(2))
+        .join(' ')} (1/5/15 min, at start)`,
+    ],
     ['dialect', options.dialects.join(', ')],
     [
       'parameters',
@@ -942,7 +985,8 @@ async function main(): Promise<number> {
       const result = await runDialect(dialect, options);
       results.push(result);
       printResult(result, options);
-      progress(`${dialect}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      print(`[${dialect}] run took ${seconds} s; load average now ${loadavg()[0]?.toFixed(2)} (1 min)`);
     } catch (error) {
       failed = true;
       process.stderr.write(`[bench] ${dialect}: could not run: ${describe(error)}\n`);

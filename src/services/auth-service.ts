@@ -72,7 +72,7 @@ export class AuthService {
     // Hash even for unknown users so response time does not reveal which usernames exist.
     const stored =
       user?.password_hash ??
-      'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+      'scrypt$32768$8$3$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
     const ok = await verifyPassword(password, stored);
     if (!user?.password_hash || !ok) throw unauthorized('invalid username or password');
     this.#assertActive(user);
