@@ -1,6 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
 import type { Dialect } from '../dialect.ts';
 import * as foundation from './001-foundation.ts';
+import * as pipelines from './002-pipelines.ts';
 
 interface VersionedMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -9,6 +10,7 @@ interface VersionedMigration {
 /** Every migration in order; names sort in the order they run. Never edit one that has shipped. */
 const all: Record<string, VersionedMigration> = {
   '001-foundation': foundation,
+  '002-pipelines': pipelines,
 };
 
 /** The migrations bound to one dialect, as Kysely's Migrator expects them. */
