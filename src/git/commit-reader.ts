@@ -1,0 +1,90 @@
+import { GitCommandError, runGit } from './run-git.ts';
+
+const MAX_FILE_BYTES = 1024 * 1024;
+const OID = /^[0-9a-f]{40}$/;
+const ZERO = '0'.repeat(40);
+
+/** A commit a ref points at, and whether the ref is a branch or a tag. */
+export interface ResolvedRef {
+  sha: string;
+  refType: 'branch' | 'tag';
+}
+
+/**
+ * Reads files and history of a bare repository at a given commit, for the pipeline compiler:
+ * the pipeline file and its includes, the file list (`rules:exists`), and the files a push changed
+ * (`rules:changes`).
+ */
+export class CommitReader {
+  readonly #dir: string;
+
+  constructor(repositoryDir: string) {
+    this.#dir = repositoryDir;
+  }
+
+  /** A file's text at `sha`, or undefined when the commit has no such file (or it exceeds 1 MiB). */
+  async readFile(sha: string, path: string): Promise<string | undefined> {
+    assertOid(sha);
+    if (path.startsWith('/') || path.split('/').includes('..') || path.includes('\0')) return undefined;
+    const spec = `${sha}:${path.replace(/^\.\//, '')}`;
+    const size = await this.#git(['cat-file', '-s', spec]).catch(() => undefined);
+    if (size === undefined || Number(size.trim()) > MAX_FILE_BYTES) return undefined;
+    const type = (await this.#git(['cat-file', '-t', spec])).trim();
+    if (type !== 'blob') return undefined;
+    return this.#git(['cat-file', 'blob', spec]);
+  }
+
+  /** Every file path in the commit's tree. */
+  async listFiles(sha: string): Promise<string[]> {
+    assertOid(sha);
+    const out = await this.#git(['ls-tree', '-r', '--name-only', '-z', sha]);
+    return out.split('\0').filter((path) => path !== '');
+  }
+
+  /** Paths that differ between two commits; null when `before` is absent (a new branch). */
+  async changedFiles(before: string, after: string): Promise<string[] | null> {
+    assertOid(after);
+    if (before === ZERO || !OID.test(before)) return null;
+    try {
+      const out = await this.#git(['diff', '--name-only', '-z', before, after]);
+      return out.split('\0').filter((path) => path !== '');
+    } catch (error) {
+      // The old commit may be gone after a force-push: treat the change set as unknown.
+      if (error instanceof GitCommandError) return null;
+      throw error;
+    }
+  }
+
+  /** The commit a branch or tag names (branches first, as git does), or undefined. */
+  async resolve(ref: string): Promise<ResolvedRef | undefined> {
+    if (OID.test(ref)) return undefined;
+    for (const [prefix, refType] of [
+      ['refs/heads/', 'branch'],
+      ['refs/tags/', 'tag'],
+    ] as const) {
+      const sha = await this.#git(['rev-parse', '--verify', '--quiet', `${prefix}${ref}^{commit}`]).then(
+        (out) => out.trim(),
+        () => '',
+      );
+      if (OID.test(sha)) return { sha, refType };
+    }
+    return undefined;
+  }
+
+  /** Whether the commit exists in the repository. */
+  async hasCommit(sha: string): Promise<boolean> {
+    if (!OID.test(sha)) return false;
+    return this.#git(['cat-file', '-e', `${sha}^{commit}`]).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async #git(args: string[]): Promise<string> {
+    return (await runGit(['--git-dir', this.#dir, ...args], { timeoutMs: 30_000 })).stdout;
+  }
+}
+
+function assertOid(sha: string): void {
+  if (!OID.test(sha)) throw new Error(`not a commit id: ${sha}`);
+}
