@@ -1,4 +1,5 @@
 import swagger from '@fastify/swagger';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { GantryError } from '../domain/errors.ts';
 import { authenticationHook } from './authenticate.ts';
@@ -6,9 +7,13 @@ import { handleError, sendError } from './error-response.ts';
 import type { ApiDeps, GantryApp } from './gantry-app.ts';
 import { gitRoutes } from './routes/git-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { jobArtifactRoutes } from './routes/job-artifact-routes.ts';
+import { jobRoutes } from './routes/job-routes.ts';
 import { memberRoutes } from './routes/member-routes.ts';
 import { mirrorRoutes } from './routes/mirror-routes.ts';
+import { pipelineRoutes } from './routes/pipeline-routes.ts';
 import { projectRoutes } from './routes/project-routes.ts';
+import { runnerRoutes } from './routes/runner-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
 import { userRoutes } from './routes/user-routes.ts';
 import { validatorCompiler } from './validation.ts';
@@ -88,6 +93,7 @@ export async function buildApp(deps: ApiDeps, options: { logger: FastifyBaseLogg
     },
   });
 
+  await app.register(websocket, { options: { maxPayload: 16 * 1024 * 1024 } });
   healthRoutes(app, deps);
   gitRoutes(app, deps);
   await app.register(
@@ -102,6 +108,10 @@ export async function buildApp(deps: ApiDeps, options: { logger: FastifyBaseLogg
       projectRoutes(scoped, deps);
       memberRoutes(scoped, deps);
       mirrorRoutes(scoped, deps);
+      pipelineRoutes(scoped, deps);
+      jobRoutes(scoped, deps);
+      jobArtifactRoutes(scoped, deps);
+      runnerRoutes(scoped, deps);
     },
     { prefix: API_PREFIX },
   );

@@ -1,7 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
+import type { EventBus } from '../events/event-bus.ts';
+import type { RunnerGateway } from '../scheduler/runner-gateway.ts';
 import type { AuthService } from '../services/auth-service.ts';
+import type { JobService } from '../services/job-service.ts';
+import type { PipelineService } from '../services/pipeline-service.ts';
+import type { RunnerService } from '../services/runner-service.ts';
 import type { GitHttpService } from '../services/git-http-service.ts';
 import type { MemberService } from '../services/member-service.ts';
 import type { MirrorService } from '../services/mirror-service.ts';
@@ -27,6 +32,13 @@ export interface ApiDeps {
   members: MemberService;
   mirrors: MirrorService;
   git: GitHttpService;
+  pipelines: PipelineService;
+  jobs: JobService;
+  runners: RunnerService;
+  runnerGateway: RunnerGateway;
+  /** Runner ids with an open connection (for the runners API's `online`). */
+  onlineRunners(): Set<number>;
+  bus: EventBus;
   /** Readiness: true when the database answers and the server is not shutting down. */
   ready(): Promise<boolean>;
 }

@@ -19,6 +19,12 @@ export interface ServerConfig {
   bodyLimitBytes: number;
   /** Create the demo project on start when it does not exist. */
   demo: boolean;
+  /** Jobs the embedded runner runs at once; 0 runs no embedded runner. */
+  runnerConcurrency: number;
+  /** Seconds a running job's lease lasts without a runner heartbeat before it fails as "runner lost". */
+  jobLeaseSeconds: number;
+  /** Largest artifact archive accepted, in bytes. */
+  maxArtifactBytes: number;
 }
 
 /** Flag names as `gantry serve --help` shows them, each with the environment variable it overrides. */
@@ -47,6 +53,18 @@ export const SERVER_OPTIONS = {
     help: 'seconds between mirror fetches, 0 = never (default 300)',
   },
   demo: { env: 'GANTRY_DEMO', help: 'create the demo project on start (default off)' },
+  'runner-concurrency': {
+    env: 'GANTRY_RUNNER_CONCURRENCY',
+    help: 'jobs the embedded runner runs at once; 0 = no embedded runner (default 2)',
+  },
+  'job-lease': {
+    env: 'GANTRY_JOB_LEASE_SECONDS',
+    help: 'seconds without a runner heartbeat before a running job fails as "runner lost" (default 60)',
+  },
+  'max-artifact-size': {
+    env: 'GANTRY_MAX_ARTIFACT_SIZE',
+    help: 'largest artifact archive in MiB (default 100)',
+  },
 } as const;
 
 export type ServerOptionName = keyof typeof SERVER_OPTIONS;
@@ -127,5 +145,8 @@ export function resolveServerConfig(
     mirrorIntervalSeconds: integer('mirror-interval', 300, 7 * 24 * 3600),
     bodyLimitBytes: 1024 * 1024,
     demo: demo === 'true' || demo === '1',
+    runnerConcurrency: integer('runner-concurrency', 2, 64),
+    jobLeaseSeconds: Math.max(2, integer('job-lease', 60, 24 * 3600)),
+    maxArtifactBytes: integer('max-artifact-size', 100, 100 * 1024) * 1024 * 1024,
   };
 }

@@ -9,7 +9,7 @@ const MASK = Buffer.from('[MASKED]');
 export class LogMasker {
   readonly #secrets: Buffer[];
   readonly #holdBack: number;
-  #pending = Buffer.alloc(0);
+  #pending: Buffer = Buffer.alloc(0);
 
   constructor(secrets: Iterable<string>) {
     const unique = [...new Set([...secrets].filter((s) => Buffer.byteLength(s) >= 4))];

@@ -15,9 +15,29 @@ export interface PushEvent {
   createdAt: string;
 }
 
+/** A job changed status. */
+export interface JobEvent {
+  id: number;
+  pipelineId: number;
+  projectId: number;
+  name: string;
+  status: string;
+}
+
+/** A pipeline changed status. */
+export interface PipelineEvent {
+  id: number;
+  projectId: number;
+  status: string;
+}
+
 /** Every event the server publishes, by name. Later modules add their own entries. */
 export interface GantryEvents {
   push: PushEvent;
+  job: JobEvent;
+  pipeline: PipelineEvent;
+  /** A job's log grew to `size` bytes (the bytes themselves are read from the log store). */
+  'job-log': { jobId: number; size: number };
 }
 
 type Listener<T> = (payload: T) => void;

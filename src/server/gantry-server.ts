@@ -25,7 +25,16 @@ import { ProjectRepository } from '../store/repositories/project-repository.ts';
 import { PushEventRepository } from '../store/repositories/push-event-repository.ts';
 import { SessionRepository } from '../store/repositories/session-repository.ts';
 import { UserRepository } from '../store/repositories/user-repository.ts';
+import { CiVariableResolver } from '../services/ci-variable-resolver.ts';
+import { JobService } from '../services/job-service.ts';
+import { PipelineService } from '../services/pipeline-service.ts';
+import { ProtectedRefService } from '../services/protected-ref-service.ts';
+import { RunnerService } from '../services/runner-service.ts';
+import { CiVariableRepository } from '../store/repositories/ci-variable-repository.ts';
+import { ProtectedRefRepository } from '../store/repositories/protected-ref-repository.ts';
 import { bootstrapAdmin } from './bootstrap-admin.ts';
+import { type CiEngine, createCiEngine } from './ci-engine.ts';
+import { startEmbeddedRunner } from './embedded-runner.ts';
 import { ensureDemoProject } from './demo-project.ts';
 
 /** A running Gantry server. */
@@ -33,6 +42,8 @@ export interface GantryServer {
   app: GantryApp;
   store: Store;
   bus: EventBus;
+  /** The pipeline engine (scheduler, dispatcher, runners' gateway). */
+  engine: CiEngine;
   /** The address it listens on, e.g. `http://127.0.0.1:8080`. */
   url: string;
   /** Stops accepting requests, finishes those in flight, stops background work, closes the database. */
@@ -116,6 +127,69 @@ export async function startGantryServer(
     storage,
     mirrors,
   });
+  const protectedRefs = new ProtectedRefService({
+    refs: new ProtectedRefRepository(db),
+    projects: projectRows,
+    access,
+  });
+  const ciVariables = new CiVariableResolver({
+    variables: new CiVariableRepository(db),
+    projects: projectRows,
+    protectedRefs,
+    secrets,
+  });
+  const engine = await createCiEngine({
+    db,
+    dataDir: config.dataDir,
+    bus,
+    secrets,
+    projects: projectRows,
+    users,
+    variables: ciVariables,
+    externalUrl: config.externalUrl,
+    leaseSeconds: config.jobLeaseSeconds,
+    maxArtifactBytes: config.maxArtifactBytes,
+    log: (line) => logger.warn(line),
+  });
+  const pipelines = new PipelineService({
+    db,
+    projects: projectRows,
+    pipelines: engine.pipelines,
+    jobs: engine.jobs,
+    access,
+    storage,
+    processor: engine.processor,
+    completion: engine.completion,
+    dispatcher: engine.dispatcher,
+    ciVariables,
+    secrets,
+    bus,
+    externalUrl: config.externalUrl,
+  });
+  const jobs = new JobService({
+    jobs: engine.jobs,
+    pipelineRows: engine.pipelines,
+    artifacts: engine.artifacts,
+    artifactFiles: engine.artifactFiles,
+    logs: engine.logs,
+    access,
+    pipelines,
+    completion: engine.completion,
+    processor: engine.processor,
+    onQueued: () => engine.dispatcher.kick(),
+  });
+  const runners = new RunnerService(engine.runners);
+  // Every pushed ref becomes a pipeline; failures are logged, never lost silently.
+  bus.on('push', (event) => {
+    pipelines
+      .onPush(event)
+      .catch((error: unknown) =>
+        logger.error(
+          { err: error, projectId: event.projectId, ref: event.ref },
+          'creating the pipeline for a push failed',
+        ),
+      );
+  });
   let closing = false;
 
   const app = await buildApp(
@@ -129,6 +203,7 @@ export async function startGantryServer(
       mirrors,
       git: new GitHttpService({
         auth,
+        jobTokens: jobs,
         access,
         storage,
         recorder,
@@ -137,6 +212,12 @@ export async function startGantryServer(
         log: (line) => logger.debug({ git: line }, 'git http-backend'),
       }),
       ready: async () => !closing && (await store.ping()),
+      pipelines,
+      jobs,
+      runners,
+      runnerGateway: engine.gateway,
+      onlineRunners: () => new Set([...engine.dispatcher.sessions].map((s) => s.runnerId)),
+      bus,
     },
     { logger },
   );
@@ -166,15 +247,32 @@ export async function startGantryServer(
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  await engine.start();
+  const embeddedRunner =
+    config.runnerConcurrency > 0
+      ? await startEmbeddedRunner({
+          runners,
+          runnerRows: engine.runners,
+          // The embedded runner reaches the server on loopback, whatever the external URL says.
+          url: `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : host}:${port}`,
+          dataDir: config.dataDir,
+          concurrency: config.runnerConcurrency,
+          log: (line) => logger.warn({ runner: 'embedded' }, line),
+        })
+      : undefined;
 
   return {
     app,
     store,
     bus,
-    url: `http://${host}:${port}`,
+    url,
+    engine,
     async close() {
       closing = true;
+      await embeddedRunner?.stop();
       await app.close();
+      await engine.stop();
       await mirrors.stop();
       await store.close();
     },

@@ -1,0 +1,65 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { GantryError } from '../domain/errors.ts';
+
+/**
+ * Job artifact archives on disk (`<dir>/<job id>.tar.gz`). An upload is written to a temporary
+ * file and renamed into place only when complete and within the size limit, so a broken or
+ * oversized upload never replaces a good archive.
+ */
+export class ArtifactStore {
+  readonly #dir: string;
+  readonly #maxBytes: number;
+
+  constructor(dir: string, maxBytes: number) {
+    this.#dir = dir;
+    this.#maxBytes = maxBytes;
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.#dir, { recursive: true, mode: 0o700 });
+  }
+
+  fileName(jobId: number): string {
+    return `${jobId}.tar.gz`;
+  }
+
+  async save(jobId: number, body: Readable): Promise<{ file: string; size: number; sha256: string }> {
+    const file = this.fileName(jobId);
+    const temporary = join(this.#dir, `.upload-${jobId}-${randomBytes(6).toString('hex')}`);
+    const hash = createHash('sha256');
+    let size = 0;
+    const max = this.#maxBytes;
+    try {
+      await pipeline(
+        body,
+        async function* (source: AsyncIterable<Buffer>) {
+          for await (const chunk of source) {
+            size += chunk.length;
+            if (size > max) throw new GantryError('payload_too_large', `artifacts larger than ${max} bytes`);
+            hash.update(chunk);
+            yield chunk;
+          }
+        },
+        createWriteStream(temporary, { mode: 0o600 }),
+      );
+      await rename(temporary, join(this.#dir, file));
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    return { file, size, sha256: hash.digest('hex') };
+  }
+
+  open(file: string): Readable {
+    return createReadStream(join(this.#dir, file));
+  }
+
+  async remove(file: string): Promise<void> {
+    await rm(join(this.#dir, file), { force: true });
+  }
+}

@@ -1,0 +1,148 @@
+import type { WebSocket } from 'ws';
+import { hashToken } from '../auth/access-token.ts';
+import type { JobResult } from '../runner/job-spec.ts';
+import {
+  decodeLogFrame,
+  parseMessage,
+  type RunnerMessage,
+  type ServerMessage,
+} from '../runner/runner-protocol.ts';
+import type { JobRepository, JobRow } from '../store/repositories/job-repository.ts';
+import type { RunnerRepository, RunnerRow } from '../store/repositories/runner-repository.ts';
+import type { JobCompletion } from './job-completion.ts';
+import type { JobDispatcher, RunnerSession } from './job-dispatcher.ts';
+import type { JobLogStore } from './job-log-store.ts';
+
+const MAX_CONCURRENCY = 64;
+const RESULT_STATUSES = new Set(['success', 'failed', 'canceled']);
+
+/**
+ * The server's side of runner WebSockets: authenticates runners, registers them with the
+ * dispatcher once they say hello, renews the leases of their jobs on heartbeats, stores log
+ * frames, and ends jobs when they report results. A runner that reconnects reclaims its running
+ * jobs; one that never comes back loses them when their leases expire.
+ */
+export class RunnerGateway {
+  readonly #deps: RunnerGatewayDeps;
+
+  constructor(deps: RunnerGatewayDeps) {
+    this.#deps = deps;
+  }
+
+  /** The active runner a token belongs to, or undefined. */
+  async authenticate(token: string): Promise<RunnerRow | undefined> {
+    const runner = await this.#deps.runners.findByTokenHash(hashToken(token));
+    return runner?.active === 1 ? runner : undefined;
+  }
+
+  get heartbeatSeconds(): number {
+    return Math.max(1, Math.floor(this.#deps.leaseSeconds / 4));
+  }
+
+  attach(socket: WebSocket, runner: RunnerRow): void {
+    let session: RunnerSession | undefined;
+    const send = (message: ServerMessage) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+    };
+    const closeWith = (reason: string) => socket.close(1008, reason);
+    let queue = Promise.resolve();
+    // Messages are handled strictly in order: a log frame must be stored before the job's result.
+    const enqueue = (task: () => Promise<void>) => {
+      queue = queue
+        .then(task)
+        .catch((error: unknown) => this.#deps.log(`runner ${runner.id}: ${String(error)}`));
+    };
+
+    socket.on('message', (data, isBinary) => {
+      const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      if (isBinary) {
+        const frame = decodeLogFrame(buffer);
+        if (frame && session?.running.has(frame.jobId)) {
+          const { jobId, data: chunk } = frame;
+          enqueue(() => this.#deps.logs.append(jobId, chunk));
+        }
+        return;
+      }
+      const message = parseMessage<RunnerMessage>(buffer.toString('utf8'), [
+        'hello',
+        'heartbeat',
+        'finished',
+      ]);
+      if (!message) return closeWith('malformed message');
+      if (message.type === 'hello') {
+        if (session) return closeWith('hello sent twice');
+        const hello = message;
+        enqueue(async () => {
+          session = {
+            runnerId: runner.id,
+            tags: JSON.parse(runner.tags) as string[],
+            runUntagged: runner.run_untagged === 1,
+            concurrency: Math.max(1, Math.min(MAX_CONCURRENCY, Math.floor(Number(hello.concurrency) || 1))),
+            running: new Set(),
+            send,
+          };
+          await this.#reclaim(session, Array.isArray(hello.running) ? hello.running : []);
+          send({ type: 'welcome', runnerId: runner.id, heartbeatSeconds: this.heartbeatSeconds });
+          await this.#deps.runners.touch(runner.id, new Date().toISOString());
+          this.#deps.dispatcher.add(session);
+        });
+        return;
+      }
+      if (!session) return closeWith('say hello first');
+      const current = session;
+      if (message.type === 'heartbeat') {
+        enqueue(() => this.#renew(current));
+        return;
+      }
+      const { jobId, result } = message;
+      if (!current.running.has(jobId) || !isResult(result)) return;
+      enqueue(async () => {
+        await this.#deps.completion.finish(jobId, runner.id, result);
+        current.running.delete(jobId);
+        this.#deps.dispatcher.kick();
+      });
+    });
+    socket.on('close', () => {
+      if (session) this.#deps.dispatcher.remove(session);
+    });
+    socket.on('error', () => socket.terminate());
+  }
+
+  async #renew(session: RunnerSession): Promise<void> {
+    const until = new Date(Date.now() + this.#deps.leaseSeconds * 1000).toISOString();
+    await this.#deps.jobs.renewLeases(session.runnerId, [...session.running], until);
+    await this.#deps.runners.touch(session.runnerId, new Date().toISOString());
+  }
+
+  /** A reconnecting runner keeps the jobs it still runs and that are still its own. */
+  async #reclaim(session: RunnerSession, ids: unknown[]): Promise<void> {
+    for (const id of ids) {
+      if (typeof id !== 'number') continue;
+      const job = await this.#deps.jobs.findById(id);
+      if (job?.status !== 'running' || job.runner_id !== session.runnerId) {
+        session.send({ type: 'cancel', jobId: id });
+        continue;
+      }
+      session.running.add(id);
+      await this.#deps.logs.open(id, await this.#deps.maskedValues(job));
+    }
+    await this.#renew(session);
+  }
+}
+
+export interface RunnerGatewayDeps {
+  runners: RunnerRepository;
+  jobs: JobRepository;
+  logs: JobLogStore;
+  dispatcher: JobDispatcher;
+  completion: JobCompletion;
+  leaseSeconds: number;
+  /** The masked values of a job's variables, to mask its log after a reconnect. */
+  maskedValues: (job: JobRow) => Promise<string[]>;
+  log: (line: string) => void;
+}
+
+function isResult(value: unknown): value is JobResult {
+  const result = value as Partial<JobResult> | null;
+  return typeof result === 'object' && result !== null && RESULT_STATUSES.has(result.status as string);
+}

@@ -1,0 +1,37 @@
+import { join } from 'node:path';
+import { shellExecutor } from '../runner/executor/shell-executor.ts';
+import { RunnerAgent } from '../runner/runner-agent.ts';
+import type { RunnerService } from '../services/runner-service.ts';
+import type { RunnerRepository } from '../store/repositories/runner-repository.ts';
+
+/**
+ * The runner inside the server: a shell-executor runner registered afresh at every start (a new
+ * token each time, the previous embedded registration removed) that connects to the server over
+ * loopback exactly as a separate `gantry runner` does, so both paths are the same code.
+ */
+export async function startEmbeddedRunner(deps: {
+  runners: RunnerService;
+  runnerRows: RunnerRepository;
+  url: string;
+  dataDir: string;
+  concurrency: number;
+  log: (line: string) => void;
+}): Promise<RunnerAgent> {
+  await deps.runnerRows.deleteEmbedded();
+  const { token } = await deps.runners.create(null, {
+    description: 'embedded',
+    embedded: true,
+    run_untagged: true,
+  });
+  const agent = new RunnerAgent({
+    url: deps.url,
+    token,
+    name: 'embedded',
+    concurrency: deps.concurrency,
+    executor: shellExecutor({ workDir: join(deps.dataDir, 'builds') }),
+    log: deps.log,
+  });
+  agent.start();
+  await agent.waitUntilConnected();
+  return agent;
+}
