@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Gantry needs on a Debian 12 machine, skipping whatever is already there:
-#   - Debian packages: git, and with --test (or GANTRY_SETUP_TEST=1) postgresql for the test suite;
+#   - Debian packages: git, and with --test (or GANTRY_SETUP_TEST=1) what the test suite needs:
+#     postgresql, tar, podman with runc (the runner's podman executor is tested with runc, see
+#     src/runner/executor/podman-executor.ts) and busybox-static (the test image's only binary);
 #   - npm packages (npm ci) when node_modules is missing or older than package-lock.json;
 # then checks that node_modules/.bin/node is Node 24.
 # Usage: bash scripts/setup.sh [--test]
@@ -19,7 +21,7 @@ for arg in "$@"; do
   case "$arg" in
     --test) want_tests=1 ;;
     -h | --help)
-      sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2
+      sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
       exit 0
       ;;
     *) die "unknown argument: $arg (expected --test)" ;;
@@ -35,14 +37,24 @@ have_postgres_server() {
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null
 }
 
+# The test image (test/runner/podman-test-image.ts) is FROM scratch: its busybox must be static.
+have_static_busybox() {
+  [[ -x /bin/busybox ]] && ! ldd /bin/busybox >/dev/null 2>&1
+}
+
 list_clusters() {
   compgen -G '/etc/postgresql/*/*/postgresql.conf' || true
 }
 
 missing=()
 command -v git >/dev/null 2>&1 || missing+=(git)
-if [[ "$want_tests" == 1 ]] && ! have_postgres_server; then
-  missing+=(postgresql)
+if [[ "$want_tests" == 1 ]]; then
+  have_postgres_server || missing+=(postgresql)
+  command -v tar >/dev/null 2>&1 || missing+=(tar)
+  command -v podman >/dev/null 2>&1 || missing+=(podman)
+  # Named explicitly: podman depends on `crun | runc`, and crun fails on these machines.
+  command -v runc >/dev/null 2>&1 || missing+=(runc)
+  have_static_busybox || missing+=(busybox-static)
 fi
 
 if ((${#missing[@]} > 0)); then
@@ -81,4 +93,4 @@ fi
 
 node_version="$(node_modules/.bin/node --version 2>/dev/null)" || die 'node_modules/.bin/node does not run; try: rm -rf node_modules && bash scripts/setup.sh'
 [[ "$node_version" == v24.* ]] || die "node_modules/.bin/node is $node_version, expected v24"
-log "ready (node $node_version$([[ "$want_tests" == 1 ]] && echo ', postgresql'))"
+log "ready (node $node_version$([[ "$want_tests" == 1 ]] && echo ', test packages'))"
