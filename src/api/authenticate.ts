@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes reachable without credentials (health checks, sign-in, signed webhooks). */
     public?: boolean;
+    /** Routes that check credentials of their own kind (runner tokens): the hook leaves the request alone. */
+    ownAuthentication?: boolean;
   }
 }
 
@@ -34,6 +36,7 @@ export function readCookie(header: string | undefined, name: string): string | u
 export function authenticationHook(auth: AuthService, externalOrigin: string) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     request.actor = null;
+    if (request.routeOptions.config.ownAuthentication === true) return;
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     const privateToken = request.headers['private-token'];
     const token = bearer ?? (typeof privateToken === 'string' ? privateToken : undefined);

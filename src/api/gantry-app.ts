@@ -4,13 +4,16 @@ import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fasti
 import type { EventBus } from '../events/event-bus.ts';
 import type { RunnerGateway } from '../scheduler/runner-gateway.ts';
 import type { AuthService } from '../services/auth-service.ts';
-import type { JobService } from '../services/job-service.ts';
-import type { PipelineService } from '../services/pipeline-service.ts';
-import type { RunnerService } from '../services/runner-service.ts';
+import type { CiVariableService } from '../services/ci-variable-service.ts';
 import type { GitHttpService } from '../services/git-http-service.ts';
+import type { JobService } from '../services/job-service.ts';
 import type { MemberService } from '../services/member-service.ts';
 import type { MirrorService } from '../services/mirror-service.ts';
+import type { PipelineScheduleService } from '../services/pipeline-schedule-service.ts';
+import type { PipelineService } from '../services/pipeline-service.ts';
 import type { ProjectService } from '../services/project-service.ts';
+import type { ProtectedRefService } from '../services/protected-ref-service.ts';
+import type { RunnerService } from '../services/runner-service.ts';
 import type { UserService } from '../services/user-service.ts';
 
 /** The Fastify instance type every route module registers on. */
@@ -32,6 +35,9 @@ export interface ApiDeps {
   members: MemberService;
   mirrors: MirrorService;
   git: GitHttpService;
+  ciVariables: CiVariableService;
+  protectedRefs: ProtectedRefService;
+  pipelineSchedules: PipelineScheduleService;
   pipelines: PipelineService;
   jobs: JobService;
   runners: RunnerService;

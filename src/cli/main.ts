@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { hostname } from 'node:os';
+import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveServerConfig, SERVER_OPTIONS, type ServerOptionName } from '../config/server-config.ts';
 import { GantryError } from '../domain/errors.ts';
@@ -9,6 +11,8 @@ const HELP = {
 
 Commands:
   serve               start the Gantry server
+  runner              run jobs for a Gantry server on this machine
+  lint [FILE]         check a pipeline file (.gantry.yml or .gitlab-ci.yml) and its includes
   login               store the server URL and a personal access token for the commands below
   project create      create a project
   project list        list your projects
@@ -23,6 +27,21 @@ GANTRY_URL and GANTRY_TOKEN, when set, take precedence over the stored file.`,
 
 Creates a hosted project at PATH (e.g. group/app), or a pull mirror of --mirror-url.`,
   'project list': `Usage: gantry project list [--search TEXT] [--page N] [--per-page N]`,
+  runner: `Usage: gantry runner --url URL --token TOKEN [--concurrency N] [--executor shell|podman]
+                    [--work-dir DIR] [--name NAME] [--image IMAGE]
+
+Connects to a Gantry server and runs the jobs it pushes. An admin registers the runner first
+(POST /api/v1/runners) and passes its token here; GANTRY_RUNNER_TOKEN may hold it instead.
+  --concurrency N     jobs at once (default 1)
+  --executor          shell (default): jobs run as processes on this machine;
+                      podman: each job runs in a container from its image:
+  --work-dir DIR      where job workspaces are made (default ./builds)
+  --image IMAGE       podman: image for jobs without image:`,
+  lint: `Usage: gantry lint [FILE]
+
+Checks a pipeline file and the files it includes (include:local, resolved from the directory of the
+git work tree that holds FILE, or the current directory). FILE defaults to .gantry.yml, else
+.gitlab-ci.yml. Prints each error as file:line:column: message; exits 1 when there are errors.`,
 };
 
 function serveHelp(): string {
@@ -76,6 +95,104 @@ async function serve(args: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function runner(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      concurrency: { type: 'string' },
+      executor: { type: 'string' },
+      'work-dir': { type: 'string' },
+      name: { type: 'string' },
+      image: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return print(HELP.runner);
+  const url = values.url ?? process.env.GANTRY_URL;
+  const token = values.token ?? process.env.GANTRY_RUNNER_TOKEN;
+  if (!url || !token) throw new CliError('gantry runner needs --url and --token (see gantry runner --help)');
+  const concurrency = Number(values.concurrency ?? '1');
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    throw new CliError('--concurrency must be a whole number from 1 to 64');
+  }
+  const executorName = values.executor ?? 'shell';
+  if (executorName !== 'shell' && executorName !== 'podman')
+    throw new CliError('--executor must be shell or podman');
+  const workDir = resolve(values['work-dir'] ?? 'builds');
+  const { RunnerAgent } = await import('../runner/runner-agent.ts');
+  const executor =
+    executorName === 'podman'
+      ? (await import('../runner/executor/podman-executor.ts')).podmanExecutor({
+          workDir,
+          ...(values.image && { defaultImage: values.image }),
+        })
+      : (await import('../runner/executor/shell-executor.ts')).shellExecutor({ workDir });
+  const agent = new RunnerAgent({
+    url: url.replace(/\/+$/, ''),
+    token,
+    name: values.name ?? hostname(),
+    concurrency,
+    executor,
+    log: (line) => process.stderr.write(`gantry runner: ${line}\n`),
+  });
+  agent.start();
+  await agent.waitUntilConnected();
+  print(`Runner connected to ${url} (${executorName} executor, ${concurrency} at once); waiting for jobs`);
+  const stop = () => {
+    agent.stop().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+async function lint(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) return print(HELP.lint);
+  const { lintPipeline, formatPipelineError } = await import('../pipeline/index.ts');
+  const { readFile } = await import('node:fs/promises');
+  const given = positionals[0];
+  const candidates = given ? [given] : ['.gantry.yml', '.gitlab-ci.yml'];
+  const found = await firstExisting(candidates.map((c) => resolve(c)));
+  if (!found) throw new CliError(`no pipeline file: ${candidates.join(' or ')} not found`);
+  const root = await gitTopLevel(dirname(found));
+  const read = (path: string) => readFile(resolve(root, path), 'utf8').catch(() => undefined);
+  const result = await lintPipeline(relative(root, found), read);
+  for (const error of result.errors) process.stderr.write(`${formatPipelineError(error)}\n`);
+  for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
+  if (!result.valid) process.exit(1);
+  print(
+    `${relative(process.cwd(), found) || found} is valid: ${result.jobs.length} jobs in ${result.stages.length} stages`,
+  );
+}
+
+async function firstExisting(paths: string[]): Promise<string | undefined> {
+  const { access } = await import('node:fs/promises');
+  for (const path of paths) {
+    if (
+      await access(path).then(
+        () => true,
+        () => false,
+      )
+    )
+      return path;
+  }
+  return undefined;
+}
+
+async function gitTopLevel(dir: string): Promise<string> {
+  const { runGit } = await import('../git/run-git.ts');
+  return runGit(['rev-parse', '--show-toplevel'], { cwd: dir }).then(
+    (out) => out.stdout.trim(),
+    () => dir,
+  );
 }
 
 async function login(args: string[]): Promise<void> {
@@ -177,6 +294,10 @@ async function main(argv: string[]): Promise<void> {
       return serve(args);
     case 'login':
       return login(args);
+    case 'runner':
+      return runner(args);
+    case 'lint':
+      return lint(args);
     case 'project':
       return project(args);
     case undefined:

@@ -6,8 +6,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import WebSocket from 'ws';
 import { LogMasker } from '../domain/log-masker.ts';
-import type { Executor, JobIo } from './executor/job-executor.ts';
 import { extractArtifacts } from './executor/extract-artifacts.ts';
+import type { Executor, JobIo } from './executor/job-executor.ts';
 import type { JobResult, JobSpec } from './job-spec.ts';
 import {
   encodeLogFrame,

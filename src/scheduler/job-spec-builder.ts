@@ -1,4 +1,5 @@
 import { predefinedVariables } from '../domain/predefined-variables.ts';
+import { expandVariables } from '../pipeline/index.ts';
 import type { JobDependency, JobSpec, JobVariable } from '../runner/job-spec.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { ArtifactRepository } from '../store/repositories/artifact-repository.ts';
@@ -73,8 +74,13 @@ export class JobSpecBuilder {
     }
 
     const variables = new Map<string, JobVariable>();
-    const set = (key: string, value: string, options: Partial<JobVariable> = {}) =>
+    // Values that may reference other variables ($VAR, ${VAR}); predefined and raw ones are literal.
+    const expandable = new Set<string>();
+    const set = (key: string, value: string, options: Partial<JobVariable> & { expand?: boolean } = {}) => {
       variables.set(key, { key, value, file: options.file ?? false, masked: options.masked ?? false });
+      if (options.expand) expandable.add(key);
+      else expandable.delete(key);
+    };
     const predefined = predefinedVariables({
       serverUrl: this.#deps.externalUrl,
       project: {
@@ -98,10 +104,10 @@ export class JobSpecBuilder {
     for (const [key, value] of Object.entries(predefined))
       set(key, value, { masked: key === 'CI_JOB_TOKEN' });
     if (definition.environment) {
-      set('CI_ENVIRONMENT_NAME', definition.environment.name);
-      if (definition.environment.url) set('CI_ENVIRONMENT_URL', definition.environment.url);
+      set('CI_ENVIRONMENT_NAME', definition.environment.name, { expand: true });
+      if (definition.environment.url) set('CI_ENVIRONMENT_URL', definition.environment.url, { expand: true });
     }
-    for (const [key, value] of Object.entries(definition.variables)) set(key, value);
+    for (const [key, value] of Object.entries(definition.variables)) set(key, value, { expand: true });
     for (const source of sources) {
       for (const [key, value] of Object.entries(this.#dotenv(source))) set(key, value);
     }

@@ -1,45 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
+import { FakeScheduleClock } from '../../test/support/fake-schedule-clock.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
 import type { PipelineScheduleRow } from '../store/repositories/pipeline-schedule-repository.ts';
 import { type DueScheduleStore, PipelineScheduleRunner } from './pipeline-schedule-runner.ts';
-import type { ScheduleClock } from './schedule-clock.ts';
 import type { SchedulePipelineRequest } from './schedule-pipeline-creator.ts';
 import { encryptScheduleVariables } from './schedule-variables.ts';
-
-/** A clock whose time moves only when the test says so, firing the timers that come due. */
-class FakeClock implements ScheduleClock {
-  #now: number;
-  timers: Array<{ at: number; callback: () => void; cancelled: boolean }> = [];
-
-  constructor(start: string) {
-    this.#now = Date.parse(start);
-  }
-
-  now(): Date {
-    return new Date(this.#now);
-  }
-
-  setTimer(delayMs: number, callback: () => void) {
-    const timer = { at: this.#now + delayMs, callback, cancelled: false };
-    this.timers.push(timer);
-    return { cancel: () => (timer.cancelled = true) };
-  }
-
-  /** When the pending timers fire, as ISO. */
-  pending(): string[] {
-    return this.timers.filter((t) => !t.cancelled).map((t) => new Date(t.at).toISOString());
-  }
-
-  set(iso: string): void {
-    this.#now = Date.parse(iso);
-    for (const timer of this.timers.filter((t) => !t.cancelled && t.at <= this.#now)) {
-      timer.cancelled = true;
-      timer.callback();
-    }
-  }
-}
 
 /** The runner's queries over an array, as the repository answers them. */
 class MemoryStore implements DueScheduleStore {
@@ -88,7 +55,7 @@ class MemoryStore implements DueScheduleStore {
 }
 
 function setup(start: string, options: { failFor?: number[]; maxSleepMs?: number } = {}) {
-  const clock = new FakeClock(start);
+  const clock = new FakeScheduleClock(start);
   const store = new MemoryStore();
   const calls: SchedulePipelineRequest[] = [];
   const errors: Array<{ error: unknown; scheduleId: number | null }> = [];

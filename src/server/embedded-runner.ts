@@ -32,6 +32,20 @@ export async function startEmbeddedRunner(deps: {
     log: deps.log,
   });
   agent.start();
-  await agent.waitUntilConnected();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the embedded runner could not connect to ${deps.url} within 15 s`)),
+      15_000,
+    );
+  });
+  try {
+    await Promise.race([agent.waitUntilConnected(), timeout]);
+  } catch (error) {
+    await agent.stop(0);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
   return agent;
 }

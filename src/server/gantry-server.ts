@@ -8,34 +8,41 @@ import type { ServerConfig } from '../config/server-config.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { DiskRepositoryStorage } from '../git/disk-repository-storage.ts';
 import { installHooks } from '../git/push-hook.ts';
+import { PipelineScheduleRunner } from '../scheduler/pipeline-schedule-runner.ts';
+import { type ScheduleClock, systemClock } from '../scheduler/schedule-clock.ts';
+import type { SchedulePipelineCreator } from '../scheduler/schedule-pipeline-creator.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
 import { loadOrCreateKeyFile, parseSecretKey } from '../secrets/secret-key-source.ts';
 import { AuthService } from '../services/auth-service.ts';
+import { CiVariableResolver } from '../services/ci-variable-resolver.ts';
+import { CiVariableService } from '../services/ci-variable-service.ts';
 import { GitHttpService } from '../services/git-http-service.ts';
+import { JobService } from '../services/job-service.ts';
 import { MemberService } from '../services/member-service.ts';
 import { MirrorService } from '../services/mirror-service.ts';
+import { PipelineScheduleService } from '../services/pipeline-schedule-service.ts';
+import { PipelineService } from '../services/pipeline-service.ts';
 import { ProjectAccess } from '../services/project-access.ts';
+import { ProjectRoleCheck } from '../services/project-role-check.ts';
 import { ProjectService } from '../services/project-service.ts';
+import { ProtectedRefService } from '../services/protected-ref-service.ts';
 import { PushRecorder } from '../services/push-recorder.ts';
+import { RunnerService } from '../services/runner-service.ts';
 import { UserService } from '../services/user-service.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { AccessTokenRepository } from '../store/repositories/access-token-repository.ts';
+import { CiVariableRepository } from '../store/repositories/ci-variable-repository.ts';
 import { MemberRepository } from '../store/repositories/member-repository.ts';
+import { PipelineScheduleRepository } from '../store/repositories/pipeline-schedule-repository.ts';
 import { ProjectRepository } from '../store/repositories/project-repository.ts';
+import { ProtectedRefRepository } from '../store/repositories/protected-ref-repository.ts';
 import { PushEventRepository } from '../store/repositories/push-event-repository.ts';
 import { SessionRepository } from '../store/repositories/session-repository.ts';
 import { UserRepository } from '../store/repositories/user-repository.ts';
-import { CiVariableResolver } from '../services/ci-variable-resolver.ts';
-import { JobService } from '../services/job-service.ts';
-import { PipelineService } from '../services/pipeline-service.ts';
-import { ProtectedRefService } from '../services/protected-ref-service.ts';
-import { RunnerService } from '../services/runner-service.ts';
-import { CiVariableRepository } from '../store/repositories/ci-variable-repository.ts';
-import { ProtectedRefRepository } from '../store/repositories/protected-ref-repository.ts';
 import { bootstrapAdmin } from './bootstrap-admin.ts';
 import { type CiEngine, createCiEngine } from './ci-engine.ts';
-import { startEmbeddedRunner } from './embedded-runner.ts';
 import { ensureDemoProject } from './demo-project.ts';
+import { startEmbeddedRunner } from './embedded-runner.ts';
 
 /** A running Gantry server. */
 export interface GantryServer {
@@ -57,6 +64,10 @@ export interface StartOptions {
   logger?: FastifyBaseLogger;
   /** Accept local mirror URLs (tests only). */
   allowLocalMirrors?: boolean;
+  /** Creates the pipelines of pipeline schedules instead of the pipeline service (tests record them). */
+  pipelineCreator?: SchedulePipelineCreator;
+  /** Time and timers of the pipeline schedule runner (tests). */
+  scheduleClock?: ScheduleClock;
 }
 
 /**
@@ -179,6 +190,27 @@ export async function startGantryServer(
     onQueued: () => engine.dispatcher.kick(),
   });
   const runners = new RunnerService(engine.runners);
+  const roles = new ProjectRoleCheck(memberRows);
+  const scheduleClock = options.scheduleClock ?? systemClock;
+  const scheduleRows = new PipelineScheduleRepository(db);
+  const schedulePipelines: SchedulePipelineCreator = options.pipelineCreator ?? pipelines;
+  const scheduleRunner = new PipelineScheduleRunner({
+    schedules: scheduleRows,
+    pipelines: schedulePipelines,
+    secrets,
+    clock: scheduleClock,
+    onError: (error, scheduleId) => logger.error({ err: error, scheduleId }, 'pipeline schedule run failed'),
+  });
+  const pipelineSchedules = new PipelineScheduleService({
+    schedules: scheduleRows,
+    access,
+    roles,
+    secrets,
+    storage,
+    pipelines: schedulePipelines,
+    now: () => scheduleClock.now(),
+    onChange: () => scheduleRunner.wake(),
+  });
   // Every pushed ref becomes a pipeline; failures are logged, never lost silently.
   bus.on('push', (event) => {
     pipelines
@@ -212,6 +244,9 @@ export async function startGantryServer(
         log: (line) => logger.debug({ git: line }, 'git http-backend'),
       }),
       ready: async () => !closing && (await store.ping()),
+      ciVariables: new CiVariableService({ variables: new CiVariableRepository(db), access, roles, secrets }),
+      protectedRefs,
+      pipelineSchedules,
       pipelines,
       jobs,
       runners,
@@ -249,6 +284,8 @@ export async function startGantryServer(
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
   await engine.start();
+  // Runs schedules missed while the server was down (once each), then sleeps until the next one.
+  await scheduleRunner.start();
   const embeddedRunner =
     config.runnerConcurrency > 0
       ? await startEmbeddedRunner({
@@ -272,6 +309,7 @@ export async function startGantryServer(
       closing = true;
       await embeddedRunner?.stop();
       await app.close();
+      await scheduleRunner.stop();
       await engine.stop();
       await mirrors.stop();
       await store.close();

@@ -13,7 +13,6 @@ import type { CiVariableSource, PipelineVariable } from '../scheduler/job-spec-b
 import { pipelineVariablesContext } from '../scheduler/job-spec-builder.ts';
 import { latestAttempts, type PipelineProcessor } from '../scheduler/pipeline-processor.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
-import type { Database } from '../store/schema.ts';
 import { InternalIdRepository } from '../store/repositories/internal-id-repository.ts';
 import { JobRepository, type JobRow } from '../store/repositories/job-repository.ts';
 import {
@@ -22,6 +21,7 @@ import {
   type PipelineRow,
 } from '../store/repositories/pipeline-repository.ts';
 import type { ProjectRepository, ProjectRow } from '../store/repositories/project-repository.ts';
+import type { Database } from '../store/schema.ts';
 import type { ProjectAccess } from './project-access.ts';
 import type { RepositoryStorage } from './repository-storage.ts';
 

@@ -48,6 +48,8 @@ export interface ProjectsTable {
   creator_id: number | null;
   created_at: string;
   last_activity_at: string;
+  /** 1 while the default branch is protected without a rule of its own (migration 003). */
+  default_branch_protected: Generated<number>;
 }
 
 export interface ProjectMembersTable {

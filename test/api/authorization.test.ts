@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
+import { commitFile, gitIn, initWorkTree, scratchDir } from '../support/git-work-tree.ts';
 import {
   ADMIN_TOKEN,
   createUserWithToken,
@@ -31,6 +33,10 @@ interface Fixture {
   users: Record<Role, number>;
   /** A fresh project with reporter, developer and maintainer members (a mirror when asked). */
   project(options?: { mirror?: boolean }): Promise<number>;
+  /** A fresh project with a pipeline of one manual job (nothing runs: the server has no runner). */
+  pipeline(options?: {
+    canceled?: boolean;
+  }): Promise<{ projectId: number; pipelineId: number; jobId: number }>;
 }
 
 interface Call {
@@ -48,6 +54,10 @@ interface RouteRule {
   /** Roles that succeed; others get the status `denied` gives them. */
   allowed: readonly Role[];
   call(f: Fixture, role: Role): Promise<Call>;
+  /** What every role not allowed gets, when it is the same for all (routes with their own credentials). */
+  deniedStatus?: Expectation;
+  /** What allowed roles get when the fixture cannot make the call succeed (it still proves they got past authorization). */
+  allowedStatus?: Expectation;
 }
 
 const AUTHENTICATED: readonly Role[] = [
@@ -69,6 +79,9 @@ function denied(role: Role, projectScoped: boolean): Expectation {
   if (role === 'outsider' && projectScoped) return 404;
   return 403;
 }
+
+const READERS: readonly Role[] = ['read_api', 'reporter', 'developer', 'maintainer', 'admin'];
+const DEVELOPERS: readonly Role[] = ['developer', 'maintainer', 'admin'];
 
 const freshUser = async (f: Fixture): Promise<number> =>
   (await createUserWithToken(f.t, `victim${Math.random().toString(36).slice(2, 10)}`)).id;
@@ -257,6 +270,158 @@ const RULES: Record<string, RouteRule & { projectScoped?: boolean }> = {
       };
     },
   },
+  'POST /api/v1/projects/:id/pipeline': {
+    projectScoped: true,
+    allowed: ['developer', 'maintainer', 'admin'],
+    call: async (f) => {
+      const { projectId } = await f.pipeline();
+      return { method: 'POST', path: `/api/v1/projects/${projectId}/pipeline`, body: { ref: 'main' } };
+    },
+  },
+  'GET /api/v1/projects/:id/pipelines': {
+    projectScoped: true,
+    allowed: READERS,
+    call: async (f) => ({
+      method: 'GET',
+      path: `/api/v1/projects/${(await f.pipeline()).projectId}/pipelines`,
+    }),
+  },
+  'GET /api/v1/projects/:id/pipelines/:pipeline_id': {
+    projectScoped: true,
+    allowed: READERS,
+    call: async (f) => {
+      const { projectId, pipelineId } = await f.pipeline();
+      return { method: 'GET', path: `/api/v1/projects/${projectId}/pipelines/${pipelineId}` };
+    },
+  },
+  'GET /api/v1/projects/:id/pipelines/:pipeline_id/jobs': {
+    projectScoped: true,
+    allowed: READERS,
+    call: async (f) => {
+      const { projectId, pipelineId } = await f.pipeline();
+      return { method: 'GET', path: `/api/v1/projects/${projectId}/pipelines/${pipelineId}/jobs` };
+    },
+  },
+  ...Object.fromEntries(
+    (['cancel', 'retry', 'rebuild'] as const).map((action) => [
+      `POST /api/v1/projects/:id/pipelines/:pipeline_id/${action}`,
+      {
+        projectScoped: true,
+        allowed: DEVELOPERS,
+        call: async (f: Fixture) => {
+          const { projectId, pipelineId } = await f.pipeline({ canceled: action === 'retry' });
+          return { method: 'POST', path: `/api/v1/projects/${projectId}/pipelines/${pipelineId}/${action}` };
+        },
+      },
+    ]),
+  ),
+  'DELETE /api/v1/projects/:id/pipelines/:pipeline_id': {
+    projectScoped: true,
+    allowed: ['maintainer', 'admin'],
+    call: async (f) => {
+      const { projectId, pipelineId } = await f.pipeline();
+      return { method: 'DELETE', path: `/api/v1/projects/${projectId}/pipelines/${pipelineId}` };
+    },
+  },
+  'POST /api/v1/projects/:id/ci/lint': {
+    projectScoped: true,
+    allowed: ['reporter', 'developer', 'maintainer', 'admin'],
+    call: async (f) => ({
+      method: 'POST',
+      path: `/api/v1/projects/${(await f.pipeline()).projectId}/ci/lint`,
+      body: { content: 'job:\n  script: [echo]\n' },
+    }),
+  },
+  'GET /api/v1/projects/:id/jobs': {
+    projectScoped: true,
+    allowed: READERS,
+    call: async (f) => ({ method: 'GET', path: `/api/v1/projects/${(await f.pipeline()).projectId}/jobs` }),
+  },
+  ...Object.fromEntries(
+    (['', '/trace'] as const).map((suffix) => [
+      `GET /api/v1/projects/:id/jobs/:job_id${suffix}`,
+      {
+        projectScoped: true,
+        allowed: READERS,
+        call: async (f: Fixture) => {
+          const { projectId, jobId } = await f.pipeline();
+          return { method: 'GET', path: `/api/v1/projects/${projectId}/jobs/${jobId}${suffix}` };
+        },
+      },
+    ]),
+  ),
+  'GET /api/v1/projects/:id/jobs/:job_id/trace/stream': {
+    projectScoped: true,
+    allowed: READERS,
+    // A canceled job's stream ends at once: the request completes.
+    call: async (f) => {
+      const { projectId, jobId } = await f.pipeline({ canceled: true });
+      return { method: 'GET', path: `/api/v1/projects/${projectId}/jobs/${jobId}/trace/stream` };
+    },
+  },
+  'GET /api/v1/projects/:id/jobs/:job_id/artifacts': {
+    projectScoped: true,
+    allowed: READERS,
+    // No job uploaded anything: members get 404 (no artifacts) where others get 401/403/404 for who they are.
+    allowedStatus: 404,
+    call: async (f) => {
+      const { projectId, jobId } = await f.pipeline();
+      return { method: 'GET', path: `/api/v1/projects/${projectId}/jobs/${jobId}/artifacts` };
+    },
+  },
+  ...Object.fromEntries(
+    (['play', 'retry', 'cancel'] as const).map((action) => [
+      `POST /api/v1/projects/:id/jobs/:job_id/${action}`,
+      {
+        projectScoped: true,
+        allowed: DEVELOPERS,
+        call: async (f: Fixture) => {
+          const { projectId, jobId } = await f.pipeline({ canceled: action === 'retry' });
+          return { method: 'POST', path: `/api/v1/projects/${projectId}/jobs/${jobId}/${action}` };
+        },
+      },
+    ]),
+  ),
+  'PUT /api/v1/jobs/:job_id/artifacts': {
+    allowed: [],
+    deniedStatus: 401,
+    call: async (f) => ({
+      method: 'PUT',
+      path: `/api/v1/jobs/${(await f.pipeline()).jobId}/artifacts`,
+      body: 'not an archive',
+      headers: { 'content-type': 'application/gzip' },
+    }),
+  },
+  'GET /api/v1/jobs/:job_id/artifacts': {
+    allowed: [],
+    deniedStatus: 401,
+    call: async (f) => ({ method: 'GET', path: `/api/v1/jobs/${(await f.pipeline()).jobId}/artifacts` }),
+  },
+  'GET /api/v1/runners': {
+    allowed: ['admin'],
+    call: async () => ({ method: 'GET', path: '/api/v1/runners' }),
+  },
+  'POST /api/v1/runners': {
+    allowed: ['admin'],
+    call: async () => ({ method: 'POST', path: '/api/v1/runners', body: { description: 'r' } }),
+  },
+  'GET /api/v1/runners/:runner_id': {
+    allowed: ['admin'],
+    call: async (f) => ({ method: 'GET', path: `/api/v1/runners/${await spareRunnerId(f)}` }),
+  },
+  'DELETE /api/v1/runners/:runner_id': {
+    allowed: ['admin'],
+    call: async (f) => ({ method: 'DELETE', path: `/api/v1/runners/${await spareRunnerId(f)}` }),
+  },
+  'GET /api/v1/runners/connect': {
+    allowed: [],
+    deniedStatus: 401,
+    call: async () => ({ method: 'GET', path: '/api/v1/runners/connect' }),
+  },
+  ...ciVariableRules(),
+  ...protectedRefRules('protected_branches'),
+  ...protectedRefRules('protected_tags'),
+  ...pipelineScheduleRules(),
   'GET /*': {
     projectScoped: true,
     allowed: ['read_api', 'reporter', 'developer', 'maintainer', 'admin'],
@@ -277,6 +442,195 @@ const RULES: Record<string, RouteRule & { projectScoped?: boolean }> = {
     }),
   },
 };
+
+type Rules = Record<string, RouteRule & { projectScoped?: boolean }>;
+
+/** CI/CD variables: project ones for maintainers (with the api scope even to read), instance ones for admins. */
+function ciVariableRules(): Rules {
+  const maintainers: Role[] = ['maintainer', 'admin'];
+  const key = () => `K${Math.random().toString(36).slice(2, 10)}`;
+  const withVariable = async (f: Fixture) => {
+    const id = await f.project();
+    const name = key();
+    await f.t.api('POST', `projects/${id}/variables`, { body: { key: name, value: 'v' } });
+    return `/api/v1/projects/${id}/variables/${name}`;
+  };
+  const instanceVariable = async (f: Fixture) => {
+    const name = key();
+    await f.t.api('POST', 'admin/ci/variables', { body: { key: name, value: 'v' } });
+    return `/api/v1/admin/ci/variables/${name}`;
+  };
+  return {
+    'GET /api/v1/projects/:id/variables': {
+      projectScoped: true,
+      allowed: maintainers,
+      call: async (f) => ({ method: 'GET', path: `/api/v1/projects/${await f.project()}/variables` }),
+    },
+    'POST /api/v1/projects/:id/variables': {
+      projectScoped: true,
+      allowed: maintainers,
+      call: async (f) => ({
+        method: 'POST',
+        path: `/api/v1/projects/${await f.project()}/variables`,
+        body: { key: key(), value: 'v' },
+      }),
+    },
+    'GET /api/v1/projects/:id/variables/:key': {
+      projectScoped: true,
+      allowed: maintainers,
+      call: async (f) => ({ method: 'GET', path: await withVariable(f) }),
+    },
+    'PUT /api/v1/projects/:id/variables/:key': {
+      projectScoped: true,
+      allowed: maintainers,
+      call: async (f) => ({ method: 'PUT', path: await withVariable(f), body: { value: 'changed' } }),
+    },
+    'DELETE /api/v1/projects/:id/variables/:key': {
+      projectScoped: true,
+      allowed: maintainers,
+      call: async (f) => ({ method: 'DELETE', path: await withVariable(f) }),
+    },
+    'GET /api/v1/admin/ci/variables': {
+      allowed: ['admin'],
+      call: async () => ({ method: 'GET', path: '/api/v1/admin/ci/variables' }),
+    },
+    'POST /api/v1/admin/ci/variables': {
+      allowed: ['admin'],
+      call: async () => ({ method: 'POST', path: '/api/v1/admin/ci/variables', body: { key: key(), value: 'v' } }),
+    },
+    'GET /api/v1/admin/ci/variables/:key': {
+      allowed: ['admin'],
+      call: async (f) => ({ method: 'GET', path: await instanceVariable(f) }),
+    },
+    'PUT /api/v1/admin/ci/variables/:key': {
+      allowed: ['admin'],
+      call: async (f) => ({ method: 'PUT', path: await instanceVariable(f), body: { value: 'changed' } }),
+    },
+    'DELETE /api/v1/admin/ci/variables/:key': {
+      allowed: ['admin'],
+      call: async (f) => ({ method: 'DELETE', path: await instanceVariable(f) }),
+    },
+  };
+}
+
+/** Protected branches or tags: reporters read, maintainers change. */
+function protectedRefRules(collection: 'protected_branches' | 'protected_tags'): Rules {
+  const readers: Role[] = ['read_api', 'reporter', 'developer', 'maintainer', 'admin'];
+  const withRule = async (f: Fixture) => {
+    const id = await f.project();
+    await f.t.api('POST', `projects/${id}/${collection}`, { body: { name: 'release/*' } });
+    return `/api/v1/projects/${id}/${collection}/release%2F*`;
+  };
+  return {
+    [`GET /api/v1/projects/:id/${collection}`]: {
+      projectScoped: true,
+      allowed: readers,
+      call: async (f) => ({ method: 'GET', path: `/api/v1/projects/${await f.project()}/${collection}` }),
+    },
+    [`GET /api/v1/projects/:id/${collection}/:name`]: {
+      projectScoped: true,
+      allowed: readers,
+      call: async (f) => ({ method: 'GET', path: await withRule(f) }),
+    },
+    [`POST /api/v1/projects/:id/${collection}`]: {
+      projectScoped: true,
+      allowed: ['maintainer', 'admin'],
+      call: async (f) => ({
+        method: 'POST',
+        path: `/api/v1/projects/${await f.project()}/${collection}`,
+        body: { name: 'v*' },
+      }),
+    },
+    [`DELETE /api/v1/projects/:id/${collection}/:name`]: {
+      projectScoped: true,
+      allowed: ['maintainer', 'admin'],
+      call: async (f) => ({ method: 'DELETE', path: await withRule(f) }),
+    },
+  };
+}
+
+/** Pipeline schedules: reporters read; developers create and play; the owner (here the developer) and maintainers change. */
+function pipelineScheduleRules(): Rules {
+  const readers: Role[] = ['read_api', 'reporter', 'developer', 'maintainer', 'admin'];
+  const editors: Role[] = ['developer', 'maintainer', 'admin'];
+  const schedule = async (f: Fixture, options: { variable?: boolean } = {}) => {
+    const id = await f.project();
+    const created = await f.t.api<{ id: number }>('POST', `projects/${id}/pipeline_schedules`, {
+      token: f.tokens.developer,
+      body: { description: 'nightly', ref: 'main', cron: '0 2 * * *' },
+    });
+    assert.equal(created.status, 201);
+    const path = `/api/v1/projects/${id}/pipeline_schedules/${created.body.id}`;
+    if (options.variable) {
+      await f.t.api('POST', `${path}/variables`, { token: f.tokens.developer, body: { key: 'MODE', value: 'x' } });
+    }
+    return path;
+  };
+  return {
+    'GET /api/v1/projects/:id/pipeline_schedules': {
+      projectScoped: true,
+      allowed: readers,
+      call: async (f) => ({ method: 'GET', path: `/api/v1/projects/${await f.project()}/pipeline_schedules` }),
+    },
+    'GET /api/v1/projects/:id/pipeline_schedules/:schedule_id': {
+      projectScoped: true,
+      allowed: readers,
+      call: async (f) => ({ method: 'GET', path: await schedule(f) }),
+    },
+    'POST /api/v1/projects/:id/pipeline_schedules': {
+      projectScoped: true,
+      allowed: editors,
+      call: async (f) => ({
+        method: 'POST',
+        path: `/api/v1/projects/${await f.project()}/pipeline_schedules`,
+        body: { description: 'd', ref: 'main', cron: '0 3 * * *' },
+      }),
+    },
+    'PUT /api/v1/projects/:id/pipeline_schedules/:schedule_id': {
+      projectScoped: true,
+      allowed: editors,
+      call: async (f) => ({ method: 'PUT', path: await schedule(f), body: { description: 'changed' } }),
+    },
+    'DELETE /api/v1/projects/:id/pipeline_schedules/:schedule_id': {
+      projectScoped: true,
+      allowed: editors,
+      call: async (f) => ({ method: 'DELETE', path: await schedule(f) }),
+    },
+    'POST /api/v1/projects/:id/pipeline_schedules/:schedule_id/play': {
+      projectScoped: true,
+      allowed: editors,
+      call: async (f) => ({ method: 'POST', path: `${await schedule(f)}/play` }),
+    },
+    'POST /api/v1/projects/:id/pipeline_schedules/:schedule_id/variables': {
+      projectScoped: true,
+      allowed: editors,
+      call: async (f) => ({
+        method: 'POST',
+        path: `${await schedule(f)}/variables`,
+        body: { key: 'TARGET', value: 'x' },
+      }),
+    },
+    'PUT /api/v1/projects/:id/pipeline_schedules/:schedule_id/variables/:key': {
+      projectScoped: true,
+      allowed: editors,
+      call: async (f) => ({
+        method: 'PUT',
+        path: `${await schedule(f, { variable: true })}/variables/MODE`,
+        body: { value: 'y' },
+      }),
+    },
+    'DELETE /api/v1/projects/:id/pipeline_schedules/:schedule_id/variables/:key': {
+      projectScoped: true,
+      allowed: editors,
+      call: async (f) => ({ method: 'DELETE', path: `${await schedule(f, { variable: true })}/variables/MODE` }),
+    },
+  };
+}
+
+async function spareRunnerId(f: Fixture): Promise<number> {
+  const created = await f.t.api<{ id: number }>('POST', 'runners', { body: { description: 'spare' } });
+  return created.body.id;
+}
 
 async function projectPath(f: Fixture): Promise<string> {
   const id = await f.project();
@@ -303,7 +657,15 @@ for (const dialect of DIALECTS) {
   describe(`authorization of every route on ${dialect}`, dialectSuiteOptions(dialect), () => {
     let f: Fixture;
     before(async () => {
-      const t = await startTestServer(dialect);
+      const t = await startTestServer(dialect, {
+        env: { GANTRY_RUNNER_CONCURRENCY: '0' },
+        // Playing a schedule only needs to get past authorization here; no pipeline is created.
+        pipelineCreator: { createPipeline: async () => null },
+      });
+      const template = await scratchDir();
+      await initWorkTree(template.path);
+      await commitFile(template.path, '.gantry.yml', 'approve:\n  when: manual\n  script: [echo approved]\n');
+      cleanups.push(() => template.cleanup());
       const users = {} as Record<Role, number>;
       const tokens = {} as Record<Role, string | null>;
       tokens.anonymous = null;
@@ -368,9 +730,29 @@ for (const dialect of DIALECTS) {
           }
           return created.body.id;
         },
+        async pipeline(options = {}) {
+          const projectId = await this.project();
+          const bare = join(t.dataDir, 'repositories', `${projectId}.git`);
+          await gitIn(template.path, ['push', '--quiet', `file://${bare}`, 'HEAD:refs/heads/main']);
+          const pipeline = await t.api<{ id: number }>('POST', `projects/${projectId}/pipeline`, {
+            body: { ref: 'main' },
+          });
+          assert.equal(pipeline.status, 201, JSON.stringify(pipeline.body));
+          const jobs = await t.api<Array<{ id: number }>>(
+            'GET',
+            `projects/${projectId}/pipelines/${pipeline.body.id}/jobs`,
+          );
+          const jobId = jobs.body[0]!.id;
+          if (options.canceled) await t.api('POST', `projects/${projectId}/jobs/${jobId}/cancel`);
+          return { projectId, pipelineId: pipeline.body.id, jobId };
+        },
       };
     });
-    after(() => f?.t.stop());
+    const cleanups: Array<() => Promise<void>> = [];
+    after(async () => {
+      await f?.t.stop();
+      for (const cleanup of cleanups) await cleanup();
+    });
 
     test('every registered route has an authorization rule', () => {
       const registered = f.t.server.app.routeSummaries.map((r) => `${r.method} ${r.url}`).sort();
@@ -381,7 +763,9 @@ for (const dialect of DIALECTS) {
       test(route, async () => {
         const failures: string[] = [];
         for (const role of ROLES) {
-          const expected = rule.allowed.includes(role) ? 'ok' : denied(role, rule.projectScoped ?? false);
+          const expected = rule.allowed.includes(role)
+            ? (rule.allowedStatus ?? 'ok')
+            : (rule.deniedStatus ?? denied(role, rule.projectScoped ?? false));
           const call = await rule.call(f, role);
           const token = f.tokens[role];
           const headers: Record<string, string> = { ...call.headers };

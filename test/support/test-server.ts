@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { resolveServerConfig } from '../../src/config/server-config.ts';
+import type { ScheduleClock } from '../../src/scheduler/schedule-clock.ts';
+import type { SchedulePipelineCreator } from '../../src/scheduler/schedule-pipeline-creator.ts';
 import { type GantryServer, startGantryServer } from '../../src/server/gantry-server.ts';
 import type { Dialect } from '../../src/store/dialect.ts';
 import { freshDatabaseUrl } from './dialects.ts';
@@ -38,7 +40,14 @@ export interface TestServer {
 
 export async function startTestServer(
   dialect: Dialect,
-  options: { allowLocalMirrors?: boolean; env?: Record<string, string> } = {},
+  options: {
+    allowLocalMirrors?: boolean;
+    env?: Record<string, string>;
+    /** Records the pipelines pipeline schedules create instead of running them. */
+    pipelineCreator?: SchedulePipelineCreator;
+    /** The pipeline schedule runner's time and timers. */
+    scheduleClock?: ScheduleClock;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gantry-test-'));
   const port = await freePort();
@@ -58,6 +67,8 @@ export async function startTestServer(
     announce: () => {},
     logger: pino({ level: process.env.GANTRY_TEST_LOG ?? 'silent' }),
     allowLocalMirrors: options.allowLocalMirrors ?? false,
+    ...(options.pipelineCreator && { pipelineCreator: options.pipelineCreator }),
+    ...(options.scheduleClock && { scheduleClock: options.scheduleClock }),
   });
   const url = server.url;
   return {

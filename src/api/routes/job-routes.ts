@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { Type } from 'typebox';
 import { JOB_STATUSES, type JobStatus } from '../../domain/job-status.ts';
-import { paginationHeaders, pageRequest } from '../../domain/pagination.ts';
+import { pageRequest, paginationHeaders } from '../../domain/pagination.ts';
 import { JobView, jobView } from '../ci-views.ts';
 import type { ApiDeps, GantryApp } from '../gantry-app.ts';
 import { errorResponses, PageQuery, ProjectParams } from '../route-schemas.ts';

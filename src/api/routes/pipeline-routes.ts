@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { Actor } from '../../domain/actor.ts';
-import { paginationHeaders, pageRequest } from '../../domain/pagination.ts';
+import { pageRequest, paginationHeaders } from '../../domain/pagination.ts';
 import type { PipelineRow } from '../../store/repositories/pipeline-repository.ts';
 import { JobView, jobView, PipelineView, pipelineView } from '../ci-views.ts';
 import type { ApiDeps, GantryApp } from '../gantry-app.ts';

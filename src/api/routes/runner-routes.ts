@@ -99,7 +99,7 @@ export function runnerRoutes(app: GantryApp, deps: ApiDeps): void {
     '/runners/connect',
     {
       websocket: true,
-      config: { public: true },
+      config: { public: true, ownAuthentication: true },
       schema: {
         summary: 'WebSocket for runners (Authorization: Bearer <runner token>): jobs are pushed here',
         tags,

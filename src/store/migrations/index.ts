@@ -2,6 +2,7 @@ import type { Kysely, Migration } from 'kysely';
 import type { Dialect } from '../dialect.ts';
 import * as foundation from './001-foundation.ts';
 import * as pipelines from './002-pipelines.ts';
+import * as defaultBranchProtection from './003-default-branch-protection.ts';
 
 interface VersionedMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -11,6 +12,7 @@ interface VersionedMigration {
 const all: Record<string, VersionedMigration> = {
   '001-foundation': foundation,
   '002-pipelines': pipelines,
+  '003-default-branch-protection': defaultBranchProtection,
 };
 
 /** The migrations bound to one dialect, as Kysely's Migrator expects them. */
