@@ -87,7 +87,7 @@ for (const dialect of DIALECTS) {
       assert.match(testLog, new RegExp(`built ${sha}`), 'artifacts of build reached test');
       assert.match(testLog, /url is https:\/\/review\.example\.com\/main/, 'dotenv of build reached test');
       assert.match(testLog, /secret is \[MASKED\]/);
-      assert.match(testLog, /\x1b\[32mgreen\x1b\[0m/, 'ANSI colours are kept');
+      assert.ok(testLog.includes('\x1b[32mgreen\x1b[0m'), 'ANSI colours are kept');
       for (const job of jobs) {
         const stored = await readFile(join(t.dataDir, 'logs', `${job.id}.log`), 'utf8').catch(() => '');
         assert.ok(!stored.includes(SECRET), `secret stored in the log of ${job.name}`);
