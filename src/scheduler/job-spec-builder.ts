@@ -1,5 +1,4 @@
 import { predefinedVariables } from '../domain/predefined-variables.ts';
-import { expandVariables } from '../pipeline/index.ts';
 import type { JobDependency, JobSpec, JobVariable } from '../runner/job-spec.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { ArtifactRepository } from '../store/repositories/artifact-repository.ts';

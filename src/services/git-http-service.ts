@@ -16,6 +16,7 @@ const JOB_TOKEN_USER = 'gitlab-ci-token';
 export interface JobTokenAuthenticator {
   authenticateJobToken(token: string): Promise<JobRow>;
 }
+
 import type { ProjectAccess } from './project-access.ts';
 import type { PushRecorder } from './push-recorder.ts';
 import type { RepositoryStorage } from './repository-storage.ts';

@@ -151,7 +151,7 @@ export class JobService {
   async authenticateJobToken(token: string | undefined): Promise<JobRow> {
     if (!token) throw new GantryError('unauthorized', 'a JOB-TOKEN header is required');
     const job = await this.#deps.jobs.findByTokenHash(hashToken(token));
-    if (!job || job.status !== 'running')
+    if (job?.status !== 'running')
       throw new GantryError('unauthorized', 'job token is invalid or its job has ended');
     return job;
   }

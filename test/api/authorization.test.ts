@@ -496,7 +496,11 @@ function ciVariableRules(): Rules {
     },
     'POST /api/v1/admin/ci/variables': {
       allowed: ['admin'],
-      call: async () => ({ method: 'POST', path: '/api/v1/admin/ci/variables', body: { key: key(), value: 'v' } }),
+      call: async () => ({
+        method: 'POST',
+        path: '/api/v1/admin/ci/variables',
+        body: { key: key(), value: 'v' },
+      }),
     },
     'GET /api/v1/admin/ci/variables/:key': {
       allowed: ['admin'],
@@ -562,7 +566,10 @@ function pipelineScheduleRules(): Rules {
     assert.equal(created.status, 201);
     const path = `/api/v1/projects/${id}/pipeline_schedules/${created.body.id}`;
     if (options.variable) {
-      await f.t.api('POST', `${path}/variables`, { token: f.tokens.developer, body: { key: 'MODE', value: 'x' } });
+      await f.t.api('POST', `${path}/variables`, {
+        token: f.tokens.developer,
+        body: { key: 'MODE', value: 'x' },
+      });
     }
     return path;
   };
@@ -570,7 +577,10 @@ function pipelineScheduleRules(): Rules {
     'GET /api/v1/projects/:id/pipeline_schedules': {
       projectScoped: true,
       allowed: readers,
-      call: async (f) => ({ method: 'GET', path: `/api/v1/projects/${await f.project()}/pipeline_schedules` }),
+      call: async (f) => ({
+        method: 'GET',
+        path: `/api/v1/projects/${await f.project()}/pipeline_schedules`,
+      }),
     },
     'GET /api/v1/projects/:id/pipeline_schedules/:schedule_id': {
       projectScoped: true,
@@ -622,7 +632,10 @@ function pipelineScheduleRules(): Rules {
     'DELETE /api/v1/projects/:id/pipeline_schedules/:schedule_id/variables/:key': {
       projectScoped: true,
       allowed: editors,
-      call: async (f) => ({ method: 'DELETE', path: `${await schedule(f, { variable: true })}/variables/MODE` }),
+      call: async (f) => ({
+        method: 'DELETE',
+        path: `${await schedule(f, { variable: true })}/variables/MODE`,
+      }),
     },
   };
 }

@@ -22,7 +22,9 @@ test('the OpenAPI document describes every API route, with summaries and error r
   assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['bearer', 'privateToken', 'session']);
   // OpenAPI 3 cannot describe WebSockets: the runner socket is documented in docs/api.md instead.
   const notHttp = new Set(['/api/v1/openapi.json', '/api/v1/runners/connect']);
-  const apiRoutes = t.server.app.routeSummaries.filter((r) => r.url.startsWith('/api/v1/') && !notHttp.has(r.url));
+  const apiRoutes = t.server.app.routeSummaries.filter(
+    (r) => r.url.startsWith('/api/v1/') && !notHttp.has(r.url),
+  );
   for (const route of apiRoutes) {
     const path = route.url.replace(/:([a-z_]+)/g, '{$1}');
     const operation = doc.paths[path]?.[route.method.toLowerCase()];
