@@ -23,6 +23,7 @@ import { arch, availableParallelism, cpus, loadavg, platform, release, tmpdir, t
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import pino from 'pino';
 import { resolveServerConfig } from '../src/config/server-config.ts';
 import { LogMasker } from '../src/domain/log-masker.ts';
@@ -544,8 +545,13 @@ async function startBench(dialect: Dialect): Promise<Bench> {
   if (dialect === 'postgres') {
     progress('starting a throwaway PostgreSQL');
     const postgres = await startPostgres();
-    defer('PostgreSQL', () => postgres.stop());
+    let databaseName: string | undefined;
+    defer('PostgreSQL', async () => {
+      if (databaseName !== undefined) await connectionsGone(postgres.url, databaseName);
+      await postgres.stop();
+    });
     databaseUrl = await createTestDatabase(postgres.url);
+    databaseName = new URL(databaseUrl).pathname.slice(1);
     database = `throwaway PostgreSQL ${await postgresVersion()} on loopback (fsync=off)`;
   }
   const port = await freePort();
@@ -572,6 +578,30 @@ async function startBench(dialect: Dialect): Promise<Bench> {
   const tracker = new Tracker(server.bus);
   defer('event subscriptions', async () => tracker.close());
   return { dialect, database, server, api: new Api(server.url), dataDir, tracker };
+}
+
+/**
+ * Waits (up to 5 s) until no session of the server is left on its database. The server's pool
+ * resolves `end()` before its connections have closed, and it has no 'error' listener: stopping
+ * PostgreSQL right away makes a closing connection emit 57P01 and crashes this process.
+ */
+async function connectionsGone(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const deadline = performance.now() + 5_000;
+    while (performance.now() < deadline) {
+      const result = await client.query<{ n: number }>(
+        'select count(*)::int as n from pg_stat_activity where datname = $1',
+        [database],
+      );
+      if ((result.rows[0]?.n ?? 0) === 0) return;
+      await sleep(20);
+    }
+    progress(`connections to ${database} were still open after 5 s; stopping PostgreSQL anyway`);
+  } finally {
+    await client.end();
+  }
 }
 
 async function postgresVersion(): Promise<string> {

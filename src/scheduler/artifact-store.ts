@@ -34,6 +34,7 @@ export class ArtifactStore {
     const hash = createHash('sha256');
     let size = 0;
     const max = this.#maxBytes;
+    const output = createWriteStream(temporary, { mode: 0o600 });
     try {
       await pipeline(
         body,
@@ -45,10 +46,13 @@ export class ArtifactStore {
             yield chunk;
           }
         },
-        createWriteStream(temporary, { mode: 0o600 }),
+        output,
       );
       await rename(temporary, join(this.#dir, file));
     } catch (error) {
+      // The stream opens its file lazily: wait until it is closed, or the file could appear after rm.
+      // (events.once would reject on the stream's 'error', which carries this same error.)
+      if (!output.closed) await new Promise((resolve) => output.once('close', resolve));
       await rm(temporary, { force: true });
       throw error;
     }
