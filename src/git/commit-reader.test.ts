@@ -16,6 +16,8 @@ test('reads files, lists trees, diffs commits and resolves refs of a bare reposi
     await mkdir(join(tree, 'ci'));
     await writeFile(join(tree, 'ci', 'jobs.yml'), 'job: {}\n');
     await gitIn(tree, ['add', '.']);
+    await writeFile(join(tree, 'huge.bin'), Buffer.alloc(1024 * 1024 + 1, 0x61));
+    await gitIn(tree, ['add', 'huge.bin']);
     const second = await commitFile(tree, '.gantry.yml', 'stages: [test]\n');
     await gitIn(tree, ['tag', 'v1']);
     await gitIn(tree, ['push', '--quiet', `file://${bare}`, 'main', 'v1']);
@@ -26,8 +28,18 @@ test('reads files, lists trees, diffs commits and resolves refs of a bare reposi
     assert.equal(await reader.readFile(first, '.gantry.yml'), undefined);
     assert.equal(await reader.readFile(second, 'ci'), undefined, 'a directory is not a file');
     assert.equal(await reader.readFile(second, '../etc/passwd'), undefined);
-    assert.deepEqual((await reader.listFiles(second)).sort(), ['.gantry.yml', 'README.md', 'ci/jobs.yml']);
-    assert.deepEqual((await reader.changedFiles(first, second))?.sort(), ['.gantry.yml', 'ci/jobs.yml']);
+    assert.equal(await reader.readFile(second, 'huge.bin'), undefined, 'files over 1 MiB are refused');
+    assert.deepEqual((await reader.listFiles(second)).sort(), [
+      '.gantry.yml',
+      'README.md',
+      'ci/jobs.yml',
+      'huge.bin',
+    ]);
+    assert.deepEqual((await reader.changedFiles(first, second))?.sort(), [
+      '.gantry.yml',
+      'ci/jobs.yml',
+      'huge.bin',
+    ]);
     assert.equal(await reader.changedFiles('0'.repeat(40), second), null);
     assert.equal(await reader.changedFiles('f'.repeat(40), second), null);
     assert.deepEqual(await reader.resolve('main'), { sha: second, refType: 'branch' });

@@ -1,4 +1,4 @@
-import { GitCommandError, runGit } from './run-git.ts';
+import { GitCommandError, killGit, runGit, spawnGit } from './run-git.ts';
 
 const MAX_FILE_BYTES = 1024 * 1024;
 const OID = /^[0-9a-f]{40}$/;
@@ -22,16 +22,52 @@ export class CommitReader {
     this.#dir = repositoryDir;
   }
 
-  /** A file's text at `sha`, or undefined when the commit has no such file (or it exceeds 1 MiB). */
+  /**
+   * A file's text at `sha`, or undefined when the commit has no such file, it is not a file, or it
+   * exceeds 1 MiB. One `git cat-file --batch` process: its header gives type and size before any
+   * content is read, so a huge file is refused without reading it.
+   */
   async readFile(sha: string, path: string): Promise<string | undefined> {
     assertOid(sha);
-    if (path.startsWith('/') || path.split('/').includes('..') || path.includes('\0')) return undefined;
-    const spec = `${sha}:${path.replace(/^\.\//, '')}`;
-    const size = await this.#git(['cat-file', '-s', spec]).catch(() => undefined);
-    if (size === undefined || Number(size.trim()) > MAX_FILE_BYTES) return undefined;
-    const type = (await this.#git(['cat-file', '-t', spec])).trim();
-    if (type !== 'blob') return undefined;
-    return this.#git(['cat-file', 'blob', spec]);
+    if (path.startsWith('/') || path.split('/').includes('..') || /[\0\n]/.test(path)) return undefined;
+    const child = spawnGit(['--git-dir', this.#dir, 'cat-file', '--batch'], {}, ['pipe', 'pipe', 'ignore']);
+    child.stdin?.end(`${sha}:${path.replace(/^\.\//, '')}\n`);
+    return new Promise<string | undefined>((resolve, reject) => {
+      let buffer = Buffer.alloc(0);
+      let size = -1;
+      let settled = false;
+      const finish = (value: string | undefined) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        killGit(child);
+        resolve(value);
+      };
+      const timer = setTimeout(() => {
+        settled = true;
+        killGit(child);
+        reject(new Error(`reading ${path} at ${sha} timed out`));
+      }, 30_000);
+      child.on('error', (error) => {
+        if (!settled) reject(error);
+        settled = true;
+      });
+      child.stdout?.on('data', (chunk: Buffer) => {
+        buffer = Buffer.concat([buffer, chunk]);
+        if (size < 0) {
+          const newline = buffer.indexOf(0x0a);
+          if (newline < 0) return;
+          // "<oid> <type> <size>", or "<spec> missing" / "ambiguous".
+          const [, type, length] = buffer.subarray(0, newline).toString('utf8').split(' ');
+          if (type !== 'blob' || length === undefined || Number(length) > MAX_FILE_BYTES)
+            return finish(undefined);
+          size = Number(length);
+          buffer = buffer.subarray(newline + 1);
+        }
+        if (buffer.length >= size) finish(buffer.subarray(0, size).toString('utf8'));
+      });
+      child.on('close', () => finish(undefined));
+    });
   }
 
   /** Every file path in the commit's tree. */

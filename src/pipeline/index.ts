@@ -38,5 +38,5 @@ export type {
   PlannedNeed,
   PlannedWhen,
 } from './pipeline-plan.ts';
-export { compareToRefs, planPipeline } from './plan-pipeline.ts';
+export { compareToRefs, planPipeline, repositoryFactsNeeded } from './plan-pipeline.ts';
 export { escapeDollars, expandVariables, referencedVariables } from './variable-expansion.ts';

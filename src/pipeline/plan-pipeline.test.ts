@@ -4,7 +4,7 @@ import { loadPipeline } from './load-pipeline.ts';
 import type { PipelineDefinition } from './pipeline-definition.ts';
 import { formatPipelineError } from './pipeline-error.ts';
 import type { PlanContext } from './pipeline-plan.ts';
-import { compareToRefs, planPipeline } from './plan-pipeline.ts';
+import { compareToRefs, planPipeline, repositoryFactsNeeded } from './plan-pipeline.ts';
 
 async function definition(yaml: string): Promise<PipelineDefinition> {
   const loaded = await loadPipeline('.gitlab-ci.yml', async (path) =>
@@ -197,4 +197,23 @@ j: {script: x, rules: [{changes: {paths: [b], compare_to: refs/heads/$BASE}}]}
 `);
   assert.deepEqual(compareToRefs(def, {}), ['main', 'refs/heads/develop']);
   assert.deepEqual(compareToRefs(def, { BASE: 'release' }), ['main', 'refs/heads/release']);
+});
+
+test('repositoryFactsNeeded asks for the file list and changed files only when rules use them', async () => {
+  const facts = async (text: string) => {
+    const loaded = await loadPipeline('.gantry.yml', async (path) =>
+      path === '.gantry.yml' ? text : undefined,
+    );
+    assert.ok(loaded.ok);
+    return repositoryFactsNeeded(loaded.definition);
+  };
+  assert.deepEqual(await facts('a:\n  script: [x]\n'), { files: false, changes: false });
+  assert.deepEqual(await facts('a:\n  script: [x]\n  rules:\n    - exists: [Dockerfile]\n'), {
+    files: true,
+    changes: false,
+  });
+  assert.deepEqual(await facts('workflow:\n  rules:\n    - changes: [src/**/*]\na:\n  script: [x]\n'), {
+    files: false,
+    changes: true,
+  });
 });

@@ -181,6 +181,19 @@ function decide(
  * The refs `rules:changes:compare_to` names (expanded with the context's and the file's global
  * variables), so the caller can compute `PlanContext.changedFilesComparedTo` before planning.
  */
+/**
+ * Which facts about the repository planning will ask for: the file list (`rules:exists`) and the
+ * changed files (`rules:changes`). Both cost a git process per pipeline, so callers skip what no
+ * rule uses.
+ */
+export function repositoryFactsNeeded(definition: PipelineDefinition): { files: boolean; changes: boolean } {
+  const rules = [...(definition.workflow.rules ?? []), ...definition.jobs.flatMap((job) => job.rules ?? [])];
+  return {
+    files: rules.some((rule) => rule.exists !== null && rule.exists !== undefined),
+    changes: rules.some((rule) => rule.changes !== null && rule.changes !== undefined),
+  };
+}
+
 export function compareToRefs(
   definition: PipelineDefinition,
   variables: Readonly<Record<string, string>>,

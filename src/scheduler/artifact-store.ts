@@ -52,7 +52,7 @@ export class ArtifactStore {
     } catch (error) {
       // The stream opens its file lazily: wait until it is closed, or the file could appear after rm.
       // (events.once would reject on the stream's 'error', which carries this same error.)
-      if (!output.closed) await new Promise((resolve) => output.once('close', resolve));
+      if (!output.closed) await new Promise<void>((resolve) => output.once('close', () => resolve()));
       await rm(temporary, { force: true });
       throw error;
     }

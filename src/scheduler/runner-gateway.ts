@@ -54,7 +54,11 @@ export class RunnerGateway {
     };
 
     socket.on('message', (data, isBinary) => {
-      const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      const buffer = Buffer.isBuffer(data)
+        ? data
+        : Array.isArray(data)
+          ? Buffer.concat(data)
+          : Buffer.from(data);
       if (isBinary) {
         const frame = decodeLogFrame(buffer);
         if (frame && session?.running.has(frame.jobId)) {
@@ -97,8 +101,11 @@ export class RunnerGateway {
       const { jobId, result } = message;
       if (!current.running.has(jobId) || !isResult(result)) return;
       enqueue(async () => {
-        await this.#deps.completion.finish(jobId, runner.id, result);
+        // The runner's slot is free now: hand it the next job while this one's pipeline moves on.
         current.running.delete(jobId);
+        const finishing = this.#deps.completion.finish(jobId, runner.id, result);
+        this.#deps.dispatcher.kick();
+        await finishing;
         this.#deps.dispatcher.kick();
       });
     });

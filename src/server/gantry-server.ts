@@ -101,7 +101,9 @@ export async function startGantryServer(
       : loadOrCreateKeyFile(config.secretKeyFile);
   const secrets = new SecretBox(key);
 
-  const store = openStore(config.databaseUrl);
+  const store = openStore(config.databaseUrl, (error) =>
+    logger.warn({ err: error }, 'database connection lost; it is reopened on the next query'),
+  );
   try {
     await store.migrate();
   } catch (error) {

@@ -6,7 +6,13 @@ import type { Page, PageRequest } from '../domain/pagination.ts';
 import { predefinedVariables } from '../domain/predefined-variables.ts';
 import type { PushEvent } from '../events/event-bus.ts';
 import { CommitReader } from '../git/commit-reader.ts';
-import { lintPipeline, loadPipeline, type PipelineError, planPipeline } from '../pipeline/index.ts';
+import {
+  lintPipeline,
+  loadPipeline,
+  type PipelineError,
+  planPipeline,
+  repositoryFactsNeeded,
+} from '../pipeline/index.ts';
 import type { JobCompletion } from '../scheduler/job-completion.ts';
 import type { JobDispatcher } from '../scheduler/job-dispatcher.ts';
 import type { CiVariableSource, PipelineVariable } from '../scheduler/job-spec-builder.ts';
@@ -93,22 +99,25 @@ export class PipelineService {
       sha ??= resolved.sha;
       refType ??= resolved.refType;
     }
-    const mainFile = await this.#pipelineFile(reader, sha);
-    if (mainFile === undefined) return null;
+    const main = await this.#pipelineFile(reader, sha);
+    if (main === undefined) return null;
     const before = input.before ?? ZERO;
     const variables = input.variables ?? [];
 
-    const loaded = await loadPipeline(mainFile, (path) => reader.readFile(sha, path));
+    const loaded = await loadPipeline(main.file, (path) =>
+      path === main.file ? Promise.resolve(main.content) : reader.readFile(sha, path),
+    );
     const base = { project, sha, before, ref: input.ref, tag: refType === 'tag', input, variables };
     if (!loaded.ok) return this.#insertFailed(base, loaded.errors);
     const context = await this.#planVariables(project, input, sha, before, refType);
+    const needed = repositoryFactsNeeded(loaded.definition);
     const plan = planPipeline(loaded.definition, {
       variables: context,
       ref: input.ref,
       refType,
       source: input.source,
-      changedFiles: await reader.changedFiles(before, sha),
-      files: await reader.listFiles(sha),
+      changedFiles: needed.changes ? await reader.changedFiles(before, sha) : null,
+      files: needed.files ? await reader.listFiles(sha) : [],
     });
     if (plan.planErrors.length > 0) return this.#insertFailed(base, plan.planErrors);
     if (!plan.created) return null;
@@ -136,9 +145,14 @@ export class PipelineService {
     return (await this.#deps.pipelines.findById(pipeline.id)) ?? pipeline;
   }
 
-  async #pipelineFile(reader: CommitReader, sha: string): Promise<string | undefined> {
+  /** The pipeline file at the commit and its text (read once: compiling it reads it from here). */
+  async #pipelineFile(
+    reader: CommitReader,
+    sha: string,
+  ): Promise<{ file: string; content: string } | undefined> {
     for (const file of PIPELINE_FILES) {
-      if ((await reader.readFile(sha, file)) !== undefined) return file;
+      const content = await reader.readFile(sha, file);
+      if (content !== undefined) return { file, content };
     }
     return undefined;
   }
@@ -404,9 +418,9 @@ export class PipelineService {
       );
     }
     if (!resolved) throw new GantryError('bad_request', `reference ${ref} does not exist in ${project.path}`);
-    const file = await this.#pipelineFile(reader, resolved.sha);
-    if (!file) throw new GantryError('bad_request', `${ref} has no ${PIPELINE_FILES.join(' or ')}`);
-    return lintPipeline(file, read);
+    const main = await this.#pipelineFile(reader, resolved.sha);
+    if (!main) throw new GantryError('bad_request', `${ref} has no ${PIPELINE_FILES.join(' or ')}`);
+    return lintPipeline(main.file, read);
   }
 
   async #pipelineOf(projectId: number, pipelineId: number): Promise<PipelineRow> {

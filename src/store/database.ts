@@ -23,13 +23,11 @@ export interface Store {
  * Opens the database named by a URL: `postgres://…` / `postgresql://…` for PostgreSQL, `sqlite:PATH`
  * or `file:PATH` (or a bare path) for SQLite. `sqlite::memory:` opens a private in-memory database.
  */
-export function openStore(url: string): Store {
+export function openStore(url: string, onConnectionError: (error: Error) => void = () => {}): Store {
   const dialect = dialectOf(url);
   const db =
     dialect === 'postgres'
-      ? new Kysely<Database>({
-          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }),
-        })
+      ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: postgresPool(url, onConnectionError) }) })
       : new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqliteFile(url) }) });
   return {
     db,
@@ -65,6 +63,17 @@ export function openStore(url: string): Store {
     },
     close: () => db.destroy(),
   };
+}
+
+/**
+ * A connection pool that survives the server dropping an idle connection (a restart, a terminated
+ * backend, a timeout): pg then emits 'error' on the pool, which without a listener ends the process.
+ * The broken connection is already discarded; the next query opens a new one.
+ */
+function postgresPool(url: string, onConnectionError: (error: Error) => void): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', onConnectionError);
+  return pool;
 }
 
 /** The URL with its password replaced by `***`, for messages and logs. */

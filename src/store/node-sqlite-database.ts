@@ -1,4 +1,4 @@
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 /**
@@ -8,6 +8,18 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
  */
 export function openNodeSqlite(filename: string): SqliteDatabase & { raw: DatabaseSync } {
   const db = new DatabaseSync(filename, { timeout: 5000 });
+  // Kysely sends the same few hundred SQL texts over and over; preparing each once saves most of
+  // SQLite's per-query cost. Bounded, so ad-hoc SQL cannot grow it without limit.
+  const statements = new Map<string, StatementSync>();
+  const prepare = (sql: string): StatementSync => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      if (statements.size >= 500) statements.delete(statements.keys().next().value as string);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA foreign_keys = ON');
@@ -15,7 +27,7 @@ export function openNodeSqlite(filename: string): SqliteDatabase & { raw: Databa
     raw: db,
     close: () => db.close(),
     prepare(sql: string): SqliteStatement {
-      const statement = db.prepare(sql);
+      const statement = prepare(sql);
       const params = (parameters: ReadonlyArray<unknown>): SQLInputValue[] => parameters.map(toSqliteValue);
       return {
         reader: statement.columns().length > 0,

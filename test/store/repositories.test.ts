@@ -166,3 +166,29 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('PostgreSQL connections dropped by the server', dialectSuiteOptions('postgres'), () => {
+  test('a terminated idle connection neither crashes the process nor breaks later queries', async () => {
+    const url = await freshDatabaseUrl('postgres');
+    const errors: Error[] = [];
+    const store = openStore(url, (error) => errors.push(error));
+    try {
+      await store.migrate();
+      const users = new UserRepository(store.db);
+      assert.equal(await users.count(), 0);
+      // Another session terminates every connection of ours, as a PostgreSQL restart would.
+      const { default: pg } = await import('pg');
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query(
+        'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+      );
+      await admin.end();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.ok(errors.length > 0, 'the pool reported the dropped connection');
+      assert.equal(await users.count(), 0, 'the next query opens a new connection');
+    } finally {
+      await store.close();
+    }
+  });
+});
