@@ -179,6 +179,35 @@ show:
       assert.equal(afterwards.status, 401, 'the token stopped working when the job ended');
     });
 
+    test('artifacts past their expire_in are removed by the cleanup, file and record', async () => {
+      const sha = await pushFiles(work, {
+        '.gantry.yml': `short-lived:
+  script: [mkdir -p out, echo data > out/file.txt]
+  artifacts:
+    paths: [out/]
+    expire_in: 1 second
+kept:
+  script: [mkdir -p out, echo data > out/file.txt]
+  artifacts:
+    paths: [out/]
+`,
+      });
+      const pipeline = await pipelineFor(t, projectId, sha);
+      const { jobs } = await waitForPipeline(t, projectId, pipeline.id);
+      const shortLived = jobNamed(jobs, 'short-lived');
+      const kept = jobNamed(jobs, 'kept');
+      assert.ok(shortLived.artifacts_file && kept.artifacts_file);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      assert.ok((await t.server.engine.timers.removeExpiredArtifacts()) >= 1);
+      const download = (id: number) => t.api('GET', `projects/${projectId}/jobs/${id}/artifacts`);
+      assert.equal((await download(shortLived.id)).status, 404);
+      assert.equal((await download(kept.id)).status, 200);
+      const { readdir } = await import('node:fs/promises');
+      const files = await readdir(join(t.dataDir, 'artifacts'));
+      assert.ok(!files.includes(`${shortLived.id}.tar.gz`));
+      assert.ok(files.includes(`${kept.id}.tar.gz`));
+    });
+
     test('lint: valid content lists jobs; errors carry file, line and column', async () => {
       const valid = await t.api<{ valid: boolean; jobs: string[]; stages: string[] }>(
         'POST',
