@@ -4,7 +4,7 @@ import { predefinedVariables } from './predefined-variables.ts';
 
 const base = {
   serverUrl: 'https://ci.example.com',
-  project: { id: 7, name: 'Shop', path: 'acme/shop', defaultBranch: 'main' },
+  project: { id: 7, name: 'Shop', path: 'acme/shop', default_branch: 'main' },
   pipeline: {
     id: 42,
     iid: 3,

@@ -3,7 +3,8 @@ import { refSlug } from './ref-slug.ts';
 /** What the predefined `CI_*` variables are computed from. */
 export interface PredefinedVariableInput {
   serverUrl: string;
-  project: { id: number; name: string; path: string; defaultBranch: string };
+  /** The project, in the store's own field names (a project row fits as it is). */
+  project: { id: number; name: string; path: string; default_branch: string };
   pipeline: {
     id: number;
     iid: number;
@@ -40,7 +41,7 @@ export function predefinedVariables(input: PredefinedVariableInput): Record<stri
     CI_PROJECT_NAMESPACE: namespace,
     CI_PROJECT_URL: projectUrl,
     CI_REPOSITORY_URL: `${projectUrl}.git`,
-    CI_DEFAULT_BRANCH: project.defaultBranch,
+    CI_DEFAULT_BRANCH: project.default_branch,
     CI_PIPELINE_ID: String(pipeline.id),
     CI_PIPELINE_IID: String(pipeline.iid),
     CI_PIPELINE_SOURCE: pipeline.source,

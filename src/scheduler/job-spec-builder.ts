@@ -27,33 +27,26 @@ export const dotenvContext = (jobId: number) => `job:${jobId}:dotenv`;
 /** Pipeline variables given through the API or a schedule, as stored (encrypted JSON). */
 export type PipelineVariable = { key: string; value: string; variable_type: 'env_var' | 'file' };
 
+export interface JobSpecBuilderDeps {
+  jobs: JobRepository;
+  pipelines: PipelineRepository;
+  projects: ProjectRepository;
+  users: UserRepository;
+  artifacts: ArtifactRepository;
+  variables: CiVariableSource;
+  secrets: SecretBox;
+  externalUrl: string;
+}
+
 /**
  * Builds the {@link JobSpec} a runner receives. Variables follow GitLab's precedence, lowest first:
  * predefined, global and job `variables:`, dotenv reports of the jobs it depends on, instance and
  * project CI/CD variables, then pipeline variables (API, schedule, manual run).
  */
 export class JobSpecBuilder {
-  readonly #deps: {
-    jobs: JobRepository;
-    pipelines: PipelineRepository;
-    projects: ProjectRepository;
-    users: UserRepository;
-    artifacts: ArtifactRepository;
-    variables: CiVariableSource;
-    secrets: SecretBox;
-    externalUrl: string;
-  };
+  readonly #deps: JobSpecBuilderDeps;
 
-  constructor(deps: {
-    jobs: JobRepository;
-    pipelines: PipelineRepository;
-    projects: ProjectRepository;
-    users: UserRepository;
-    artifacts: ArtifactRepository;
-    variables: CiVariableSource;
-    secrets: SecretBox;
-    externalUrl: string;
-  }) {
+  constructor(deps: JobSpecBuilderDeps) {
     this.#deps = deps;
   }
 
@@ -82,12 +75,7 @@ export class JobSpecBuilder {
     };
     const predefined = predefinedVariables({
       serverUrl: this.#deps.externalUrl,
-      project: {
-        id: project.id,
-        name: project.name,
-        path: project.path,
-        defaultBranch: project.default_branch,
-      },
+      project,
       pipeline: {
         id: pipeline.id,
         iid: pipeline.iid,

@@ -4,7 +4,7 @@ import { GantryError, notFound } from '../domain/errors.ts';
 import { isCancelable, type JobStatus } from '../domain/job-status.ts';
 import type { Page, PageRequest } from '../domain/pagination.ts';
 import { predefinedVariables } from '../domain/predefined-variables.ts';
-import type { PushEvent } from '../events/event-bus.ts';
+import type { EventBus, PushEvent } from '../events/event-bus.ts';
 import { CommitReader } from '../git/commit-reader.ts';
 import {
   lintPipeline,
@@ -51,6 +51,17 @@ export interface CreatePipelineInput {
 }
 
 const ZERO = '0'.repeat(40);
+
+/** What every new pipeline row is made of, whether it runs or failed to compile. */
+interface PipelineBase {
+  project: ProjectRow;
+  sha: string;
+  before: string;
+  ref: string;
+  tag: boolean;
+  input: CreatePipelineInput;
+  variables: PipelineVariable[];
+}
 
 /**
  * Pipelines: created from pushes, the API, schedules and rebuilds by compiling the pipeline file at
@@ -167,12 +178,7 @@ export class PipelineService {
   ): Promise<Record<string, string>> {
     const variables = predefinedVariables({
       serverUrl: this.#deps.externalUrl,
-      project: {
-        id: project.id,
-        name: project.name,
-        path: project.path,
-        defaultBranch: project.default_branch,
-      },
+      project,
       pipeline: {
         id: 0,
         iid: 0,
@@ -200,15 +206,7 @@ export class PipelineService {
 
   async #insertPipeline(
     db: Kysely<Database>,
-    base: {
-      project: ProjectRow;
-      sha: string;
-      before: string;
-      ref: string;
-      tag: boolean;
-      input: CreatePipelineInput;
-      variables: PipelineVariable[];
-    },
+    base: PipelineBase,
     status: string,
     errors: PipelineError[] | null,
     name: string | null,
@@ -242,18 +240,7 @@ export class PipelineService {
     );
   }
 
-  async #insertFailed(
-    base: {
-      project: ProjectRow;
-      sha: string;
-      before: string;
-      ref: string;
-      tag: boolean;
-      input: CreatePipelineInput;
-      variables: PipelineVariable[];
-    },
-    errors: PipelineError[],
-  ): Promise<PipelineRow> {
+  async #insertFailed(base: PipelineBase, errors: PipelineError[]): Promise<PipelineRow> {
     const row = await this.#deps.db
       .transaction()
       .execute((trx) => this.#insertPipeline(trx, base, 'failed', errors, null));
@@ -442,6 +429,6 @@ export interface PipelineServiceDeps {
   dispatcher: JobDispatcher;
   ciVariables: CiVariableSource;
   secrets: SecretBox;
-  bus: import('../events/event-bus.ts').EventBus;
+  bus: EventBus;
   externalUrl: string;
 }
