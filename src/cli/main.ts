@@ -76,12 +76,19 @@ async function serve(args: string[]): Promise<void> {
     process.env,
     process.cwd(),
   );
+  // Signals are handled from the start: one arriving while the server starts stops it once started.
+  let stopRequested: string | undefined;
+  let stop = (signal: string) => {
+    stopRequested ??= signal;
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
   // Loaded here so client commands start without loading the server (Fastify, database drivers).
   const { startGantryServer } = await import('../server/gantry-server.ts');
   const server = await startGantryServer(config);
   process.stdout.write(`Gantry is listening on ${server.url} (external URL ${config.externalUrl})\n`);
   let stopping = false;
-  const stop = (signal: string) => {
+  stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     server.app.log.info({ signal }, 'shutting down: finishing requests in flight');
@@ -93,8 +100,7 @@ async function serve(args: string[]): Promise<void> {
       },
     );
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  if (stopRequested !== undefined) stop(stopRequested);
 }
 
 async function runner(args: string[]): Promise<void> {

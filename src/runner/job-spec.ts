@@ -72,3 +72,8 @@ export interface JobResult {
   /** Variables read from the dotenv report, when there was one. */
   dotenv: Record<string, string> | null;
 }
+
+/** The values a job's log must never show: masked variables and, always, the job's own token. */
+export function maskedValues(spec: Pick<JobSpec, 'token' | 'variables'>): string[] {
+  return [spec.token, ...spec.variables.filter((v) => v.masked).map((v) => v.value)];
+}

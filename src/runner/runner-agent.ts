@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { LogMasker } from '../domain/log-masker.ts';
 import { extractArtifacts } from './executor/extract-artifacts.ts';
 import type { Executor, JobIo } from './executor/job-executor.ts';
-import type { JobResult, JobSpec } from './job-spec.ts';
+import { type JobResult, type JobSpec, maskedValues } from './job-spec.ts';
 import {
   encodeLogFrame,
   parseMessage,
@@ -144,9 +144,9 @@ export class RunnerAgent {
   }
 
   async #run(spec: JobSpec, signal: AbortSignal): Promise<void> {
-    const masker = new LogMasker(spec.variables.filter((v) => v.masked).map((v) => v.value));
+    const masker = new LogMasker(maskedValues(spec));
     const sendLog = (chunk: Buffer) => {
-      if (chunk.length > 0 && this.#socket?.readyState === WebSocket.OPEN) {
+      if (chunk.length > 0 && this.#welcomed && this.#socket?.readyState === WebSocket.OPEN) {
         this.#socket.send(encodeLogFrame(spec.id, chunk), { binary: true });
       }
     };
@@ -166,8 +166,10 @@ export class RunnerAgent {
     this.#send({ type: 'finished', jobId: spec.id, result });
   }
 
+  /** Sends a message once the server has welcomed this connection; results wait for the next one. */
   #send(message: RunnerMessage): void {
-    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message));
+    const open = this.#socket?.readyState === WebSocket.OPEN;
+    if (open && (this.#welcomed || message.type === 'hello')) this.#socket?.send(JSON.stringify(message));
     else if (message.type === 'finished') this.#unsent.push(message);
   }
 

@@ -75,6 +75,15 @@ export class CiTimers {
 
   /** Queues delayed jobs whose `scheduled_at` has passed. */
   async startDueJobs(): Promise<void> {
+    try {
+      await this.#startDueJobs();
+    } finally {
+      this.#deps.onQueued();
+      this.armDelayed();
+    }
+  }
+
+  async #startDueJobs(): Promise<void> {
     const due = await this.#deps.jobs.listDueScheduled(new Date().toISOString());
     const pipelines = new Set<number>();
     for (const job of due) {
@@ -93,8 +102,6 @@ export class CiTimers {
       });
     }
     for (const id of pipelines) await this.#deps.processor.process(id);
-    if (pipelines.size > 0) this.#deps.onQueued();
-    this.armDelayed();
   }
 
   /** Deletes artifact archives past their `expire_in`. */

@@ -1,3 +1,4 @@
+import { GantryError } from '../domain/errors.ts';
 import { shouldRetry } from '../domain/retry-policy.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { FailureReason, JobResult } from '../runner/job-spec.ts';
@@ -31,7 +32,10 @@ export class JobCompletion {
     note?: string,
   ): Promise<JobRow | undefined> {
     const job = await this.#deps.jobs.findById(jobId);
-    if (!job) return undefined;
+    if (!job) {
+      await this.#deps.logs.close(jobId);
+      return undefined;
+    }
     if (note !== undefined) {
       await this.#deps.logs.open(jobId, []);
       await this.#deps.logs.append(jobId, Buffer.from(`\r\n\x1b[31;1m${note}\x1b[0m\r\n`));
@@ -87,7 +91,10 @@ export class JobCompletion {
     userId: number | null = job.user_id,
     status: 'pending' | 'created' = 'pending',
   ): Promise<JobRow> {
-    await this.#deps.jobs.update(job.id, { retried: 1 });
+    // Guarded: a double click, or a manual retry racing the automatic one, must not run the job twice.
+    if (!(await this.#deps.jobs.markRetried(job.id))) {
+      throw new GantryError('conflict', `job ${job.name} (${job.id}) has already been retried`);
+    }
     const [next] = await this.#deps.jobs.insertMany([
       {
         pipeline_id: job.pipeline_id,

@@ -1,5 +1,6 @@
 import { generateToken, hashToken } from '../auth/access-token.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import { maskedValues } from '../runner/job-spec.ts';
 import type { ServerMessage } from '../runner/runner-protocol.ts';
 import type { JobRepository, JobRow } from '../store/repositories/job-repository.ts';
 import type { JobLogStore } from './job-log-store.ts';
@@ -14,7 +15,10 @@ export interface RunnerSession {
   runUntagged: boolean;
   concurrency: number;
   running: Set<number>;
-  send(message: ServerMessage): void;
+  /** Sends a message; false when the connection is already gone. */
+  send(message: ServerMessage): boolean;
+  /** Drops the connection (the runner was removed). */
+  close(): void;
 }
 
 /** Whether a runner may take a job: it carries every tag the job asks for; untagged jobs need run_untagged. */
@@ -36,6 +40,7 @@ export interface JobDispatcherDeps {
   onClaimFailed: (job: JobRow, error: unknown) => Promise<void>;
   /** A job started: its pipeline's status may change. */
   onStarted: (job: JobRow) => void;
+  onError: (error: unknown) => void;
 }
 
 /**
@@ -82,6 +87,11 @@ export class JobDispatcher {
     while (this.#dispatching) await this.#dispatching;
   }
 
+  /** Whether a connected runner holds the job (and will report how it ended). */
+  isHeld(jobId: number): boolean {
+    return [...this.#sessions].some((session) => session.running.has(jobId));
+  }
+
   /** Tells the runner holding a job to cancel it. */
   cancel(jobId: number): void {
     for (const session of this.#sessions) {
@@ -92,7 +102,8 @@ export class JobDispatcher {
   async #loop(): Promise<void> {
     do {
       this.#again = false;
-      await this.#round().catch(() => undefined);
+      // A failed round (a dropped database connection) is logged; the periodic sweep kicks again.
+      await this.#round().catch((error: unknown) => this.#deps.onError(error));
     } while (this.#again);
   }
 
@@ -121,16 +132,34 @@ export class JobDispatcher {
     });
     if (!claimed) return;
     session.running.add(job.id);
+    let sent: boolean;
     try {
       const spec = await this.#deps.specs.build(claimed, token);
-      await this.#deps.logs.open(
-        job.id,
-        spec.variables.filter((v) => v.masked).map((v) => v.value),
-      );
-      session.send({ type: 'job', spec });
+      await this.#deps.logs.open(job.id, maskedValues(spec));
+      // Canceled while its spec was being built: the runner must not start it.
+      if ((await this.#deps.jobs.findById(job.id))?.status !== 'running') {
+        session.running.delete(job.id);
+        await this.#deps.logs.close(job.id);
+        return;
+      }
+      sent = session.send({ type: 'job', spec });
     } catch (error) {
       session.running.delete(job.id);
       await this.#deps.onClaimFailed(claimed, error);
+      return;
+    }
+    if (!sent) {
+      // The connection went away between the claim and the send: back to the queue.
+      session.running.delete(job.id);
+      await this.#deps.logs.close(job.id);
+      await this.#deps.jobs.transition(job.id, ['running'], {
+        status: 'pending',
+        runner_id: null,
+        token_hash: null,
+        lease_expires_at: null,
+        started_at: null,
+      });
+      this.#again = true;
       return;
     }
     this.#deps.bus.publish('job', {

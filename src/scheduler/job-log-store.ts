@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { LogMasker } from '../domain/log-masker.ts';
 
 interface OpenLog {
+  ready: Promise<void>;
   file: FileHandle;
   masker: LogMasker;
   size: number;
@@ -37,10 +38,22 @@ export class JobLogStore {
 
   /** Starts (or resumes, after a restart or a runner reconnect) a job's log with the values to mask. */
   async open(jobId: number, secrets: string[]): Promise<void> {
-    if (this.#open.has(jobId)) return;
-    const file = await open(this.pathOf(jobId), 'a', 0o600);
-    const size = (await file.stat()).size;
-    this.#open.set(jobId, { file, masker: new LogMasker(secrets), size, tail: Promise.resolve() });
+    const existing = this.#open.get(jobId);
+    if (existing) return existing.ready;
+    // Registered before the file is open, so two concurrent opens share one handle.
+    const log = { masker: new LogMasker(secrets), size: 0 } as OpenLog;
+    log.ready = (async () => {
+      log.file = await open(this.pathOf(jobId), 'a', 0o600);
+      log.size = (await log.file.stat()).size;
+    })();
+    log.tail = log.ready;
+    this.#open.set(jobId, log);
+    try {
+      await log.ready;
+    } catch (error) {
+      this.#open.delete(jobId);
+      throw error;
+    }
   }
 
   /** Appends a chunk (masked); ignored for jobs whose log is not open (finished or unknown). */
@@ -58,9 +71,12 @@ export class JobLogStore {
     if (!log) return this.size(jobId);
     this.#open.delete(jobId);
     const rest = log.masker.end();
-    await log.tail;
-    await this.#write(jobId, log, rest);
-    await log.file.close();
+    try {
+      await log.tail.catch(() => undefined);
+      await this.#write(jobId, log, rest);
+    } finally {
+      await log.file?.close();
+    }
     return log.size;
   }
 

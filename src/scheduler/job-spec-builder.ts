@@ -1,4 +1,5 @@
 import { predefinedVariables } from '../domain/predefined-variables.ts';
+import { expandVariables } from '../pipeline/index.ts';
 import type { JobDependency, JobSpec, JobVariable } from '../runner/job-spec.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { ArtifactRepository } from '../store/repositories/artifact-repository.ts';
@@ -104,11 +105,24 @@ export class JobSpecBuilder {
       refType: pipeline.tag === 1 ? 'tag' : 'branch',
       environmentName: definition.environment?.name ?? null,
     });
-    for (const variable of ci)
-      set(variable.key, variable.value, { file: variable.file, masked: variable.masked });
-    for (const variable of this.pipelineVariables(pipeline)) {
-      set(variable.key, variable.value, { file: variable.variable_type === 'file' });
+    for (const variable of ci) {
+      set(variable.key, variable.value, {
+        file: variable.file,
+        masked: variable.masked,
+        expand: !variable.raw,
+      });
     }
+    for (const variable of this.pipelineVariables(pipeline)) {
+      set(variable.key, variable.value, { file: variable.variable_type === 'file', expand: true });
+    }
+    // One expansion against the values as set (GitLab's runner does the same): no recursion, no loops.
+    const lookup = (name: string) => variables.get(name)?.value;
+    const expanded = [...expandable].map(
+      (key) => [key, expandVariables(variables.get(key)!.value, lookup, { keepUnknown: true })] as const,
+    );
+    for (const [key, value] of expanded) variables.set(key, { ...variables.get(key)!, value });
+    // No variable of any origin (dotenv, API, CI/CD settings) may replace or unmask the job's token.
+    set('CI_JOB_TOKEN', token, { masked: true });
 
     return {
       id: job.id,

@@ -41,12 +41,16 @@ export class RunnerGateway {
 
   attach(socket: WebSocket, runner: RunnerRow): void {
     let session: RunnerSession | undefined;
-    const send = (message: ServerMessage) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+    let closed = false;
+    const send = (message: ServerMessage): boolean => {
+      if (socket.readyState !== socket.OPEN) return false;
+      socket.send(JSON.stringify(message));
+      return true;
     };
     const closeWith = (reason: string) => socket.close(1008, reason);
     let queue = Promise.resolve();
-    // Messages are handled strictly in order: a log frame must be stored before the job's result.
+    // Messages are handled strictly in order, each task seeing the state the ones before it left:
+    // a log frame is stored before the job's result, and nothing is judged before hello is done.
     const enqueue = (task: () => Promise<void>) => {
       queue = queue
         .then(task)
@@ -61,10 +65,10 @@ export class RunnerGateway {
           : Buffer.from(data);
       if (isBinary) {
         const frame = decodeLogFrame(buffer);
-        if (frame && session?.running.has(frame.jobId)) {
-          const { jobId, data: chunk } = frame;
-          enqueue(() => this.#deps.logs.append(jobId, chunk));
-        }
+        if (!frame) return;
+        enqueue(async () => {
+          if (session?.running.has(frame.jobId)) await this.#deps.logs.append(frame.jobId, frame.data);
+        });
         return;
       }
       const message = parseMessage<RunnerMessage>(buffer.toString('utf8'), [
@@ -74,35 +78,42 @@ export class RunnerGateway {
       ]);
       if (!message) return closeWith('malformed message');
       if (message.type === 'hello') {
-        if (session) return closeWith('hello sent twice');
         const hello = message;
         enqueue(async () => {
-          session = {
+          if (session) return closeWith('hello sent twice');
+          const current: RunnerSession = {
             runnerId: runner.id,
             tags: JSON.parse(runner.tags) as string[],
             runUntagged: runner.run_untagged === 1,
             concurrency: Math.max(1, Math.min(MAX_CONCURRENCY, Math.floor(Number(hello.concurrency) || 1))),
             running: new Set(),
             send,
+            close: () => socket.close(1008, 'runner removed'),
           };
-          await this.#reclaim(session, Array.isArray(hello.running) ? hello.running : []);
+          session = current;
+          await this.#reclaim(current, Array.isArray(hello.running) ? hello.running : []);
           send({ type: 'welcome', runnerId: runner.id, heartbeatSeconds: this.heartbeatSeconds });
           await this.#deps.runners.touch(runner.id, new Date().toISOString());
-          this.#deps.dispatcher.add(session);
+          // A socket that closed while hello was handled must never receive jobs.
+          if (!closed) this.#deps.dispatcher.add(current);
         });
         return;
       }
-      if (!session) return closeWith('say hello first');
-      const current = session;
       if (message.type === 'heartbeat') {
-        enqueue(() => this.#renew(current));
+        const reported = new Set(Array.isArray(message.running) ? message.running : []);
+        enqueue(async () => {
+          if (!session) return closeWith('say hello first');
+          await this.#renew(session, reported);
+        });
         return;
       }
       const { jobId, result } = message;
-      if (!current.running.has(jobId) || !isResult(result)) return;
+      if (!isResult(result)) return closeWith('malformed result');
       enqueue(async () => {
+        if (!session) return closeWith('say hello first');
+        if (!session.running.has(jobId)) return;
         // The runner's slot is free now: hand it the next job while this one's pipeline moves on.
-        current.running.delete(jobId);
+        session.running.delete(jobId);
         const finishing = this.#deps.completion.finish(jobId, runner.id, result);
         this.#deps.dispatcher.kick();
         await finishing;
@@ -110,12 +121,28 @@ export class RunnerGateway {
       });
     });
     socket.on('close', () => {
+      closed = true;
       if (session) this.#deps.dispatcher.remove(session);
     });
     socket.on('error', () => socket.terminate());
   }
 
-  async #renew(session: RunnerSession): Promise<void> {
+  /** Disconnects every session of a runner (it was removed or deactivated). */
+  disconnect(runnerId: number): void {
+    for (const session of this.#deps.dispatcher.sessions) {
+      if (session.runnerId === runnerId) session.close();
+    }
+  }
+
+  /**
+   * Extends the leases of jobs the runner still reports running. A job the server believes the
+   * runner holds but the runner no longer reports (its result got lost) is given up: its lease is
+   * left to expire, which fails it as "runner lost" instead of keeping it running forever.
+   */
+  async #renew(session: RunnerSession, reported?: ReadonlySet<unknown>): Promise<void> {
+    if (reported) {
+      for (const jobId of [...session.running]) if (!reported.has(jobId)) session.running.delete(jobId);
+    }
     const until = new Date(Date.now() + this.#deps.leaseSeconds * 1000).toISOString();
     await this.#deps.jobs.renewLeases(session.runnerId, [...session.running], until);
     await this.#deps.runners.touch(session.runnerId, new Date().toISOString());

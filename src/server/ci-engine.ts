@@ -4,6 +4,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import { ArtifactStore } from '../scheduler/artifact-store.ts';
 import { CiTimers } from '../scheduler/ci-timers.ts';
 import { JobCompletion } from '../scheduler/job-completion.ts';
+import { parseDefinition } from '../scheduler/job-definition.ts';
 import { JobDispatcher } from '../scheduler/job-dispatcher.ts';
 import { JobLogStore } from '../scheduler/job-log-store.ts';
 import { type CiVariableSource, JobSpecBuilder } from '../scheduler/job-spec-builder.ts';
@@ -90,6 +91,7 @@ export async function createCiEngine(deps: {
     onClaimFailed: (job, error) => completion.failClaim(job, error),
     onStarted: (job) =>
       void processor.process(job.pipeline_id).catch((error: unknown) => deps.log(String(error))),
+    onError: (error) => deps.log(`dispatching jobs failed: ${String(error)}`),
   });
   timers = new CiTimers({
     jobs,
@@ -117,8 +119,9 @@ export async function createCiEngine(deps: {
         projectId: job.project_id,
         ref: pipeline.ref,
         refType: pipeline.tag === 1 ? 'tag' : 'branch',
-        environmentName: null,
+        environmentName: parseDefinition(job.definition).environment?.name ?? null,
       });
+      // The job token itself cannot be recovered (only its hash is stored); the runner masks it.
       return resolved.filter((v) => v.masked).map((v) => v.value);
     },
     log: deps.log,

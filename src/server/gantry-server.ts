@@ -174,6 +174,7 @@ export async function startGantryServer(
     processor: engine.processor,
     completion: engine.completion,
     dispatcher: engine.dispatcher,
+    logs: engine.logs,
     ciVariables,
     secrets,
     bus,
@@ -225,6 +226,7 @@ export async function startGantryServer(
       );
   });
   let closing = false;
+  let started = false;
 
   const app = await buildApp(
     {
@@ -245,7 +247,8 @@ export async function startGantryServer(
         scratchDir,
         log: (line) => logger.debug({ git: line }, 'git http-backend'),
       }),
-      ready: async () => !closing && (await store.ping()),
+      // Ready once everything has started (engine, schedules, embedded runner), until shutdown begins.
+      ready: async () => started && !closing && (await store.ping()),
       ciVariables: new CiVariableService({ variables: new CiVariableRepository(db), access, roles, secrets }),
       protectedRefs,
       pipelineSchedules,
@@ -285,21 +288,32 @@ export async function startGantryServer(
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
-  await engine.start();
-  // Runs schedules missed while the server was down (once each), then sleeps until the next one.
-  await scheduleRunner.start();
-  const embeddedRunner =
-    config.runnerConcurrency > 0
-      ? await startEmbeddedRunner({
-          runners,
-          runnerRows: engine.runners,
-          // The embedded runner reaches the server on loopback, whatever the external URL says.
-          url: `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : host}:${port}`,
-          dataDir: config.dataDir,
-          concurrency: config.runnerConcurrency,
-          log: (line) => logger.warn({ runner: 'embedded' }, line),
-        })
-      : undefined;
+  let embeddedRunner: Awaited<ReturnType<typeof startEmbeddedRunner>> | undefined;
+  try {
+    await engine.start();
+    // Runs schedules missed while the server was down (once each), then sleeps until the next one.
+    await scheduleRunner.start();
+    if (config.runnerConcurrency > 0) {
+      embeddedRunner = await startEmbeddedRunner({
+        runners,
+        runnerRows: engine.runners,
+        // The embedded runner reaches the server on loopback, whatever the external URL says.
+        url: `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : host}:${port}`,
+        dataDir: config.dataDir,
+        concurrency: config.runnerConcurrency,
+        log: (line) => logger.warn({ runner: 'embedded' }, line),
+      });
+    }
+  } catch (error) {
+    // Never leave a half-started server listening.
+    await app.close();
+    await scheduleRunner.stop();
+    await engine.stop();
+    await mirrors.stop();
+    await store.close();
+    throw error;
+  }
+  started = true;
 
   return {
     app,

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../domain/actor.ts';
 import { GantryError, notFound } from '../domain/errors.ts';
-import { isCancelable, type JobStatus } from '../domain/job-status.ts';
+import { statusesLeadingTo } from '../domain/job-status.ts';
 import type { Page, PageRequest } from '../domain/pagination.ts';
 import { predefinedVariables } from '../domain/predefined-variables.ts';
 import type { EventBus, PushEvent } from '../events/event-bus.ts';
@@ -15,6 +15,7 @@ import {
 } from '../pipeline/index.ts';
 import type { JobCompletion } from '../scheduler/job-completion.ts';
 import type { JobDispatcher } from '../scheduler/job-dispatcher.ts';
+import type { JobLogStore } from '../scheduler/job-log-store.ts';
 import type { CiVariableSource, PipelineVariable } from '../scheduler/job-spec-builder.ts';
 import { pipelineVariablesContext } from '../scheduler/job-spec-builder.ts';
 import { latestAttempts, type PipelineProcessor } from '../scheduler/pipeline-processor.ts';
@@ -319,9 +320,9 @@ export class PipelineService {
 
   /** Cancels one job if it has not ended; a running job's runner is told to stop it. */
   async cancelJob(job: JobRow): Promise<boolean> {
-    const status = job.status as JobStatus;
-    if (!isCancelable(status)) return false;
-    const canceled = await this.#deps.jobs.transition(job.id, [status], {
+    // The status read earlier may be stale (the job was queued or claimed meanwhile): cancel from
+    // whatever cancelable status it has now.
+    const canceled = await this.#deps.jobs.transition(job.id, statusesLeadingTo('canceled'), {
       status: 'canceled',
       finished_at: new Date().toISOString(),
       token_hash: null,
@@ -329,7 +330,9 @@ export class PipelineService {
       failure_reason: null,
     });
     if (!canceled) return false;
-    if (status === 'running') this.#deps.dispatcher.cancel(job.id);
+    this.#deps.dispatcher.cancel(job.id);
+    // A runner that is gone will never report back: the log is complete now.
+    if (!this.#deps.dispatcher.isHeld(job.id)) await this.#deps.logs.close(job.id);
     this.#deps.bus.publish('job', {
       id: job.id,
       pipelineId: job.pipeline_id,
@@ -427,6 +430,7 @@ export interface PipelineServiceDeps {
   processor: PipelineProcessor;
   completion: JobCompletion;
   dispatcher: JobDispatcher;
+  logs: JobLogStore;
   ciVariables: CiVariableSource;
   secrets: SecretBox;
   bus: EventBus;

@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { Type } from 'typebox';
-import { JOB_STATUSES, type JobStatus } from '../../domain/job-status.ts';
+import { isFinished, JOB_STATUSES, type JobStatus } from '../../domain/job-status.ts';
 import { pageRequest, paginationHeaders } from '../../domain/pagination.ts';
 import { JobView, jobView } from '../ci-views.ts';
 import type { ApiDeps, GantryApp } from '../gantry-app.ts';
@@ -13,6 +13,11 @@ const Scope = Type.Union(JOB_STATUSES.map((s) => Type.Literal(s)));
 /** `/projects/:id/jobs`: list, get, play, retry, cancel, the log (`trace`, also live) and artifacts. */
 export function jobRoutes(app: GantryApp, deps: ApiDeps): void {
   const url = (path: string) => `${deps.externalUrl}/${path}`;
+  // Live log streams end when the server shuts down, or its close would wait for every job.
+  const openStreams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const stop of openStreams) stop();
+  });
 
   app.get(
     '/projects/:id/jobs',
@@ -152,7 +157,9 @@ export function jobRoutes(app: GantryApp, deps: ApiDeps): void {
         'x-accel-buffering': 'no',
       });
       let wake: (() => void) | null = null;
+      let wakeTimer: NodeJS.Timeout | undefined;
       const nudge = () => {
+        clearTimeout(wakeTimer);
         const resolve = wake;
         wake = null;
         resolve?.();
@@ -160,17 +167,26 @@ export function jobRoutes(app: GantryApp, deps: ApiDeps): void {
       const offLog = deps.bus.on('job-log', (event) => event.jobId === job_id && nudge());
       const offJob = deps.bus.on('job', (event) => event.id === job_id && nudge());
       let closed = false;
-      raw.on('close', () => {
+      const stop = () => {
         closed = true;
         nudge();
-      });
+      };
+      raw.on('close', stop);
+      openStreams.add(stop);
       const decoder = new StringDecoder('utf8');
       const send = async (text: string) => {
-        if (!raw.write(text))
-          await new Promise<void>((resolve) =>
-            raw.once('drain', () => resolve()).once('close', () => resolve()),
-          );
+        if (raw.write(text)) return;
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            raw.off('drain', done);
+            raw.off('close', done);
+            resolve();
+          };
+          raw.on('drain', done);
+          raw.on('close', done);
+        });
       };
+      let endStatus = 'unavailable';
       try {
         while (!closed) {
           // Only as much as one chunk is ever held: a slow client slows reading, never fills memory.
@@ -185,21 +201,25 @@ export function jobRoutes(app: GantryApp, deps: ApiDeps): void {
             }
             continue;
           }
-          const done = ['success', 'failed', 'canceled', 'skipped'].includes(job.status) && offset >= size;
-          if (done) {
-            await send(`event: end\ndata: ${JSON.stringify({ status: job.status, offset })}\n\n`);
+          if (isFinished(job.status as JobStatus) && offset >= size) {
+            endStatus = job.status;
             break;
           }
           await new Promise<void>((resolve) => {
             wake = resolve;
-            setTimeout(nudge, 15_000).unref();
+            wakeTimer = setTimeout(nudge, 15_000);
           });
           if (!closed) await send(': keep-alive\n\n');
         }
+      } catch (error) {
+        // The job was deleted, or access revoked, mid-stream: say so instead of just hanging up.
+        request.log.warn({ err: error }, 'job log stream ended early');
       } finally {
         offLog();
         offJob();
-        raw.end();
+        clearTimeout(wakeTimer);
+        openStreams.delete(stop);
+        if (!raw.destroyed) raw.end(`event: end\ndata: ${JSON.stringify({ status: endStatus, offset })}\n\n`);
       }
     },
   );

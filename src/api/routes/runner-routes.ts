@@ -91,6 +91,8 @@ export function runnerRoutes(app: GantryApp, deps: ApiDeps): void {
     },
     async (request, reply) => {
       await deps.runners.delete(request.actor!, request.params.runner_id);
+      // A removed runner must not keep receiving jobs (and their secrets) on an open connection.
+      deps.runnerGateway.disconnect(request.params.runner_id);
       return reply.status(204).send(null);
     },
   );

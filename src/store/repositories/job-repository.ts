@@ -158,6 +158,17 @@ export class JobRepository {
       .execute();
   }
 
+  /** Marks a job as retried unless it already is; false when another retry got there first. */
+  async markRetried(id: number): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('jobs')
+      .set({ retried: 1, updated_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .where('retried', '=', 0)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   /** Extends the leases of running jobs held by a runner. */
   async renewLeases(runnerId: number, jobIds: number[], until: string): Promise<void> {
     if (jobIds.length === 0) return;
