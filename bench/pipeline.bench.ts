@@ -14,15 +14,11 @@
  *                                     [--pipelines 500] [--real-pipelines 50] [--log-mb 50]
  *                                     [--log-runs 3] [--in-flight 32]
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, rmSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { arch, availableParallelism, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
+import { createReadStream } from 'node:fs';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
 import pino from 'pino';
 import { resolveServerConfig } from '../src/config/server-config.ts';
@@ -35,9 +31,20 @@ import { RunnerAgent } from '../src/runner/runner-agent.ts';
 import { startEmbeddedRunner } from '../src/server/embedded-runner.ts';
 import { type GantryServer, startGantryServer } from '../src/server/gantry-server.ts';
 import { RunnerService } from '../src/services/runner-service.ts';
-import { createTestDatabase, findPostgresBinDir, startPostgres } from '../test/support/postgres.ts';
-
-type Dialect = 'sqlite' | 'postgres';
+import type { Dialect } from '../src/store/dialect.ts';
+import { freePort } from '../test/support/free-port.ts';
+import { apiRequest } from './support/api-request.ts';
+import { benchDatabase } from './support/bench-database.ts';
+import { runBench } from './support/bench-main.ts';
+import { parseBenchArgs } from './support/bench-options.ts';
+import { print, progress } from './support/bench-output.ts';
+import { CleanupRegistry } from './support/cleanup-registry.ts';
+import { basicAuth, gitOk, gitScratch } from './support/git-client.ts';
+import { percentile, type Summary, summarize } from './support/latency-summary.ts';
+import { runConcurrently } from './support/run-concurrently.ts';
+import { sleep } from './support/sleep.ts';
+import { temporaryDirectory } from './support/temporary-directory.ts';
+import { fixed, table } from './support/text-table.ts';
 
 interface BenchOptions {
   dialects: Dialect[];
@@ -83,204 +90,30 @@ const USAGE = `Usage: node bench/pipeline.bench.ts [--dialect sqlite|postgres|bo
   --log-runs        runs of the log job per variant, interleaved; the median is reported (default 3)
   --in-flight       pipeline creation requests in flight at once (default 32)`;
 
-class UsageError extends Error {}
-
-function parseOptions(argv: string[]): BenchOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      dialect: { type: 'string', default: 'sqlite' },
-      jobs: { type: 'string', default: '300' },
-      'shell-jobs': { type: 'string', default: '50' },
-      pipelines: { type: 'string', default: '500' },
-      'real-pipelines': { type: 'string', default: '50' },
-      'log-mb': { type: 'string', default: '50' },
-      'log-runs': { type: 'string', default: '3' },
-      'in-flight': { type: 'string', default: '32' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
+function parseOptions(argv: readonly string[]): BenchOptions {
+  return parseBenchArgs(argv, USAGE, {
+    jobs: { default: 300, min: 1, max: 100_000 },
+    shellJobs: { default: 50, min: 1, max: 10_000 },
+    pipelines: { default: 500, min: 1, max: 100_000 },
+    realPipelines: { default: 50, min: 1, max: 10_000 },
+    logMb: { default: 50, min: 1, max: 4096 },
+    logRuns: { default: 3, min: 1, max: 100 },
+    inFlight: { default: 32, min: 1, max: 256 },
   });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
-  const count = (name: string, raw: string, min: number, max: number): number => {
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-    }
-    return value;
-  };
-  const dialects: Record<string, Dialect[]> = {
-    sqlite: ['sqlite'],
-    postgres: ['postgres'],
-    both: ['sqlite', 'postgres'],
-  };
-  const chosen = dialects[values.dialect];
-  if (chosen === undefined) {
-    throw new UsageError(`--dialect must be sqlite, postgres or both, got "${values.dialect}"`);
-  }
-  return {
-    dialects: chosen,
-    jobs: count('jobs', values.jobs, 1, 100_000),
-    shellJobs: count('shell-jobs', values['shell-jobs'], 1, 10_000),
-    pipelines: count('pipelines', values.pipelines, 1, 100_000),
-    realPipelines: count('real-pipelines', values['real-pipelines'], 1, 10_000),
-    logMb: count('log-mb', values['log-mb'], 1, 4096),
-    logRuns: count('log-runs', values['log-runs'], 1, 100),
-    inFlight: count('in-flight', values['in-flight'], 1, 256),
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Cleanup: every resource registers how to release it; released in reverse on success, error or
-// signal. A resource may also be released early (a runner between two measurements).
+// signal (runners before the server, the server before its database and data directory). A
+// resource may also be released early (a runner between two measurements).
 
-interface Cleanup {
-  label: string;
-  run: () => Promise<void>;
-  /** A synchronous last resort when the process exits with the resource still held. */
-  atExit?: () => void;
-}
-
-const cleanups: Cleanup[] = [];
-
-/** Registers a resource; the returned function releases it now (once) and forgets it. */
-function defer(label: string, run: () => Promise<void>, atExit?: () => void): () => Promise<void> {
-  const entry: Cleanup = { label, run, ...(atExit !== undefined && { atExit }) };
-  cleanups.push(entry);
-  return async () => {
-    const index = cleanups.indexOf(entry);
-    if (index === -1) return;
-    cleanups.splice(index, 1);
-    await entry.run();
-  };
-}
-
-process.on('exit', () => {
-  for (const entry of cleanups.toReversed()) entry.atExit?.();
-});
-
-let cleaning: Promise<void> = Promise.resolve();
-
-/**
- * Releases resources registered after the first `keep` ones, newest first. Calls are serialized, so
- * a signal arriving while a run is failing (and cleaning up) never releases anything twice or out
- * of order (runners before the server, the server before its database and data directory).
- */
-function cleanUp(keep = 0): Promise<void> {
-  cleaning = cleaning.then(async () => {
-    while (cleanups.length > keep) {
-      const entry = cleanups.pop()!;
-      try {
-        await entry.run();
-      } catch (error) {
-        progress(`cleanup of ${entry.label} failed: ${describe(error)}`);
-      }
-    }
-  });
-  return cleaning;
-}
-
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    progress(`${signal}: stopping runners and the server, removing temporary files`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
+const cleanup = new CleanupRegistry();
+cleanup.installProcessHandlers('stopping runners and the server, removing temporary files');
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-function progress(message: string): void {
-  process.stderr.write(`[bench] ${message}\n`);
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
-}
-
-const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
-
-/** Nearest-rank percentile of ascending-sorted values. */
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1]!;
-}
-
-interface Summary {
-  n: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-
-function summarize(samples: readonly number[]): Summary {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    n: sorted.length,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-    max: sorted.at(-1) ?? Number.NaN,
-  };
-}
-
-const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
 const mbOf = (bytes: number) => (bytes / MIB).toFixed(1);
-
-interface Column {
-  header: string;
-  align?: 'left' | 'right';
-}
-
-/** A plain-text table: a title, a header row, a rule, then rows; columns padded to their widest cell. */
-function table(title: string, columns: readonly Column[], rows: readonly (readonly string[])[]): string {
-  const widths = columns.map((column, i) =>
-    Math.max(column.header.length, ...rows.map((row) => (row[i] ?? '').length)),
-  );
-  const line = (cells: readonly string[]) =>
-    columns
-      .map((column, i) => {
-        const cell = cells[i] ?? '';
-        const width = widths[i] ?? 0;
-        return column.align === 'right' ? cell.padStart(width) : cell.padEnd(width);
-      })
-      .join('  ')
-      .trimEnd();
-  return [
-    title,
-    line(columns.map((column) => column.header)),
-    widths.map((width) => '-'.repeat(width)).join('  '),
-    ...rows.map(line),
-  ].join('\n');
-}
-
-function print(text: string): void {
-  process.stdout.write(`${text}\n\n`);
-}
-
-/** A free TCP port on loopback (bound, then released for the server to take). */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address !== null
-          ? done(address.port)
-          : fail(new Error('no port from the probe socket')),
-      );
-    });
-  });
-}
 
 /** Resolves with `promise`'s value, or rejects with `message` after `ms`. */
 async function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
@@ -302,36 +135,6 @@ async function until(check: () => boolean, ms: number, message: string): Promise
     if (performance.now() > deadline) throw new Error(message);
     await sleep(5);
   }
-}
-
-interface CommandResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCommand(
-  file: string,
-  args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<CommandResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(file, args, {
-      cwd: options.cwd,
-      env: options.env ?? { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', fail);
-    child.once('close', (code) => done({ code, stdout, stderr }));
-  });
 }
 
 interface LoopDelay {
@@ -356,19 +159,6 @@ function watchLoop(): () => LoopDelay {
   };
 }
 
-/** Runs `task(i)` for i in 0..count-1 with at most `concurrency` in flight. */
-async function runConcurrently(
-  count: number,
-  concurrency: number,
-  task: (index: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    for (let index = next++; index < count; index = next++) await task(index);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-}
-
 // ---------------------------------------------------------------------------------------------
 // API client
 
@@ -381,36 +171,13 @@ class Api {
 
   /** Calls `/api/v1<path>` as the admin; returns the parsed JSON; throws unless the status is `expected`. */
   async call<T>(method: string, path: string, body?: unknown, expected = 200): Promise<T> {
-    return (await this.#request<T>(method, path, body, expected)).body;
+    return (await apiRequest<T>(this.url, method, path, ADMIN_TOKEN, body, expected)).body;
   }
 
   /** `x-total` of a paginated list. */
   async total(path: string): Promise<number> {
-    const { headers } = await this.#request<unknown>('GET', path, undefined, 200);
+    const { headers } = await apiRequest<unknown>(this.url, 'GET', path, ADMIN_TOKEN, undefined, 200);
     return Number(headers.get('x-total'));
-  }
-
-  async #request<T>(
-    method: string,
-    path: string,
-    body: unknown,
-    expected: number,
-  ): Promise<{ body: T; headers: Headers }> {
-    const response = await fetch(`${this.url}/api/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${ADMIN_TOKEN}`,
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    if (response.status !== expected) {
-      throw new Error(
-        `${method} ${path}: expected ${expected}, got ${response.status}: ${text.slice(0, 500)}`,
-      );
-    }
-    return { body: (text === '' ? undefined : JSON.parse(text)) as T, headers: response.headers };
   }
 }
 
@@ -534,26 +301,10 @@ interface Bench {
 }
 
 async function startBench(dialect: Dialect): Promise<Bench> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'gantry-bench-pipeline-'));
-  defer(
-    'data directory',
-    () => rm(dataDir, { recursive: true, force: true, maxRetries: 3 }),
-    () => rmSync(dataDir, { recursive: true, force: true }),
+  const dataDir = (await temporaryDirectory(cleanup, 'gantry-bench-pipeline-', 'data directory')).path;
+  const database = await benchDatabase(dialect, dataDir, cleanup, (adminUrl, databaseUrl) =>
+    connectionsGone(adminUrl, new URL(databaseUrl).pathname.slice(1)),
   );
-  let databaseUrl = `sqlite:${join(dataDir, 'gantry.db')}`;
-  let database = 'SQLite file in the data directory';
-  if (dialect === 'postgres') {
-    progress('starting a throwaway PostgreSQL');
-    const postgres = await startPostgres();
-    let databaseName: string | undefined;
-    defer('PostgreSQL', async () => {
-      if (databaseName !== undefined) await connectionsGone(postgres.url, databaseName);
-      await postgres.stop();
-    });
-    databaseUrl = await createTestDatabase(postgres.url);
-    databaseName = new URL(databaseUrl).pathname.slice(1);
-    database = `throwaway PostgreSQL ${await postgresVersion()} on loopback (fsync=off)`;
-  }
   const port = await freePort();
   const config = resolveServerConfig(
     {},
@@ -561,7 +312,7 @@ async function startBench(dialect: Dialect): Promise<Bench> {
       GANTRY_HOST: '127.0.0.1',
       GANTRY_PORT: String(port),
       GANTRY_DATA_DIR: dataDir,
-      GANTRY_DATABASE_URL: databaseUrl,
+      GANTRY_DATABASE_URL: database.url,
       GANTRY_INITIAL_ADMIN_TOKEN: ADMIN_TOKEN,
       GANTRY_MIRROR_INTERVAL: '0',
       GANTRY_RUNNER_CONCURRENCY: '0',
@@ -574,10 +325,10 @@ async function startBench(dialect: Dialect): Promise<Bench> {
     // Silent like the tests; GANTRY_BENCH_LOG=warn shows what the server logs.
     logger: pino({ level: process.env.GANTRY_BENCH_LOG ?? 'silent' }, pino.destination(2)),
   });
-  defer('server', () => server.close());
+  cleanup.defer('server', () => server.close());
   const tracker = new Tracker(server.bus);
-  defer('event subscriptions', async () => tracker.close());
-  return { dialect, database, server, api: new Api(server.url), dataDir, tracker };
+  cleanup.defer('event subscriptions', async () => tracker.close());
+  return { dialect, database: database.description, server, api: new Api(server.url), dataDir, tracker };
 }
 
 /**
@@ -602,13 +353,6 @@ async function connectionsGone(adminUrl: string, database: string): Promise<void
   } finally {
     await client.end();
   }
-}
-
-async function postgresVersion(): Promise<string> {
-  const binDir = findPostgresBinDir();
-  if (binDir === undefined) return '?';
-  const result = await runCommand(join(binDir, 'postgres'), ['--version']);
-  return /(\d+(\.\d+)*)/.exec(result.stdout)?.[1] ?? '?';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -667,7 +411,7 @@ async function connectRunner(
     log: (line) => progress(`runner ${name}: ${line}`),
   });
   agent.start();
-  const release = defer(`runner ${name}`, async () => {
+  const release = cleanup.defer(`runner ${name}`, async () => {
     await agent.stop(5_000);
     await sessionsAre(bench, 0);
   });
@@ -686,7 +430,7 @@ async function connectEmbeddedRunner(bench: Bench, concurrency: number): Promise
     concurrency,
     log: (line) => progress(`embedded runner: ${line}`),
   });
-  const release = defer('embedded runner', async () => {
+  const release = cleanup.defer('embedded runner', async () => {
     await agent.stop(5_000);
     await sessionsAre(bench, 0);
   });
@@ -750,34 +494,18 @@ interface Projects {
 }
 
 async function setUpProjects(bench: Bench, logLines: number, secret: string): Promise<Projects> {
-  const scratch = await mkdtemp(join(tmpdir(), 'gantry-bench-git-'));
-  const release = defer(
-    'git scratch directory',
-    () => rm(scratch, { recursive: true, force: true, maxRetries: 3 }),
-    () => rmSync(scratch, { recursive: true, force: true }),
-  );
-  const home = join(scratch, 'home');
-  await mkdir(home);
-  // A clean environment: no user or system git configuration, no credential prompts.
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_TERMINAL_PROMPT: '0',
+  const {
+    dir: scratch,
+    env,
+    release,
+  } = await gitScratch(cleanup, {
     GIT_AUTHOR_NAME: 'Gantry Bench',
     GIT_AUTHOR_EMAIL: 'bench@gantry.invalid',
     GIT_COMMITTER_NAME: 'Gantry Bench',
     GIT_COMMITTER_EMAIL: 'bench@gantry.invalid',
-  };
-  const auth = Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64');
-  const git = async (cwd: string, args: string[]) => {
-    const result = await runCommand('git', ['-c', `http.extraHeader=Authorization: Basic ${auth}`, ...args], {
-      cwd,
-      env,
-    });
-    if (result.code !== 0)
-      throw new Error(`git ${args.join(' ')} failed (exit ${result.code}):\n${result.stderr}`);
-  };
+  });
+  const auth = basicAuth('admin', ADMIN_TOKEN);
+  const git = (cwd: string, args: string[]) => gitOk({ dir: cwd, env }, args, auth);
   const project = async (path: string, pipelineFile: string): Promise<number> => {
     const created = await bench.api.call<ProjectJson>('POST', '/projects', { path }, 201);
     const lint = await bench.api.call<{ valid: boolean; errors: unknown[] }>(
@@ -907,7 +635,7 @@ async function sequentialLatency(
   const started = performance.now();
   const loop = watchLoop();
   for (let i = 0; i < warmup + count; i++) {
-    if (interrupted) throw new Error('interrupted');
+    if (cleanup.interrupted) throw new Error('interrupted');
     const pipeline = await createPipeline(bench, projectId);
     const status = await bench.tracker.finished(pipeline.id, performance.now() + 60_000);
     if (status === 'unfinished') await cancelUnfinished(bench, projectId, [pipeline.id]);
@@ -1211,16 +939,6 @@ interface DialectResult {
   seconds: number;
 }
 
-async function runDialect(dialect: Dialect, options: BenchOptions): Promise<DialectResult> {
-  const mark = cleanups.length;
-  try {
-    return await benchmark(dialect, options);
-  } finally {
-    // Release this run's resources (runners, server, database, temp dirs) before the next dialect.
-    await cleanUp(mark);
-  }
-}
-
 async function benchmark(dialect: Dialect, options: BenchOptions): Promise<DialectResult> {
   const started = performance.now();
   const bench = await startBench(dialect);
@@ -1230,7 +948,7 @@ async function benchmark(dialect: Dialect, options: BenchOptions): Promise<Diale
   const runAt = new Map<number, number>();
   const latency: LatencyRun[] = [];
   const check = () => {
-    if (interrupted) throw new Error('interrupted');
+    if (cleanup.interrupted) throw new Error('interrupted');
   };
 
   // 1. Job ready → job started.
@@ -1545,10 +1263,9 @@ function printMasker(runs: MaskerRun[], bytes: number): void {
   );
 }
 
-function printComparison(results: readonly DialectResult[]): void {
-  if (results.length < 2) return;
+function comparisonRows(results: readonly DialectResult[]): string[][] {
   const first = results[0]!;
-  const rows: string[][] = [
+  return [
     ...first.latency.map((run, i) => [
       `latency p50 / p99 ms, ${run.label}; ${run.runner}`,
       ...results.map((r) => {
@@ -1574,84 +1291,28 @@ function printComparison(results: readonly DialectResult[]): void {
     ]),
     ['run took, s', ...results.map((r) => fixed(r.seconds, 1))],
   ];
-  print(
-    table(
-      'Summary by dialect',
-      [{ header: 'measure' }, ...results.map((r) => ({ header: r.dialect, align: 'right' as const }))],
-      rows,
-    ),
-  );
-}
-
-async function machineFacts(options: BenchOptions): Promise<string> {
-  const cpu = cpus()[0]?.model.trim() ?? '?';
-  const gitVersion = (await runCommand('git', ['--version']).catch(() => ({ stdout: '?' }))).stdout.trim();
-  const rows = [
-    ['date', new Date().toISOString()],
-    ['node', `${process.version} (${process.execPath}), server, runners and client in one process`],
-    ['os', `${platform()} ${release()} ${arch()}`],
-    ['cpus', `${availableParallelism()} × ${cpu}`],
-    ['memory', `${(totalmem() / 1024 ** 3).toFixed(1)} GiB`],
-    ['git', gitVersion],
-    [
-      'load average',
-      `${loadavg()
-        .map((load) => load.toFixed(2))
-        .join(' ')} (1/5/15 min, at start)`,
-    ],
-    ['dialect', options.dialects.join(', ')],
-    [
-      'parameters',
-      `jobs=${options.jobs} shell-jobs=${options.shellJobs} pipelines=${options.pipelines} real-pipelines=${options.realPipelines} log-mb=${options.logMb} log-runs=${options.logRuns} in-flight=${options.inFlight}`,
-    ],
-  ];
-  return table('Machine', [{ header: 'fact' }, { header: 'value' }], rows);
 }
 
 // ---------------------------------------------------------------------------------------------
 
-async function main(): Promise<number> {
-  let options: BenchOptions;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
-    return 2;
-  }
-  print(await machineFacts(options));
-  const results: DialectResult[] = [];
-  let failed = false;
-  for (const dialect of options.dialects) {
-    if (interrupted) break;
-    try {
-      const result = await runDialect(dialect, options);
-      results.push(result);
-      printResult(result, options);
-      print(
-        `[${dialect}] run took ${fixed(result.seconds, 1)} s; load average now ${loadavg()[0]?.toFixed(2)} (1 min)`,
-      );
-    } catch (error) {
-      failed = true;
-      process.stderr.write(`[bench] ${dialect}: could not run: ${describe(error)}\n`);
-      print(`=== dialect: ${dialect}: could not run (see stderr) ===`);
-    }
-  }
-  if (!interrupted) {
-    const bytes = Math.floor((options.logMb * MIB) / LOG_LINE_BYTES) * LOG_LINE_BYTES;
-    printMasker(maskerThroughput(bytes, `bench-${randomBytes(12).toString('base64url')}`), bytes);
-  }
-  printComparison(results);
-  return failed ? 1 : 0;
-}
-
-main().then(
-  async (code) => {
-    await cleanUp();
-    process.exit(code);
-  },
-  async (error: unknown) => {
-    process.stderr.write(`[bench] ${describe(error)}\n`);
-    await cleanUp();
-    process.exit(1);
-  },
+cleanup.exitAfter(
+  runBench(
+    cleanup,
+    {
+      usage: USAGE,
+      parseOptions,
+      nodeRuns: 'server, runners and client in one process',
+      parameters: (options) =>
+        `jobs=${options.jobs} shell-jobs=${options.shellJobs} pipelines=${options.pipelines} real-pipelines=${options.realPipelines} log-mb=${options.logMb} log-runs=${options.logRuns} in-flight=${options.inFlight}`,
+      run: benchmark,
+      printResult,
+      runSeconds: (result) => result.seconds,
+      afterRuns(options) {
+        const bytes = Math.floor((options.logMb * MIB) / LOG_LINE_BYTES) * LOG_LINE_BYTES;
+        printMasker(maskerThroughput(bytes, `bench-${randomBytes(12).toString('base64url')}`), bytes);
+      },
+      comparisonRows,
+    },
+    process.argv.slice(2),
+  ),
 );

@@ -11,17 +11,25 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { arch, availableParallelism, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
+import { readFile, readlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { createTestDatabase, findPostgresBinDir, startPostgres } from '../test/support/postgres.ts';
-
-type Dialect = 'sqlite' | 'postgres';
+import type { Dialect } from '../src/store/dialect.ts';
+import { freePort } from '../test/support/free-port.ts';
+import { apiRequest } from './support/api-request.ts';
+import { benchDatabase } from './support/bench-database.ts';
+import { runBench } from './support/bench-main.ts';
+import { parseBenchArgs } from './support/bench-options.ts';
+import { print, progress } from './support/bench-output.ts';
+import { CleanupRegistry } from './support/cleanup-registry.ts';
+import { describe } from './support/describe-error.ts';
+import { basicAuth, type GitRepo, git, gitOk, gitScratch } from './support/git-client.ts';
+import { type Summary, summarize } from './support/latency-summary.ts';
+import { runConcurrently } from './support/run-concurrently.ts';
+import { sleep } from './support/sleep.ts';
+import { temporaryDirectory } from './support/temporary-directory.ts';
+import { fixed, table } from './support/text-table.ts';
 
 interface BenchOptions {
   dialects: Dialect[];
@@ -56,221 +64,22 @@ const USAGE = `Usage: node bench/server.bench.ts [--dialect sqlite|postgres|both
   --warmup       untimed requests per endpoint before measuring (default 200)
   --concurrency  concurrent requests while seeding (default 4)`;
 
-function parseOptions(argv: string[]): BenchOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      dialect: { type: 'string', default: 'sqlite' },
-      projects: { type: 'string', default: '1000' },
-      requests: { type: 'string', default: '2000' },
-      pushes: { type: 'string', default: '30' },
-      warmup: { type: 'string', default: '200' },
-      concurrency: { type: 'string', default: '4' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
-  const count = (name: string, raw: string, min: number, max: number): number => {
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-    }
-    return value;
-  };
-  const dialects: Record<string, Dialect[]> = {
-    sqlite: ['sqlite'],
-    postgres: ['postgres'],
-    both: ['sqlite', 'postgres'],
-  };
-  const chosen = dialects[values.dialect];
-  if (chosen === undefined) {
-    throw new UsageError(`--dialect must be sqlite, postgres or both, got "${values.dialect}"`);
-  }
-  return {
-    dialects: chosen,
-    projects: count('projects', values.projects, 1, 100_000),
-    requests: count('requests', values.requests, 1, 1_000_000),
-    pushes: count('pushes', values.pushes, 1, 10_000),
-    warmup: count('warmup', values.warmup, 0, 1_000_000),
-    concurrency: count('concurrency', values.concurrency, 1, 64),
-  };
-}
-
-class UsageError extends Error {}
-
-// ---------------------------------------------------------------------------------------------
-// Cleanup: every resource registers how to release it; released in reverse on success, error or signal.
-
-interface Cleanup {
-  label: string;
-  run: () => Promise<void>;
-  /** A synchronous last resort when the process exits with the resource still held. */
-  atExit?: () => void;
-}
-
-const cleanups: Cleanup[] = [];
-
-function defer(label: string, run: () => Promise<void>, atExit?: () => void): void {
-  cleanups.push({ label, run, ...(atExit !== undefined && { atExit }) });
-}
-
-process.on('exit', () => {
-  for (const entry of cleanups.toReversed()) entry.atExit?.();
-});
-
-let cleaning: Promise<void> = Promise.resolve();
-
-/**
- * Releases resources registered after the first `keep` ones, newest first. Calls are serialized, so
- * a signal arriving while a run is failing (and cleaning up) never releases anything twice or out
- * of order (the server must be gone before its data directory is removed).
- */
-function cleanUp(keep = 0): Promise<void> {
-  cleaning = cleaning.then(async () => {
-    while (cleanups.length > keep) {
-      const entry = cleanups.pop()!;
-      try {
-        await entry.run();
-      } catch (error) {
-        progress(`cleanup of ${entry.label} failed: ${describe(error)}`);
-      }
-    }
-  });
-  return cleaning;
-}
-
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    progress(`${signal}: stopping the server and removing temporary files`);
-    void cleanUp().finally(() => process.exit(130));
+function parseOptions(argv: readonly string[]): BenchOptions {
+  return parseBenchArgs(argv, USAGE, {
+    projects: { default: 1000, min: 1, max: 100_000 },
+    requests: { default: 2000, min: 1, max: 1_000_000 },
+    pushes: { default: 30, min: 1, max: 10_000 },
+    warmup: { default: 200, min: 0, max: 1_000_000 },
+    concurrency: { default: 4, min: 1, max: 64 },
   });
 }
 
-// ---------------------------------------------------------------------------------------------
-// Small helpers
+// Every resource registers how to release it; released in reverse on success, error or signal (the
+// server must be gone before its data directory is removed).
+const cleanup = new CleanupRegistry();
+cleanup.installProcessHandlers('stopping the server and removing temporary files');
 
-function progress(message: string): void {
-  process.stderr.write(`[bench] ${message}\n`);
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
-}
-
-const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
-
-/** Nearest-rank percentile of ascending-sorted values. */
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1]!;
-}
-
-interface Summary {
-  n: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-
-function summarize(samples: readonly number[]): Summary {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    n: sorted.length,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-    max: sorted.at(-1) ?? Number.NaN,
-  };
-}
-
-const ms = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
 const mb = (kb: number) => (kb / 1024).toFixed(1);
-
-interface Column {
-  header: string;
-  align?: 'left' | 'right';
-}
-
-/** A plain-text table: a title, a header row, a rule, then rows; columns padded to their widest cell. */
-function table(title: string, columns: readonly Column[], rows: readonly (readonly string[])[]): string {
-  const widths = columns.map((column, i) =>
-    Math.max(column.header.length, ...rows.map((row) => (row[i] ?? '').length)),
-  );
-  const line = (cells: readonly string[]) =>
-    columns
-      .map((column, i) => {
-        const cell = cells[i] ?? '';
-        const width = widths[i] ?? 0;
-        return column.align === 'right' ? cell.padStart(width) : cell.padEnd(width);
-      })
-      .join('  ')
-      .trimEnd();
-  return [
-    title,
-    line(columns.map((column) => column.header)),
-    widths.map((width) => '-'.repeat(width)).join('  '),
-    ...rows.map(line),
-  ].join('\n');
-}
-
-function print(text: string): void {
-  process.stdout.write(`${text}\n\n`);
-}
-
-/** A free TCP port on loopback (bound, then released for the server to take). */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address !== null
-          ? done(address.port)
-          : fail(new Error('no port from the probe socket')),
-      );
-    });
-  });
-}
-
-interface CommandResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCommand(
-  file: string,
-  args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<CommandResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(file, args, {
-      cwd: options.cwd,
-      env: options.env ?? { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', fail);
-    child.once('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // The server process
@@ -327,7 +136,7 @@ async function startServer(dataDir: string, databaseUrl: string): Promise<Server
     await exit;
     clearTimeout(timer);
   };
-  defer('server process', stop, () => {
+  cleanup.defer('server process', stop, () => {
     if (!exited) child.kill('SIGKILL');
   });
   if (child.pid === undefined) {
@@ -384,21 +193,7 @@ class Api {
 
   /** Calls `/api/v1<path>` and returns the parsed JSON; throws unless the status is `expected`. */
   async call<T>(method: string, path: string, token: string, body?: unknown, expected = 200): Promise<T> {
-    const response = await fetch(`${this.url}/api/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    if (response.status !== expected) {
-      throw new Error(
-        `${method} ${path}: expected ${expected}, got ${response.status}: ${text.slice(0, 500)}`,
-      );
-    }
-    return (text === '' ? undefined : JSON.parse(text)) as T;
+    return (await apiRequest<T>(this.url, method, path, token, body, expected)).body;
   }
 
   /** One timed GET of `/api/v1<path>`, reading the whole body; throws on a non-200 answer. */
@@ -417,48 +212,6 @@ class Api {
     return elapsed;
   }
 }
-
-/** Runs `task(i)` for i in 0..count-1 with at most `concurrency` in flight; returns each call's duration. */
-async function runConcurrently(
-  count: number,
-  concurrency: number,
-  task: (index: number) => Promise<void>,
-): Promise<number[]> {
-  const durations = new Array<number>(count);
-  let next = 0;
-  const worker = async () => {
-    for (let index = next++; index < count; index = next++) {
-      const started = performance.now();
-      await task(index);
-      durations[index] = performance.now() - started;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  return durations;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Git
-
-interface GitRepo {
-  dir: string;
-  env: NodeJS.ProcessEnv;
-}
-
-function git(repo: GitRepo, args: readonly string[], auth?: string): Promise<CommandResult> {
-  const config = auth === undefined ? [] : ['-c', `http.extraHeader=Authorization: Basic ${auth}`];
-  return runCommand('git', [...config, ...args], { cwd: repo.dir, env: repo.env });
-}
-
-async function gitOk(repo: GitRepo, args: readonly string[], auth?: string): Promise<string> {
-  const result = await git(repo, args, auth);
-  if (result.code !== 0) {
-    throw new Error(`git ${args.join(' ')} failed (exit ${result.code}):\n${result.stderr}`);
-  }
-  return result.stdout.trim();
-}
-
-const basic = (username: string, secret: string) => Buffer.from(`${username}:${secret}`).toString('base64');
 
 // ---------------------------------------------------------------------------------------------
 // One benchmark run against one dialect
@@ -497,36 +250,12 @@ interface DialectResult {
   memory: MemoryRow[];
 }
 
-async function runDialect(dialect: Dialect, options: BenchOptions): Promise<DialectResult> {
-  const mark = cleanups.length;
-  try {
-    return await benchmark(dialect, options);
-  } finally {
-    // Release this run's resources (server, database, temp dirs) before the next dialect starts.
-    await cleanUp(mark);
-  }
-}
-
 async function benchmark(dialect: Dialect, options: BenchOptions): Promise<DialectResult> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'gantry-bench-'));
-  defer(
-    'data directory',
-    () => rm(dataDir, { recursive: true, force: true, maxRetries: 3 }),
-    () => rmSync(dataDir, { recursive: true, force: true }),
-  );
-
-  let databaseUrl = `sqlite:${join(dataDir, 'gantry.db')}`;
-  let database = 'SQLite file in the data directory';
-  if (dialect === 'postgres') {
-    progress('starting a throwaway PostgreSQL');
-    const postgres = await startPostgres();
-    defer('PostgreSQL', () => postgres.stop());
-    databaseUrl = await createTestDatabase(postgres.url);
-    database = `throwaway PostgreSQL ${await postgresVersion()} on loopback (fsync=off)`;
-  }
+  const dataDir = (await temporaryDirectory(cleanup, 'gantry-bench-', 'data directory')).path;
+  const database = await benchDatabase(dialect, dataDir, cleanup);
 
   progress(`${dialect}: starting gantry serve`);
-  const server = await startServer(dataDir, databaseUrl);
+  const server = await startServer(dataDir, database.url);
   const api = new Api(server.url);
   const memory: MemoryRow[] = [];
 
@@ -645,7 +374,7 @@ async function benchmark(dialect: Dialect, options: BenchOptions): Promise<Diale
 
     return {
       dialect,
-      database,
+      database: database.description,
       seed: {
         seconds: seedSeconds,
         perSecond: options.projects / seedSeconds,
@@ -661,21 +390,7 @@ async function benchmark(dialect: Dialect, options: BenchOptions): Promise<Diale
 }
 
 async function benchmarkPushes(dialect: Dialect, api: Api, pushes: number): Promise<PushRow[]> {
-  const scratch = await mkdtemp(join(tmpdir(), 'gantry-bench-git-'));
-  defer(
-    'git scratch directory',
-    () => rm(scratch, { recursive: true, force: true, maxRetries: 3 }),
-    () => rmSync(scratch, { recursive: true, force: true }),
-  );
-  const home = join(scratch, 'home');
-  await mkdir(home);
-  // A clean environment: no user or system git configuration, no credential prompts.
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_TERMINAL_PROMPT: '0',
-  };
+  const { dir: scratch, env } = await gitScratch(cleanup);
 
   const admin = await api.call<{ id: number }>('GET', '/user', ADMIN_TOKEN);
   const pat = (
@@ -704,7 +419,7 @@ async function benchmarkPushes(dialect: Dialect, api: Api, pushes: number): Prom
       { path: `bench/push-${index + 1}` },
       201,
     );
-    const auth = basic('admin', kind.secret);
+    const auth = basicAuth('admin', kind.secret);
     const repo: GitRepo = { dir: scratch, env };
     const dir = join(scratch, `push-${index + 1}`);
     await gitOk(repo, ['clone', '--quiet', project.http_url_to_repo, dir], auth);
@@ -796,13 +511,6 @@ async function waitForEvent(
   }
 }
 
-async function postgresVersion(): Promise<string> {
-  const binDir = findPostgresBinDir();
-  if (binDir === undefined) return '?';
-  const result = await runCommand(join(binDir, 'postgres'), ['--version']);
-  return /(\d+(\.\d+)*)/.exec(result.stdout)?.[1] ?? '?';
-}
-
 // ---------------------------------------------------------------------------------------------
 // Reporting
 
@@ -826,9 +534,9 @@ function printResult(result: DialectResult, options: BenchOptions): void {
           String(result.seed.create.n),
           result.seed.seconds.toFixed(2),
           result.seed.perSecond.toFixed(1),
-          ms(result.seed.create.p50),
-          ms(result.seed.create.p95),
-          ms(result.seed.create.max),
+          fixed(result.seed.create.p50),
+          fixed(result.seed.create.p95),
+          fixed(result.seed.create.max),
         ],
       ],
     ),
@@ -849,12 +557,12 @@ function printResult(result: DialectResult, options: BenchOptions): void {
       result.latency.map((row) => [
         row.label,
         String(row.summary.n),
-        ms(row.summary.p50),
-        ms(row.summary.p95),
-        ms(row.summary.p99),
-        ms(row.summary.max),
+        fixed(row.summary.p50),
+        fixed(row.summary.p95),
+        fixed(row.summary.p99),
+        fixed(row.summary.max),
       ]),
-    )}\ngoal (PRODUCT.md): list API p95 ≤ ${LIST_P95_GOAL_MS} ms per page; worst list p95 here ${ms(listP95)} ms: ${
+    )}\ngoal (PRODUCT.md): list API p95 ≤ ${LIST_P95_GOAL_MS} ms per page; worst list p95 here ${fixed(listP95)} ms: ${
       listP95 <= LIST_P95_GOAL_MS ? 'pass' : 'FAIL'
     }`,
   );
@@ -867,7 +575,7 @@ function printResult(result: DialectResult, options: BenchOptions): void {
         ['', '(b − a) git exit → event visible', row.overhead],
       ] as const,
   );
-  const rtt = result.pushes.map((row) => `${ms(row.pollRtt.p50)} ms (${row.run})`).join(', ');
+  const rtt = result.pushes.map((row) => `${fixed(row.pollRtt.p50)} ms (${row.run})`).join(', ');
   print(
     `${table(
       `[${dialect}] git push → push event: git over HTTP with Basic admin:<secret>, one small commit per push`,
@@ -883,9 +591,9 @@ function printResult(result: DialectResult, options: BenchOptions): void {
         run,
         measure,
         String(summary.n),
-        ms(summary.p50, 1),
-        ms(summary.p95, 1),
-        ms(summary.max, 1),
+        fixed(summary.p50, 1),
+        fixed(summary.p95, 1),
+        fixed(summary.max, 1),
       ]),
     )}
 token = a personal access token (gty_…) of admin; initial admin token = GANTRY_INITIAL_ADMIN_TOKEN (no prefix)
@@ -914,98 +622,42 @@ resolution of (b): GET /projects/:id/events?per_page=1 polled ${POLL_INTERVAL_MS
   );
 }
 
-function printComparison(results: readonly DialectResult[]): void {
-  if (results.length < 2) return;
-  const rows: string[][] = [
+function comparisonRows(results: readonly DialectResult[]): string[][] {
+  return [
     ['seeding, projects/s', ...results.map((r) => r.seed.perSecond.toFixed(1))],
     ...results[0]!.latency.map((row, i) => [
       `${row.label}, p95 ms`,
-      ...results.map((r) => ms(r.latency[i]?.summary.p95 ?? Number.NaN)),
+      ...results.map((r) => fixed(r.latency[i]?.summary.p95 ?? Number.NaN)),
     ]),
     ...results[0]!.pushes.flatMap((row, i) => [
-      [`push (a) p50 ms (${row.run})`, ...results.map((r) => ms(r.pushes[i]?.wall.p50 ?? Number.NaN, 1))],
-      [`push (b) p50 ms (${row.run})`, ...results.map((r) => ms(r.pushes[i]?.visible.p50 ?? Number.NaN, 1))],
+      [`push (a) p50 ms (${row.run})`, ...results.map((r) => fixed(r.pushes[i]?.wall.p50 ?? Number.NaN, 1))],
+      [
+        `push (b) p50 ms (${row.run})`,
+        ...results.map((r) => fixed(r.pushes[i]?.visible.p50 ?? Number.NaN, 1)),
+      ],
     ]),
     ...results[0]!.memory.map((row, i) => [
       `RSS MB, ${row.phase}`,
       ...results.map((r) => mb(r.memory[i]?.memory.rssKb ?? Number.NaN)),
     ]),
   ];
-  print(
-    table(
-      'Summary by dialect',
-      [{ header: 'measure' }, ...results.map((r) => ({ header: r.dialect, align: 'right' as const }))],
-      rows,
-    ),
-  );
-}
-
-async function machineFacts(options: BenchOptions): Promise<string> {
-  const cpu = cpus()[0]?.model.trim() ?? '?';
-  const gitVersion = (await runCommand('git', ['--version']).catch(() => ({ stdout: '?' }))).stdout.trim();
-  const rows = [
-    ['date', new Date().toISOString()],
-    ['node', `${process.version} (${process.execPath}), server and client`],
-    ['os', `${platform()} ${release()} ${arch()}`],
-    ['cpus', `${availableParallelism()} × ${cpu}`],
-    ['memory', `${(totalmem() / 1024 ** 3).toFixed(1)} GiB`],
-    ['git', gitVersion],
-    [
-      'load average',
-      `${loadavg()
-        .map((load) => load.toFixed(2))
-        .join(' ')} (1/5/15 min, at start)`,
-    ],
-    ['dialect', options.dialects.join(', ')],
-    [
-      'parameters',
-      `projects=${options.projects} requests=${options.requests} warmup=${options.warmup} pushes=${options.pushes} concurrency=${options.concurrency}`,
-    ],
-  ];
-  return table('Machine', [{ header: 'fact' }, { header: 'value' }], rows);
 }
 
 // ---------------------------------------------------------------------------------------------
 
-async function main(): Promise<number> {
-  let options: BenchOptions;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
-    return 2;
-  }
-  print(await machineFacts(options));
-  const results: DialectResult[] = [];
-  let failed = false;
-  for (const dialect of options.dialects) {
-    if (interrupted) break;
-    const started = performance.now();
-    try {
-      const result = await runDialect(dialect, options);
-      results.push(result);
-      printResult(result, options);
-      const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      print(`[${dialect}] run took ${seconds} s; load average now ${loadavg()[0]?.toFixed(2)} (1 min)`);
-    } catch (error) {
-      failed = true;
-      process.stderr.write(`[bench] ${dialect}: could not run: ${describe(error)}\n`);
-      print(`=== dialect: ${dialect}: could not run (see stderr) ===`);
-    }
-  }
-  printComparison(results);
-  return failed ? 1 : 0;
-}
-
-main().then(
-  async (code) => {
-    await cleanUp();
-    // Keep-alive sockets to the stopped server would otherwise hold the event loop a while.
-    process.exit(code);
-  },
-  async (error: unknown) => {
-    process.stderr.write(`[bench] ${describe(error)}\n`);
-    await cleanUp();
-    process.exit(1);
-  },
+cleanup.exitAfter(
+  runBench(
+    cleanup,
+    {
+      usage: USAGE,
+      parseOptions,
+      nodeRuns: 'server and client',
+      parameters: (options) =>
+        `projects=${options.projects} requests=${options.requests} warmup=${options.warmup} pushes=${options.pushes} concurrency=${options.concurrency}`,
+      run: benchmark,
+      printResult,
+      comparisonRows,
+    },
+    process.argv.slice(2),
+  ),
 );

@@ -1,7 +1,7 @@
 // Runs the test suite with Node's test runner on the Node that runs this script (24, from node_modules),
 // with a throwaway PostgreSQL server for the tests that need one.
 //
-//   node_modules/.bin/node scripts/test.ts                      every src/**/*.test.ts and test/**/*.test.ts
+//   node_modules/.bin/node scripts/test.ts                      every src/, test/ and bench/ **/*.test.ts
 //   node_modules/.bin/node scripts/test.ts path/a.test.ts ...   only these files (or globs)
 //   node_modules/.bin/node scripts/test.ts --test-name-pattern=x   extra flags go to `node --test`
 //
@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import type { RunningPostgres } from '../test/support/postgres.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const defaultPatterns = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+const defaultPatterns = ['src/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'];
 const defaultFlags = ['--test-concurrency=2', `--test-reporter=${import.meta.url}`, '--test-timeout=120000'];
 // Flags of `node` that take their value as the next argument, so that value is not taken for a file.
 const flagsWithValue = new Set([

@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -9,20 +8,11 @@ import type { SchedulePipelineCreator } from '../../src/scheduler/schedule-pipel
 import { type GantryServer, startGantryServer } from '../../src/server/gantry-server.ts';
 import type { Dialect } from '../../src/store/dialect.ts';
 import { freshDatabaseUrl } from './dialects.ts';
+import { freePort } from './free-port.ts';
+
+export { freePort };
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
-
-/** A free TCP port on loopback (bound then released; the server binds it right after). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** A real Gantry server on loopback with its own data directory and database, and an API helper. */
 export interface TestServer {
