@@ -42,6 +42,8 @@ interface BenchOptions {
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'src', 'cli', 'main.ts');
+// The flags bin/gantry gives the server, so the numbers are those of the server users run.
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=2'];
 const ADMIN_TOKEN = `bench-admin-${randomBytes(12).toString('hex')}`;
 const MEMBER_PROJECTS = 50;
 const POLL_INTERVAL_MS = 2;
@@ -96,7 +98,7 @@ async function startServer(dataDir: string, databaseUrl: string): Promise<Server
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // Node itself, not a shell wrapper, so the pid's /proc/<pid>/status is the server's memory.
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve'], {
+  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, CLI, 'serve'], {
     cwd: dataDir,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
