@@ -2,29 +2,20 @@ import assert from 'node:assert/strict';
 import {
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readlinkSync,
-  rmSync,
   statSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
+import { freshDirs } from '../../../test/support/fresh-dirs.ts';
 import { createArtifactsArchive } from './artifacts-archive.ts';
 import { extractArtifacts } from './extract-artifacts.ts';
 
-const scratch = mkdtempSync(join(tmpdir(), 'gantry-archive-'));
-after(() => rmSync(scratch, { recursive: true, force: true }));
-let counter = 0;
-const fresh = (name: string): string => {
-  const dir = join(scratch, `${name}-${counter++}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-};
+const fresh = freshDirs('gantry-archive-');
 
 test('round trip: files, directories, links, modes and times survive', async () => {
   const ws = fresh('ws');
@@ -35,7 +26,7 @@ test('round trip: files, directories, links, modes and times survive', async () 
   writeFileSync(join(ws, `dist/${'n'.repeat(150)}.txt`), 'long name');
   utimesSync(join(ws, 'dist/app.js'), 1_600_000_000, 1_600_000_000);
   symlinkSync('app.js', join(ws, 'dist/current'));
-  const archive = join(scratch, `out-${counter++}.tar.gz`);
+  const archive = join(fresh('out'), 'artifacts.tar.gz');
   const made = await createArtifactsArchive(ws, ['dist/'], archive);
   assert.equal(made.written, true);
   assert.deepEqual(made.warnings, []);
@@ -54,7 +45,7 @@ test('round trip: files, directories, links, modes and times survive', async () 
 
 test('nothing matched: no archive is written', async () => {
   const ws = fresh('ws');
-  const archive = join(scratch, `none-${counter++}.tar.gz`);
+  const archive = join(fresh('none'), 'artifacts.tar.gz');
   const made = await createArtifactsArchive(ws, ['missing/'], archive);
   assert.equal(made.written, false);
   assert.equal(existsSync(archive), false);

@@ -3,29 +3,20 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   readlinkSync,
-  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { freshDirs } from '../../../test/support/fresh-dirs.ts';
 import { extractArtifacts, UnsafeArchiveError } from './extract-artifacts.ts';
 import { encodeTarHeader, endOfArchive, paddingFor } from './tar-format.ts';
 
-const scratch = mkdtempSync(join(tmpdir(), 'gantry-extract-'));
-after(() => rmSync(scratch, { recursive: true, force: true }));
-let counter = 0;
-const fresh = (name: string): string => {
-  const dir = join(scratch, `${name}-${counter++}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-};
+const fresh = freshDirs('gantry-extract-');
 
 /** A tar header with any type flag (`1` hard link, `6` FIFO…), checksum fixed up. */
 function rawHeader(path: string, typeflag: string, linkTarget = ''): Buffer {
@@ -52,7 +43,7 @@ const link = (path: string, target: string): Buffer =>
   encodeTarHeader({ path, type: 'symlink', size: 0, mode: 0o777, mtime: 0, linkTarget: target });
 
 function archiveOf(...parts: Buffer[]): string {
-  const path = join(scratch, `archive-${counter++}.tar.gz`);
+  const path = join(fresh('archive'), 'artifacts.tar.gz');
   writeFileSync(path, gzipSync(Buffer.concat([...parts, endOfArchive()])));
   return path;
 }
@@ -163,7 +154,7 @@ test('limits on entries and bytes are enforced before writing', async () => {
 });
 
 test('a corrupt archive is an error', async () => {
-  const path = join(scratch, 'corrupt.tar.gz');
+  const path = join(fresh('corrupt'), 'corrupt.tar.gz');
   writeFileSync(path, Buffer.from('not gzip at all'));
   await assert.rejects(extractArtifacts(path, fresh('into')));
 });
