@@ -50,6 +50,8 @@ export interface ProjectsTable {
   last_activity_at: string;
   /** 1 while the default branch is protected without a rule of its own (migration 003). */
   default_branch_protected: Generated<number>;
+  /** 1: a deployment job older than the environment's latest successful deployment fails (migration 004). */
+  prevent_outdated_deployments: Generated<number>;
 }
 
 export interface ProjectMembersTable {
@@ -189,6 +191,197 @@ export interface PipelineSchedulesTable {
   updated_at: string;
 }
 
+export interface EnvironmentsTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  slug: string;
+  tier: string;
+  external_url: string | null;
+  state: string;
+  kubernetes_namespace: string | null;
+  auto_stop_at: string | null;
+  last_deployment_id: number | null;
+  last_success_deployment_id: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DeploymentsTable {
+  id: Generated<number>;
+  project_id: number;
+  iid: number;
+  environment_id: number;
+  sha: string;
+  ref: string;
+  tag: number;
+  user_id: number | null;
+  status: string;
+  action: string;
+  job_id: number | null;
+  pipeline_id: number | null;
+  deployable_name: string | null;
+  /** JSON of a DeploymentSnapshot. */
+  snapshot: string | null;
+  rollback_of: number | null;
+  external_state: string | null;
+  freeze_override_reason: string | null;
+  freeze_override_by: number | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface DeploymentStatusesTable {
+  id: Generated<number>;
+  deployment_id: number;
+  state: string;
+  description: string | null;
+  log_url: string | null;
+  environment_url: string | null;
+  creator_id: number | null;
+  created_at: string;
+}
+
+export interface DeploymentApprovalsTable {
+  id: Generated<number>;
+  deployment_id: number;
+  user_id: number;
+  /** approved | rejected */
+  status: string;
+  comment: string | null;
+  created_at: string;
+}
+
+export interface ProtectedEnvironmentsTable {
+  id: Generated<number>;
+  project_id: number;
+  /** An environment name or a glob (`review/*`). */
+  name: string;
+  /** JSON Grant[] (src/domain/deployment-approval.ts). */
+  deploy_access: string;
+  /** JSON Grant[]. */
+  approvers: string;
+  required_approvals: number;
+  allow_self_approval: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FreezePeriodsTable {
+  id: Generated<number>;
+  project_id: number | null;
+  freeze_start: string;
+  freeze_end: string;
+  cron_timezone: string;
+  environment_scope: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ResourceGroupsTable {
+  id: Generated<number>;
+  project_id: number;
+  key: string;
+  process_mode: string;
+  created_at: string;
+}
+
+export interface DeploymentLocksTable {
+  /** `environment:<id>` or `resource_group:<project id>:<key>`. */
+  key: string;
+  project_id: number;
+  holder_job_id: number;
+  holder_deployment_id: number | null;
+  acquired_at: string;
+}
+
+export interface AutoDeployRulesTable {
+  id: Generated<number>;
+  project_id: number;
+  ref: string;
+  environment_id: number;
+  user_id: number | null;
+  created_at: string;
+}
+
+export interface ReleasesTable {
+  id: Generated<number>;
+  project_id: number;
+  tag_name: string;
+  name: string;
+  description: string;
+  sha: string;
+  author_id: number | null;
+  released_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReleaseLinksTable {
+  id: Generated<number>;
+  release_id: number;
+  name: string;
+  url: string;
+  link_type: string;
+  created_at: string;
+}
+
+export interface TargetsTable {
+  id: Generated<number>;
+  project_id: number | null;
+  name: string;
+  kind: string;
+  environment_scope: string;
+  /** JSON, per kind (external: { url }). */
+  config: string;
+  secret_encrypted: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProjectHooksTable {
+  id: Generated<number>;
+  project_id: number;
+  url: string;
+  secret_encrypted: string | null;
+  pipeline_events: number;
+  job_events: number;
+  deployment_events: number;
+  release_events: number;
+  created_at: string;
+}
+
+export interface HookDeliveriesTable {
+  id: Generated<number>;
+  project_id: number;
+  hook_id: number | null;
+  target_id: number | null;
+  event: string;
+  payload: string;
+  /** pending | delivered | failed */
+  status: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  response_status: number | null;
+  response_body: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  project_id: number | null;
+  user_id: number | null;
+  action: string;
+  target_type: string;
+  target_id: number | null;
+  /** JSON object. */
+  details: string;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   personal_access_tokens: PersonalAccessTokensTable;
@@ -204,4 +397,19 @@ export interface Database {
   ci_variables: CiVariablesTable;
   protected_refs: ProtectedRefsTable;
   pipeline_schedules: PipelineSchedulesTable;
+  environments: EnvironmentsTable;
+  deployments: DeploymentsTable;
+  deployment_statuses: DeploymentStatusesTable;
+  deployment_approvals: DeploymentApprovalsTable;
+  protected_environments: ProtectedEnvironmentsTable;
+  freeze_periods: FreezePeriodsTable;
+  resource_groups: ResourceGroupsTable;
+  deployment_locks: DeploymentLocksTable;
+  auto_deploy_rules: AutoDeployRulesTable;
+  releases: ReleasesTable;
+  release_links: ReleaseLinksTable;
+  targets: TargetsTable;
+  project_hooks: ProjectHooksTable;
+  hook_deliveries: HookDeliveriesTable;
+  audit_events: AuditEventsTable;
 }

@@ -3,6 +3,7 @@ import type { Dialect } from '../dialect.ts';
 import * as foundation from './001-foundation.ts';
 import * as pipelines from './002-pipelines.ts';
 import * as defaultBranchProtection from './003-default-branch-protection.ts';
+import * as deployments from './004-deployments.ts';
 
 interface VersionedMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -13,6 +14,7 @@ const all: Record<string, VersionedMigration> = {
   '001-foundation': foundation,
   '002-pipelines': pipelines,
   '003-default-branch-protection': defaultBranchProtection,
+  '004-deployments': deployments,
 };
 
 /** The migrations bound to one dialect, as Kysely's Migrator expects them. */
