@@ -2,91 +2,28 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import {
+  ANYONE,
+  AUTHENTICATED,
+  DEVELOPERS,
+  denied,
+  EVERYONE_VALID,
+  type Fixture,
+  freshUser,
+  READERS,
+  ROLES,
+  type Role,
+  type Rules,
+  WRITERS,
+} from '../support/authorization-rules.ts';
 import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
 import { commitFile, gitIn, initWorkTree, scratchDir } from '../support/git-work-tree.ts';
-import {
-  ADMIN_TOKEN,
-  createUserWithToken,
-  startTestServer,
-  type TestServer,
-} from '../support/test-server.ts';
+import { ADMIN_TOKEN, createUserWithToken, startTestServer } from '../support/test-server.ts';
 
 // Every route the server registers, and who may call it. A route missing from this table fails the
 // test, so each new route arrives with its authorization spelled out.
 
-const ROLES = [
-  'anonymous',
-  'expired',
-  'revoked',
-  'read_api',
-  'outsider',
-  'reporter',
-  'developer',
-  'maintainer',
-  'admin',
-] as const;
-type Role = (typeof ROLES)[number];
-
-interface Fixture {
-  t: TestServer;
-  tokens: Record<Role, string | null>;
-  users: Record<Role, number>;
-  /** A fresh project with reporter, developer and maintainer members (a mirror when asked). */
-  project(options?: { mirror?: boolean }): Promise<number>;
-  /** A fresh project with a pipeline of one manual job (nothing runs: the server has no runner). */
-  pipeline(options?: {
-    canceled?: boolean;
-  }): Promise<{ projectId: number; pipelineId: number; jobId: number }>;
-}
-
-interface Call {
-  method: string;
-  path: string;
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** Send credentials as git does (HTTP Basic) instead of a bearer token. */
-  basic?: boolean;
-}
-
-type Expectation = 'ok' | 401 | 403 | 404;
-
-interface RouteRule {
-  /** Roles that succeed; others get the status `denied` gives them. */
-  allowed: readonly Role[];
-  call(f: Fixture, role: Role): Promise<Call>;
-  /** What every role not allowed gets, when it is the same for all (routes with their own credentials). */
-  deniedStatus?: Expectation;
-  /** What allowed roles get when the fixture cannot make the call succeed (it still proves they got past authorization). */
-  allowedStatus?: Expectation;
-}
-
-const AUTHENTICATED: readonly Role[] = [
-  'read_api',
-  'outsider',
-  'reporter',
-  'developer',
-  'maintainer',
-  'admin',
-];
-const WRITERS: readonly Role[] = ['outsider', 'reporter', 'developer', 'maintainer', 'admin'];
-const EVERYONE_VALID: readonly Role[] = ['anonymous', ...AUTHENTICATED];
-/** Probes for load balancers ignore credentials entirely. */
-const ANYONE: readonly Role[] = ROLES;
-
-/** What a role that is not allowed gets: bad credentials 401, outsiders cannot see projects (404), others 403. */
-function denied(role: Role, projectScoped: boolean): Expectation {
-  if (role === 'anonymous' || role === 'expired' || role === 'revoked') return 401;
-  if (role === 'outsider' && projectScoped) return 404;
-  return 403;
-}
-
-const READERS: readonly Role[] = ['read_api', 'reporter', 'developer', 'maintainer', 'admin'];
-const DEVELOPERS: readonly Role[] = ['developer', 'maintainer', 'admin'];
-
-const freshUser = async (f: Fixture): Promise<number> =>
-  (await createUserWithToken(f.t, `victim${Math.random().toString(36).slice(2, 10)}`)).id;
-
-const RULES: Record<string, RouteRule & { projectScoped?: boolean }> = {
+const RULES: Rules = {
   'GET /healthz': { allowed: ANYONE, call: async () => ({ method: 'GET', path: '/healthz' }) },
   'GET /readyz': { allowed: ANYONE, call: async () => ({ method: 'GET', path: '/readyz' }) },
   'GET /api/v1/openapi.json': {
@@ -442,8 +379,6 @@ const RULES: Record<string, RouteRule & { projectScoped?: boolean }> = {
     }),
   },
 };
-
-type Rules = Record<string, RouteRule & { projectScoped?: boolean }>;
 
 /** CI/CD variables: project ones for maintainers (with the api scope even to read), instance ones for admins. */
 function ciVariableRules(): Rules {
