@@ -31,6 +31,23 @@ export interface PipelineEvent {
   status: string;
 }
 
+/** A deployment was recorded or changed status. */
+export interface DeploymentEvent {
+  id: number;
+  projectId: number;
+  environmentId: number;
+  status: string;
+  action: string;
+}
+
+/** A release was created, updated or deleted. */
+export interface ReleaseEvent {
+  id: number;
+  projectId: number;
+  tagName: string;
+  action: 'create' | 'update' | 'delete';
+}
+
 /** Every event the server publishes, by name. Later modules add their own entries. */
 export interface GantryEvents {
   push: PushEvent;
@@ -38,6 +55,8 @@ export interface GantryEvents {
   pipeline: PipelineEvent;
   /** A job's log grew to `size` bytes (the bytes themselves are read from the log store). */
   'job-log': { jobId: number; size: number };
+  deployment: DeploymentEvent;
+  release: ReleaseEvent;
 }
 
 type Listener<T> = (payload: T) => void;
