@@ -3,17 +3,30 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
 import type { EventBus } from '../events/event-bus.ts';
 import type { RunnerGateway } from '../scheduler/runner-gateway.ts';
+import type { AuditEventService } from '../services/audit-event-service.ts';
+import type { AuditLog } from '../services/audit-log.ts';
 import type { AuthService } from '../services/auth-service.ts';
 import type { CiVariableService } from '../services/ci-variable-service.ts';
+import type { DeploymentActions } from '../services/deployment-actions.ts';
+import type { DeploymentApprovalService } from '../services/deployment-approval-service.ts';
+import type { DeploymentLockService } from '../services/deployment-lock-service.ts';
+import type { DeploymentPolicy } from '../services/deployment-policy.ts';
+import type { DeploymentService } from '../services/deployment-service.ts';
+import type { EnvironmentService } from '../services/environment-service.ts';
+import type { FreezePeriodService } from '../services/freeze-period-service.ts';
 import type { GitHttpService } from '../services/git-http-service.ts';
 import type { JobService } from '../services/job-service.ts';
 import type { MemberService } from '../services/member-service.ts';
 import type { MirrorService } from '../services/mirror-service.ts';
 import type { PipelineScheduleService } from '../services/pipeline-schedule-service.ts';
 import type { PipelineService } from '../services/pipeline-service.ts';
+import type { ProjectHookService } from '../services/project-hook-service.ts';
 import type { ProjectService } from '../services/project-service.ts';
+import type { ProtectedEnvironmentService } from '../services/protected-environment-service.ts';
 import type { ProtectedRefService } from '../services/protected-ref-service.ts';
+import type { ReleaseService } from '../services/release-service.ts';
 import type { RunnerService } from '../services/runner-service.ts';
+import type { TargetService } from '../services/target-service.ts';
 import type { UserService } from '../services/user-service.ts';
 
 /** The Fastify instance type every route module registers on. */
@@ -36,7 +49,22 @@ export interface ApiDeps {
   mirrors: MirrorService;
   git: GitHttpService;
   ciVariables: CiVariableService;
+  environments: EnvironmentService;
   protectedRefs: ProtectedRefService;
+  protectedEnvironments: ProtectedEnvironmentService;
+  freezePeriods: FreezePeriodService;
+  deploymentApprovals: DeploymentApprovalService;
+  auditEvents: AuditEventService;
+  /** Appends to the audit log (deploys, approvals, rollbacks, stops, lock releases, overrides, rule changes). */
+  auditLog: AuditLog;
+  /** Protected environment rules, approvals and freezes, as the deploy engine checks them. */
+  deploymentPolicy: DeploymentPolicy;
+  deployments: DeploymentService;
+  deploymentActions: DeploymentActions;
+  deploymentLocks: DeploymentLockService;
+  releases: ReleaseService;
+  projectHooks: ProjectHookService;
+  targets: TargetService;
   pipelineSchedules: PipelineScheduleService;
   pipelines: PipelineService;
   jobs: JobService;

@@ -5,6 +5,10 @@ import { parseArgs } from 'node:util';
 import { resolveServerConfig, SERVER_OPTIONS, type ServerOptionName } from '../config/server-config.ts';
 import { GantryError } from '../domain/errors.ts';
 import { CliError, callApi, loadCredentials, saveCredentials } from './api-client.ts';
+import { deployCommand } from './deploy-command.ts';
+import { envCommand } from './env-command.ts';
+import { rollbackCommand } from './rollback-command.ts';
+import { statusCommand } from './status-command.ts';
 
 const HELP = {
   main: `Usage: gantry <command> [options]
@@ -16,6 +20,10 @@ Commands:
   login               store the server URL and a personal access token for the commands below
   project create      create a project
   project list        list your projects
+  env list PROJECT    list a project's environments and their last deployments
+  status PROJECT      what runs where: the ref and commit each environment runs, when, who
+  deploy PROJECT ENV  deploy a ref, commit or pipeline and follow it until it has finished
+  rollback PROJECT ENV  roll an environment back to an earlier successful deployment
 
 Run "gantry <command> --help" for a command's options.`,
   login: `Usage: gantry login --url URL --token TOKEN
@@ -306,6 +314,14 @@ async function main(argv: string[]): Promise<void> {
       return lint(args);
     case 'project':
       return project(args);
+    case 'env':
+      return envCommand(args);
+    case 'status':
+      return statusCommand(args);
+    case 'deploy':
+      return deployCommand(args);
+    case 'rollback':
+      return rollbackCommand(args);
     case undefined:
     case 'help':
     case '--help':

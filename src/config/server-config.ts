@@ -25,6 +25,8 @@ export interface ServerConfig {
   jobLeaseSeconds: number;
   /** Largest artifact archive accepted, in bytes. */
   maxArtifactBytes: number;
+  /** Seconds before each retry of a failed webhook delivery (GANTRY_HOOK_BACKOFF_SECONDS); undefined: the built-in schedule. */
+  hookBackoffSeconds: number[] | undefined;
 }
 
 /** Flag names as `gantry serve --help` shows them, each with the environment variable it overrides. */
@@ -148,5 +150,22 @@ export function resolveServerConfig(
     runnerConcurrency: integer('runner-concurrency', 2, 64),
     jobLeaseSeconds: Math.max(2, integer('job-lease', 60, 24 * 3600)),
     maxArtifactBytes: integer('max-artifact-size', 100, 100 * 1024) * 1024 * 1024,
+    hookBackoffSeconds: backoffSchedule(env.GANTRY_HOOK_BACKOFF_SECONDS),
   };
+}
+
+/**
+ * Parses GANTRY_HOOK_BACKOFF_SECONDS: comma-separated waits in seconds before each webhook retry
+ * (`10,30,120,600,3600` is the default; a delivery gets one attempt more than there are waits).
+ */
+function backoffSchedule(raw: string | undefined): number[] | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const waits = raw.split(',').map((part) => Number(part.trim()));
+  if (waits.length > 20 || waits.some((wait) => !Number.isFinite(wait) || wait < 0 || wait > 7 * 24 * 3600)) {
+    throw new GantryError(
+      'bad_request',
+      `GANTRY_HOOK_BACKOFF_SECONDS must be up to 20 comma-separated numbers of seconds (0 to 604800), got "${raw}"`,
+    );
+  }
+  return waits;
 }

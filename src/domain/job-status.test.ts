@@ -14,6 +14,12 @@ const allowed: Array<[JobStatus, JobStatus]> = [
   ['manual', 'pending'],
   ['scheduled', 'pending'],
   ['scheduled', 'manual'],
+  ['created', 'waiting_for_resource'],
+  ['manual', 'waiting_for_resource'],
+  ['waiting_for_resource', 'pending'],
+  ['waiting_for_resource', 'running'],
+  ['waiting_for_resource', 'manual'],
+  ['waiting_for_resource', 'failed'],
 ];
 const refused: Array<[JobStatus, JobStatus]> = [
   ['success', 'running'],
@@ -24,6 +30,8 @@ const refused: Array<[JobStatus, JobStatus]> = [
   ['running', 'pending'],
   ['manual', 'running'],
   ['pending', 'success'],
+  ['waiting_for_resource', 'success'],
+  ['pending', 'waiting_for_resource'],
 ];
 for (const [from, to] of allowed)
   test(`${from} → ${to} allowed`, () => assert.equal(mayTransition(from, to), true));
@@ -31,12 +39,12 @@ for (const [from, to] of refused)
   test(`${from} → ${to} refused`, () => assert.equal(mayTransition(from, to), false));
 
 test('finished and cancelable partition the statuses', () => {
-  assert.deepEqual(statusesLeadingTo('running'), ['pending']);
+  assert.deepEqual(statusesLeadingTo('running'), ['pending', 'waiting_for_resource']);
   for (const status of ['success', 'failed', 'canceled', 'skipped'] as const) {
     assert.equal(isFinished(status), true);
     assert.equal(isCancelable(status), false);
   }
-  for (const status of ['created', 'pending', 'running', 'manual', 'scheduled'] as const) {
+  for (const status of ['created', 'pending', 'running', 'manual', 'scheduled', 'waiting_for_resource'] as const) {
     assert.equal(isFinished(status), false);
     assert.equal(isCancelable(status), true);
   }

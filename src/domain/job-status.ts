@@ -9,6 +9,7 @@ export const JOB_STATUSES = [
   'skipped',
   'manual',
   'scheduled',
+  'waiting_for_resource',
 ] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
@@ -26,16 +27,22 @@ export function isCancelable(status: JobStatus): boolean {
     status === 'pending' ||
     status === 'running' ||
     status === 'manual' ||
-    status === 'scheduled'
+    status === 'scheduled' ||
+    status === 'waiting_for_resource'
   );
 }
 
+// Deployment jobs and jobs with a resource_group pass through `waiting_for_resource` instead of
+// going straight to `pending`: the deployment gate checks approvals, freezes and locks there. A
+// deployment awaiting approval parks in `manual`; the built-in deployer runs it without a runner
+// (waiting_for_resource → running).
 const TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
-  created: ['pending', 'manual', 'scheduled', 'skipped', 'canceled'],
+  created: ['pending', 'waiting_for_resource', 'manual', 'scheduled', 'skipped', 'canceled'],
   pending: ['running', 'canceled', 'failed'],
   running: ['success', 'failed', 'canceled'],
-  manual: ['pending', 'canceled', 'skipped'],
-  scheduled: ['pending', 'manual', 'canceled'],
+  manual: ['pending', 'waiting_for_resource', 'canceled', 'skipped'],
+  scheduled: ['pending', 'waiting_for_resource', 'manual', 'canceled'],
+  waiting_for_resource: ['pending', 'running', 'manual', 'failed', 'canceled'],
   success: [],
   failed: [],
   canceled: [],

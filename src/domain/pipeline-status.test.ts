@@ -10,6 +10,8 @@ const cases: Array<[string, Row[], PipelineStatus]> = [
   ['queued before anything started', [['pending'], ['created']], 'pending'],
   ['one running', [['running'], ['pending']], 'running'],
   ['queued after something finished', [['success'], ['pending']], 'running'],
+  ['deployment waiting for its lock first', [['waiting_for_resource'], ['created']], 'pending'],
+  ['deployment waiting for its lock after a build', [['success'], ['waiting_for_resource']], 'running'],
   ['waiting between stages', [['success'], ['created']], 'running'],
   ['all succeeded', [['success'], ['success']], 'success'],
   ['a failure', [['success'], ['failed']], 'failed'],

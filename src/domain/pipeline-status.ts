@@ -26,9 +26,11 @@ export function isPipelineFinished(status: PipelineStatus): boolean {
 export function pipelineStatusOf(jobs: Array<{ status: JobStatus; allowFailure: boolean }>): PipelineStatus {
   if (jobs.length === 0) return 'skipped';
   const has = (status: JobStatus) => jobs.some((job) => job.status === status);
-  const started = jobs.some((job) => job.status !== 'created' && job.status !== 'pending');
+  const started = jobs.some(
+    (job) => job.status !== 'created' && job.status !== 'pending' && job.status !== 'waiting_for_resource',
+  );
   if (has('running')) return 'running';
-  if (has('pending')) return started ? 'running' : 'pending';
+  if (has('pending') || has('waiting_for_resource')) return started ? 'running' : 'pending';
   if (has('created')) {
     // Jobs waiting on others that are neither running nor queued: only a manual job or a timer can move them.
     if (jobs.some((job) => job.status === 'manual' && !job.allowFailure)) return 'manual';

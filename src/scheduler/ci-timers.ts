@@ -3,6 +3,7 @@ import type { ArtifactRepository } from '../store/repositories/artifact-reposito
 import type { JobRepository } from '../store/repositories/job-repository.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 import type { JobCompletion } from './job-completion.ts';
+import { parseDefinition, queuedStatus } from './job-definition.ts';
 import type { PipelineProcessor } from './pipeline-processor.ts';
 
 // setTimeout cannot wait longer than 2^31 − 1 ms; later timers re-arm.
@@ -53,7 +54,9 @@ export class CiTimers {
         job.id,
         null,
         { status: 'failed', exitCode: null, failureReason: 'runner_system_failure', dotenv: null },
-        `ERROR: runner lost: no heartbeat from runner ${job.runner_id} for ${this.#deps.leaseSeconds} s`,
+        job.runner_id === null
+          ? 'ERROR: the deployment did not finish within its timeout'
+          : `ERROR: runner lost: no heartbeat from runner ${job.runner_id} for ${this.#deps.leaseSeconds} s`,
       );
     }
   }
@@ -87,8 +90,9 @@ export class CiTimers {
     const due = await this.#deps.jobs.listDueScheduled(new Date().toISOString());
     const pipelines = new Set<number>();
     for (const job of due) {
+      const status = queuedStatus(parseDefinition(job.definition));
       const queued = await this.#deps.jobs.transition(job.id, ['scheduled'], {
-        status: 'pending',
+        status,
         queued_at: new Date().toISOString(),
       });
       if (!queued) continue;
@@ -98,7 +102,7 @@ export class CiTimers {
         pipelineId: job.pipeline_id,
         projectId: job.project_id,
         name: job.name,
-        status: 'pending',
+        status,
       });
     }
     for (const id of pipelines) await this.#deps.processor.process(id);

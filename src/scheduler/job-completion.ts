@@ -1,10 +1,12 @@
 import { GantryError } from '../domain/errors.ts';
+import type { JobStatus } from '../domain/job-status.ts';
 import { shouldRetry } from '../domain/retry-policy.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { FailureReason, JobResult } from '../runner/job-spec.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { JobRepository, JobRow } from '../store/repositories/job-repository.ts';
-import { parseDefinition } from './job-definition.ts';
+import type { DeploymentExtras } from './deployment-recorder.ts';
+import { parseDefinition, queuedStatus } from './job-definition.ts';
 import type { JobLogStore } from './job-log-store.ts';
 import { dotenvContext } from './job-spec-builder.ts';
 import type { PipelineProcessor } from './pipeline-processor.ts';
@@ -90,7 +92,10 @@ export class JobCompletion {
     job: JobRow,
     userId: number | null = job.user_id,
     status: 'pending' | 'created' = 'pending',
+    extras: DeploymentExtras = {},
   ): Promise<JobRow> {
+    const definition = parseDefinition(job.definition);
+    const initial = status === 'pending' ? queuedStatus(definition) : status;
     // Guarded: a double click, or a manual retry racing the automatic one, must not run the job twice.
     if (!(await this.#deps.jobs.markRetried(job.id))) {
       throw new GantryError('conflict', `job ${job.name} (${job.id}) has already been retried`);
@@ -102,9 +107,9 @@ export class JobCompletion {
         name: job.name,
         stage: job.stage,
         stage_index: job.stage_index,
-        status,
+        status: initial,
         when: job.when,
-        allow_failure: parseDefinition(job.definition).allowFailure ? 1 : 0,
+        allow_failure: definition.allowFailure ? 1 : 0,
         definition: job.definition,
         tags: job.tags,
         attempt: job.attempt + 1,
@@ -112,14 +117,71 @@ export class JobCompletion {
       },
     ]);
     if (status === 'pending') await this.#deps.jobs.update(next!.id, { queued_at: new Date().toISOString() });
+    await this.#deps.onJobsCreated?.([next!], extras);
     this.#deps.bus.publish('job', {
       id: next!.id,
       pipelineId: job.pipeline_id,
       projectId: job.project_id,
       name: job.name,
-      status,
+      status: initial,
     });
     return next!;
+  }
+
+  /**
+   * Starts a manual job, or a delayed one now, for `userId`: it is queued (or waits for the
+   * deployment gate). Undefined when the job is no longer manual or delayed.
+   */
+  async play(job: JobRow, userId: number | null): Promise<JobRow | undefined> {
+    const status = queuedStatus(parseDefinition(job.definition));
+    const played = await this.#deps.jobs.transition(job.id, ['manual', 'scheduled'], {
+      status,
+      queued_at: new Date().toISOString(),
+      user_id: userId,
+    });
+    if (!played) return undefined;
+    this.#deps.bus.publish('job', {
+      id: job.id,
+      pipelineId: job.pipeline_id,
+      projectId: job.project_id,
+      name: job.name,
+      status,
+    });
+    await this.#deps.processor.process(job.pipeline_id);
+    return played;
+  }
+
+  /**
+   * Fails a job before it ran (the deployment gate refused it, its environment name is invalid):
+   * the reason goes into its log, so the job page says why. Guarded by `from`.
+   */
+  async refuse(
+    job: JobRow,
+    from: JobStatus[],
+    failureReason: ServerFailureReason,
+    message: string,
+  ): Promise<boolean> {
+    const failed = await this.#deps.jobs.transition(job.id, from, {
+      status: 'failed',
+      failure_reason: failureReason,
+      finished_at: new Date().toISOString(),
+      token_hash: null,
+      lease_expires_at: null,
+    });
+    if (!failed) return false;
+    await this.#deps.logs.open(job.id, []);
+    await this.#deps.logs.append(job.id, Buffer.from(`\x1b[31;1mERROR: ${message}\x1b[0m\r\n`));
+    const logSize = await this.#deps.logs.close(job.id);
+    await this.#deps.jobs.update(job.id, { log_size: logSize });
+    this.#deps.bus.publish('job', {
+      id: job.id,
+      pipelineId: job.pipeline_id,
+      projectId: job.project_id,
+      name: job.name,
+      status: 'failed',
+    });
+    await this.#deps.processor.process(job.pipeline_id);
+    return true;
   }
 
   /** Fails a job the server could not hand to a runner (its spec could not be built). */
@@ -134,10 +196,20 @@ export class JobCompletion {
   }
 }
 
+/** Why the server failed a job before it ran (GitLab's names where GitLab has one). */
+export type ServerFailureReason =
+  | 'environment_creation_failure'
+  | 'protected_environment_failure'
+  | 'deployment_rejected'
+  | 'failed_outdated_deployment_job'
+  | 'deployment_frozen';
+
 export interface JobCompletionDeps {
   jobs: JobRepository;
   logs: JobLogStore;
   processor: PipelineProcessor;
   secrets: SecretBox;
   bus: EventBus;
+  /** New attempts were created (their deployments are recorded before anyone sees them). */
+  onJobsCreated?: (jobs: JobRow[], extras: DeploymentExtras) => Promise<void>;
 }

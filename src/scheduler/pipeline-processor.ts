@@ -4,7 +4,7 @@ import { isPipelineFinished, type PipelineStatus, pipelineStatusOf } from '../do
 import type { EventBus } from '../events/event-bus.ts';
 import type { JobRepository, JobRow } from '../store/repositories/job-repository.ts';
 import type { PipelineRepository } from '../store/repositories/pipeline-repository.ts';
-import { parseDefinition } from './job-definition.ts';
+import { parseDefinition, queuedStatus } from './job-definition.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 
 /** The jobs that count for a pipeline: the latest attempt of each (retried attempts are history). */
@@ -77,8 +77,9 @@ export class PipelineProcessor {
       for (const decision of decisions) {
         const job = jobs.find((j) => j.id === decision.id)!;
         const definition = parseDefinition(job.definition);
+        const to = decision.to === 'pending' ? queuedStatus(definition) : decision.to;
         const changed = await this.#jobs.transition(job.id, ['created'], {
-          status: decision.to,
+          status: to,
           ...(decision.to === 'pending' && { queued_at: now.toISOString() }),
           ...(decision.to === 'skipped' && { finished_at: now.toISOString() }),
           ...(decision.to === 'scheduled' && {
@@ -93,7 +94,7 @@ export class PipelineProcessor {
           pipelineId,
           projectId: job.project_id,
           name: job.name,
-          status: decision.to,
+          status: to,
         });
       }
       jobs = latestAttempts(await this.#jobs.listForPipeline(pipelineId));

@@ -46,3 +46,12 @@ test('rotation: a new primary key still decrypts secrets sealed with an older ke
 test('rejects keys of the wrong size', () => {
   assert.throws(() => new SecretBox(randomBytes(16)), /32 bytes/);
 });
+
+test('digests are keyed, bound to their context, and stable for one key', () => {
+  const key = randomBytes(32);
+  const box = new SecretBox(key);
+  assert.equal(box.digest('v', 'ctx'), new SecretBox(key).digest('v', 'ctx'));
+  assert.notEqual(box.digest('v', 'ctx'), box.digest('v', 'other'));
+  assert.notEqual(box.digest('v', 'ctx'), new SecretBox(randomBytes(32)).digest('v', 'ctx'));
+  assert.match(box.digest('v', 'ctx'), /^[0-9a-f]{64}$/);
+});

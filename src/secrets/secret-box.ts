@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { GantryError } from '../domain/errors.ts';
 
 const FORMAT = 'v1';
@@ -40,6 +40,14 @@ export class SecretBox {
 
   get keyId(): string {
     return this.#primary.id;
+  }
+
+  /**
+   * A keyed digest (HMAC-SHA256 under the primary key, hex) of a value: tells whether secret values
+   * changed without storing them or anything an attacker could check guesses against offline.
+   */
+  digest(value: string, context: string): string {
+    return createHmac('sha256', this.#primary.key).update(context).update('\0').update(value).digest('hex');
   }
 
   encrypt(plaintext: string, context: string): string {

@@ -8,14 +8,25 @@ import type { ServerConfig } from '../config/server-config.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { DiskRepositoryStorage } from '../git/disk-repository-storage.ts';
 import { installHooks } from '../git/push-hook.ts';
+import { runGit } from '../git/run-git.ts';
+import { AutoStopTimer } from '../scheduler/auto-stop-timer.ts';
 import { PipelineScheduleRunner } from '../scheduler/pipeline-schedule-runner.ts';
 import { type ScheduleClock, systemClock } from '../scheduler/schedule-clock.ts';
 import type { SchedulePipelineCreator } from '../scheduler/schedule-pipeline-creator.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
 import { loadOrCreateKeyFile, parseSecretKey } from '../secrets/secret-key-source.ts';
+import { AuditEventService } from '../services/audit-event-service.ts';
+import { AuditLog } from '../services/audit-log.ts';
 import { AuthService } from '../services/auth-service.ts';
 import { CiVariableResolver } from '../services/ci-variable-resolver.ts';
 import { CiVariableService } from '../services/ci-variable-service.ts';
+import { DeploymentActions } from '../services/deployment-actions.ts';
+import { type ApprovalEffects, DeploymentApprovalService } from '../services/deployment-approval-service.ts';
+import { DeploymentLockService } from '../services/deployment-lock-service.ts';
+import { DeploymentPolicy } from '../services/deployment-policy.ts';
+import { DeploymentService } from '../services/deployment-service.ts';
+import { EnvironmentService } from '../services/environment-service.ts';
+import { FreezePeriodService } from '../services/freeze-period-service.ts';
 import { GitHttpService } from '../services/git-http-service.ts';
 import { JobService } from '../services/job-service.ts';
 import { MemberService } from '../services/member-service.ts';
@@ -23,22 +34,46 @@ import { MirrorService } from '../services/mirror-service.ts';
 import { PipelineScheduleService } from '../services/pipeline-schedule-service.ts';
 import { PipelineService } from '../services/pipeline-service.ts';
 import { ProjectAccess } from '../services/project-access.ts';
+import { ProjectHookService } from '../services/project-hook-service.ts';
 import { ProjectRoleCheck } from '../services/project-role-check.ts';
 import { ProjectService } from '../services/project-service.ts';
+import { ProtectedEnvironmentService } from '../services/protected-environment-service.ts';
 import { ProtectedRefService } from '../services/protected-ref-service.ts';
 import { PushRecorder } from '../services/push-recorder.ts';
+import { ReleaseService } from '../services/release-service.ts';
 import { RunnerService } from '../services/runner-service.ts';
+import { TargetService } from '../services/target-service.ts';
 import { UserService } from '../services/user-service.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { AccessTokenRepository } from '../store/repositories/access-token-repository.ts';
+import { AuditEventRepository } from '../store/repositories/audit-event-repository.ts';
+import { AutoDeployRuleRepository } from '../store/repositories/auto-deploy-rule-repository.ts';
 import { CiVariableRepository } from '../store/repositories/ci-variable-repository.ts';
+import { DeploymentApprovalRepository } from '../store/repositories/deployment-approval-repository.ts';
+import { DeploymentRepository } from '../store/repositories/deployment-repository.ts';
+import { DeploymentStatusRepository } from '../store/repositories/deployment-status-repository.ts';
+import { EnvironmentRepository } from '../store/repositories/environment-repository.ts';
+import { FreezePeriodRepository } from '../store/repositories/freeze-period-repository.ts';
+import { HookDeliveryRepository } from '../store/repositories/hook-delivery-repository.ts';
 import { MemberRepository } from '../store/repositories/member-repository.ts';
 import { PipelineScheduleRepository } from '../store/repositories/pipeline-schedule-repository.ts';
+import {
+  HookSubjectRepository,
+  ProjectHookRepository,
+} from '../store/repositories/project-hook-repository.ts';
 import { ProjectRepository } from '../store/repositories/project-repository.ts';
+import { ProtectedEnvironmentRepository } from '../store/repositories/protected-environment-repository.ts';
 import { ProtectedRefRepository } from '../store/repositories/protected-ref-repository.ts';
 import { PushEventRepository } from '../store/repositories/push-event-repository.ts';
+import { ReleaseRepository } from '../store/repositories/release-repository.ts';
 import { SessionRepository } from '../store/repositories/session-repository.ts';
+import { TargetRepository } from '../store/repositories/target-repository.ts';
 import { UserRepository } from '../store/repositories/user-repository.ts';
+import { ExternalTarget } from '../targets/external/external-target.ts';
+import { ServerDeployer } from '../targets/server-deployer.ts';
+import { HookPayloads } from '../webhooks/hook-payloads.ts';
+import { ProjectHookEvents } from '../webhooks/project-hook-events.ts';
+import { WebhookOutbox } from '../webhooks/webhook-outbox.ts';
 import { bootstrapAdmin } from './bootstrap-admin.ts';
 import { type CiEngine, createCiEngine } from './ci-engine.ts';
 import { ensureDemoProject } from './demo-project.ts';
@@ -162,8 +197,22 @@ export async function startGantryServer(
     externalUrl: config.externalUrl,
     leaseSeconds: config.jobLeaseSeconds,
     maxArtifactBytes: config.maxArtifactBytes,
+    // The policy, the deployer and the actions are built below; the engine calls them only once running.
+    policy: {
+      approvalState: (deployment, name) => deploymentPolicy.approvalState(deployment, name),
+      mayDeploy: (userId, projectId, name) => deploymentPolicy.mayDeploy(userId, projectId, name),
+      activeFreeze: (projectId, name, now) => deploymentPolicy.activeFreeze(projectId, name, now),
+    },
+    keepAround: async (projectId, ref, sha) => {
+      await runGit(['--git-dir', storage.pathOf(projectId), 'update-ref', ref, sha], { timeoutMs: 30_000 });
+    },
+    runOnServer: (job, deployment) => serverDeployer.run(job, deployment),
     log: (line) => logger.warn(line),
   });
+  const kickEngine = () => {
+    engine.dispatcher.kick();
+    engine.gate.kick();
+  };
   const pipelines = new PipelineService({
     db,
     projects: projectRows,
@@ -179,6 +228,7 @@ export async function startGantryServer(
     secrets,
     bus,
     externalUrl: config.externalUrl,
+    onJobsCreated: (created, extras) => engine.recorder.recordJobs(created, extras),
   });
   const jobs = new JobService({
     jobs: engine.jobs,
@@ -190,10 +240,60 @@ export async function startGantryServer(
     pipelines,
     completion: engine.completion,
     processor: engine.processor,
-    onQueued: () => engine.dispatcher.kick(),
+    onQueued: kickEngine,
+    beforeDeploy: (actor, job) => deploymentActions.prepareDeploy(actor, job),
   });
   const runners = new RunnerService(engine.runners);
   const roles = new ProjectRoleCheck(memberRows);
+  // Protected environments, approvals, freeze periods and the audit log; the deploy engine uses
+  // auditLog and deploymentPolicy too.
+  const auditLog = new AuditLog(new AuditEventRepository(db));
+  const protectedEnvironmentRows = new ProtectedEnvironmentRepository(db);
+  const freezePeriodRows = new FreezePeriodRepository(db);
+  const approvalRows = new DeploymentApprovalRepository(db);
+  const deploymentPolicy = new DeploymentPolicy({
+    protectedEnvironments: protectedEnvironmentRows,
+    approvals: approvalRows,
+    freezePeriods: freezePeriodRows,
+    members: memberRows,
+    users,
+  });
+  const autoDeployRules = new AutoDeployRuleRepository(db);
+  const deploymentActions = new DeploymentActions({
+    access,
+    pipelines: engine.pipelines,
+    jobs: engine.jobs,
+    environments: engine.environments,
+    deployments: engine.deployments,
+    autoDeployRules,
+    policy: deploymentPolicy,
+    audit: auditLog,
+    completion: engine.completion,
+    pipelineService: pipelines,
+    onQueued: kickEngine,
+  });
+  const approvalEffects: ApprovalEffects = deploymentActions.approvalEffects;
+  const autoStop = new AutoStopTimer({
+    environments: engine.environments,
+    stopDue: (now) => deploymentActions.stopDue(now),
+    onError: (error) => logger.error({ err: error }, 'auto-stopping environments failed'),
+  });
+  const logFailure = (what: string) => (error: unknown) => logger.error({ err: error }, what);
+  // A successful pipeline deploys where auto-deploy rules say; a deleted branch stops its
+  // environments; a deployment that succeeded may have set an auto-stop time.
+  bus.on('pipeline', (event) => {
+    if (event.status !== 'success') return;
+    deploymentActions.pipelineSucceeded(event.id).catch(logFailure('auto-deploy failed'));
+  });
+  bus.on('push', (event) => {
+    if (!/^0+$/.test(event.after) || !event.ref.startsWith('refs/heads/')) return;
+    deploymentActions
+      .branchDeleted(event.projectId, event.ref.slice('refs/heads/'.length), event.userId)
+      .catch(logFailure('stopping the environments of a deleted branch failed'));
+  });
+  bus.on('deployment', (event) => {
+    if (event.status === 'success') autoStop.arm();
+  });
   const scheduleClock = options.scheduleClock ?? systemClock;
   const scheduleRows = new PipelineScheduleRepository(db);
   const schedulePipelines: SchedulePipelineCreator = options.pipelineCreator ?? pipelines;
@@ -213,6 +313,42 @@ export async function startGantryServer(
     pipelines: schedulePipelines,
     now: () => scheduleClock.now(),
     onChange: () => scheduleRunner.wake(),
+  });
+  // Outgoing webhooks: project hooks and targets (external deployers) share one outbox, the
+  // hook_deliveries table, whose worker signs, sends and retries; bus events become hook deliveries.
+  const projectHookRows = new ProjectHookRepository(db);
+  const hookDeliveryRows = new HookDeliveryRepository(db);
+  const targetRows = new TargetRepository(db);
+  const webhooks = new WebhookOutbox({
+    deliveries: hookDeliveryRows,
+    hooks: projectHookRows,
+    targets: targetRows,
+    secrets,
+    ...(config.hookBackoffSeconds && { backoffSeconds: config.hookBackoffSeconds }),
+    onError: (error, deliveryId) => logger.error({ err: error, deliveryId }, 'webhook delivery failed'),
+  });
+  const hookPayloads = new HookPayloads(new HookSubjectRepository(db), config.externalUrl);
+  const projectHookEvents = new ProjectHookEvents({
+    bus,
+    hooks: projectHookRows,
+    payloads: hookPayloads,
+    outbox: webhooks,
+    onError: (error, event) => logger.error({ err: error, event }, 'queuing project hook deliveries failed'),
+  });
+  projectHookEvents.start();
+  const serverDeployer = new ServerDeployer({
+    kinds: [
+      new ExternalTarget(
+        (targetId, projectId, event, payload) =>
+          webhooks.enqueueForTarget(targetId, projectId, event, payload),
+        config.externalUrl,
+      ),
+    ],
+    targetRows,
+    environments: engine.environments,
+    projects: projectRows,
+    logs: engine.logs,
+    completion: engine.completion,
   });
   // Every pushed ref becomes a pipeline; failures are logged, never lost silently.
   bus.on('push', (event) => {
@@ -250,7 +386,65 @@ export async function startGantryServer(
       // Ready once everything has started (engine, schedules, embedded runner), until shutdown begins.
       ready: async () => started && !closing && (await store.ping()),
       ciVariables: new CiVariableService({ variables: new CiVariableRepository(db), access, roles, secrets }),
+      environments: new EnvironmentService({
+        environments: new EnvironmentRepository(db),
+        deployments: new DeploymentRepository(db),
+        access,
+        roles,
+      }),
       protectedRefs,
+      protectedEnvironments: new ProtectedEnvironmentService({
+        rules: protectedEnvironmentRows,
+        users,
+        access,
+        roles,
+        audit: auditLog,
+      }),
+      freezePeriods: new FreezePeriodService({ periods: freezePeriodRows, access, roles, audit: auditLog }),
+      deploymentApprovals: new DeploymentApprovalService({
+        approvals: approvalRows,
+        deployments: new DeploymentRepository(db),
+        environments: new EnvironmentRepository(db),
+        policy: deploymentPolicy,
+        access,
+        audit: auditLog,
+        effects: approvalEffects,
+      }),
+      auditEvents: new AuditEventService({ events: new AuditEventRepository(db), access, roles }),
+      auditLog,
+      deploymentPolicy,
+      deployments: new DeploymentService({
+        access,
+        deployments: engine.deployments,
+        environments: engine.environments,
+        statuses: new DeploymentStatusRepository(db),
+        jobs: engine.jobs,
+        logs: engine.logs,
+        completion: engine.completion,
+        recorder: engine.recorder,
+        policy: deploymentPolicy,
+        audit: auditLog,
+      }),
+      deploymentActions,
+      deploymentLocks: new DeploymentLockService({
+        access,
+        locks: engine.locks,
+        resourceGroups: engine.resourceGroups,
+        autoDeployRules,
+        gate: engine.gate,
+        audit: auditLog,
+      }),
+      releases: new ReleaseService({ releases: new ReleaseRepository(db), access, storage, recorder, bus }),
+      projectHooks: new ProjectHookService({
+        hooks: projectHookRows,
+        deliveries: hookDeliveryRows,
+        access,
+        roles,
+        secrets,
+        payloads: hookPayloads,
+        outbox: webhooks,
+      }),
+      targets: new TargetService({ targets: targetRows, access, roles, secrets }),
       pipelineSchedules,
       pipelines,
       jobs,
@@ -291,8 +485,11 @@ export async function startGantryServer(
   let embeddedRunner: Awaited<ReturnType<typeof startEmbeddedRunner>> | undefined;
   try {
     await engine.start();
+    autoStop.start();
     // Runs schedules missed while the server was down (once each), then sleeps until the next one.
     await scheduleRunner.start();
+    // Sends deliveries left pending before a restart, then sleeps until the next one is due.
+    await webhooks.start();
     if (config.runnerConcurrency > 0) {
       embeddedRunner = await startEmbeddedRunner({
         runners,
@@ -308,7 +505,10 @@ export async function startGantryServer(
     // Never leave a half-started server listening.
     await app.close();
     await scheduleRunner.stop();
+    autoStop.stop();
     await engine.stop();
+    await projectHookEvents.stop();
+    await webhooks.stop();
     await mirrors.stop();
     await store.close();
     throw error;
@@ -326,7 +526,11 @@ export async function startGantryServer(
       await embeddedRunner?.stop();
       await app.close();
       await scheduleRunner.stop();
+      autoStop.stop();
       await engine.stop();
+      // Events already received are queued, sends under way finish; pending ones wait for the next start.
+      await projectHookEvents.stop();
+      await webhooks.stop();
       await mirrors.stop();
       await store.close();
     },

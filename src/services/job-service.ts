@@ -59,13 +59,9 @@ export class JobService {
         `job ${job.name} is ${job.status}; only manual or delayed jobs can be played`,
       );
     }
-    const played = await this.#deps.jobs.transition(job.id, [job.status as JobStatus], {
-      status: 'pending',
-      queued_at: new Date().toISOString(),
-      user_id: actor.userId,
-    });
+    await this.#deps.beforeDeploy?.(actor, job);
+    const played = await this.#deps.completion.play(job, actor.userId);
     if (!played) throw new GantryError('conflict', `job ${job.name} changed meanwhile; reload and try again`);
-    await this.#deps.processor.process(job.pipeline_id);
     this.#deps.onQueued();
     return played;
   }
@@ -82,6 +78,7 @@ export class JobService {
         `job ${job.name} is ${job.status}; only finished jobs can be retried`,
       );
     }
+    await this.#deps.beforeDeploy?.(actor, job);
     const next = await this.#deps.completion.retry(job, actor.userId, 'pending');
     for (const later of latestAttempts(await this.#deps.jobs.listForPipeline(job.pipeline_id))) {
       if (later.status !== 'skipped') continue;
@@ -209,4 +206,6 @@ export interface JobServiceDeps {
   completion: JobCompletion;
   processor: PipelineProcessor;
   onQueued: () => void;
+  /** Refuses to play or retry a deployment job the actor may not run now (protected environments). */
+  beforeDeploy?: (actor: Actor, job: JobRow) => Promise<void>;
 }

@@ -13,7 +13,9 @@ import {
   planPipeline,
   repositoryFactsNeeded,
 } from '../pipeline/index.ts';
+import type { DeploymentExtras } from '../scheduler/deployment-recorder.ts';
 import type { JobCompletion } from '../scheduler/job-completion.ts';
+import type { JobDefinition } from '../scheduler/job-definition.ts';
 import type { JobDispatcher } from '../scheduler/job-dispatcher.ts';
 import type { JobLogStore } from '../scheduler/job-log-store.ts';
 import type { CiVariableSource, PipelineVariable } from '../scheduler/job-spec-builder.ts';
@@ -134,25 +136,72 @@ export class PipelineService {
     if (plan.planErrors.length > 0) return this.#insertFailed(base, plan.planErrors);
     if (!plan.created) return null;
 
-    const pipeline = await this.#deps.db.transaction().execute(async (trx) => {
-      const row = await this.#insertPipeline(trx, base, 'created', null, plan.name ?? null);
-      await new JobRepository(trx).insertMany(
-        plan.jobs.map((job) => ({
+    return this.#insertWithJobs(
+      base,
+      plan.name ?? null,
+      plan.jobs.map((job) => ({ ...job, variables: { ...plan.variables, ...job.variables } })),
+      {},
+    );
+  }
+
+  /**
+   * A pipeline of one job that re-applies a deployment snapshot (rollback, re-deploy): the job as
+   * it was planned then, at the commit it deployed — the pipeline file is not read again.
+   */
+  async createForSnapshot(
+    input: { projectId: number; sha: string; ref: string; tag: boolean; userId: number | null },
+    job: JobDefinition,
+    extras: DeploymentExtras,
+  ): Promise<PipelineRow> {
+    const project = await this.#deps.projects.findById(input.projectId);
+    if (!project) throw notFound('project');
+    const base: PipelineBase = {
+      project,
+      sha: input.sha,
+      before: ZERO,
+      ref: input.ref,
+      tag: input.tag,
+      input: { projectId: project.id, ref: input.ref, source: 'web', userId: input.userId },
+      variables: [],
+    };
+    // Nothing earlier in this pipeline: no needs, no artifacts to fetch; it runs when created.
+    const single: JobDefinition = {
+      ...job,
+      stageIndex: 0,
+      when: 'on_success',
+      startInSeconds: null,
+      needs: [],
+      dependencies: [],
+    };
+    return this.#insertWithJobs(base, null, [single], extras);
+  }
+
+  async #insertWithJobs(
+    base: PipelineBase,
+    name: string | null,
+    jobs: JobDefinition[],
+    extras: DeploymentExtras,
+  ): Promise<PipelineRow> {
+    const { pipeline, rows } = await this.#deps.db.transaction().execute(async (trx) => {
+      const row = await this.#insertPipeline(trx, base, 'created', null, name);
+      const inserted = await new JobRepository(trx).insertMany(
+        jobs.map((job) => ({
           pipeline_id: row.id,
-          project_id: project.id,
+          project_id: base.project.id,
           name: job.name,
           stage: job.stage,
           stage_index: job.stageIndex,
           status: 'created',
           when: job.when,
           allow_failure: job.allowFailure ? 1 : 0,
-          definition: JSON.stringify({ ...job, variables: { ...plan.variables, ...job.variables } }),
+          definition: JSON.stringify(job),
           tags: JSON.stringify(job.tags),
-          user_id: input.userId,
+          user_id: base.input.userId,
         })),
       );
-      return row;
+      return { pipeline: row, rows: inserted };
     });
+    await this.#deps.onJobsCreated?.(rows, extras);
     await this.#deps.processor.process(pipeline.id);
     return (await this.#deps.pipelines.findById(pipeline.id)) ?? pipeline;
   }
@@ -435,4 +484,6 @@ export interface PipelineServiceDeps {
   secrets: SecretBox;
   bus: EventBus;
   externalUrl: string;
+  /** Jobs were created: their environments and deployments are recorded before they run. */
+  onJobsCreated?: (jobs: JobRow[], extras: DeploymentExtras) => Promise<void>;
 }

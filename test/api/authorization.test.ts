@@ -19,6 +19,10 @@ import {
 import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
 import { commitFile, gitIn, initWorkTree, scratchDir } from '../support/git-work-tree.ts';
 import { ADMIN_TOKEN, createUserWithToken, startTestServer } from '../support/test-server.ts';
+import { environmentsRules } from './authorization-environments.ts';
+import { governanceRules } from './authorization-governance.ts';
+import { hookRules } from './authorization-hooks.ts';
+import { releaseRules } from './authorization-releases.ts';
 
 // Every route the server registers, and who may call it. A route missing from this table fails the
 // test, so each new route arrives with its authorization spelled out.
@@ -356,9 +360,13 @@ const RULES: Rules = {
     call: async () => ({ method: 'GET', path: '/api/v1/runners/connect' }),
   },
   ...ciVariableRules(),
+  ...environmentsRules(),
+  ...governanceRules(),
+  ...hookRules(),
   ...protectedRefRules('protected_branches'),
   ...protectedRefRules('protected_tags'),
   ...pipelineScheduleRules(),
+  ...releaseRules(),
   'GET /*': {
     projectScoped: true,
     allowed: ['read_api', 'reporter', 'developer', 'maintainer', 'admin'],

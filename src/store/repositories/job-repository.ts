@@ -99,6 +99,17 @@ export class JobRepository {
       .execute();
   }
 
+  /** A project's jobs in some statuses, oldest first (the queue of a resource group). */
+  listForProjectByStatus(projectId: number, statuses: JobStatus[]): Promise<JobRow[]> {
+    return this.#db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('status', 'in', statuses)
+      .orderBy('id')
+      .execute();
+  }
+
   listByStatus(status: JobStatus): Promise<JobRow[]> {
     return this.#db.selectFrom('jobs').selectAll().where('status', '=', status).orderBy('id').execute();
   }

@@ -67,7 +67,7 @@ export class PipelineRepository {
     return this.#db
       .selectFrom('pipelines')
       .selectAll()
-      .where('status', 'in', ['created', 'pending', 'running', 'manual', 'scheduled'])
+      .where('status', 'in', ['created', 'pending', 'running', 'manual', 'scheduled', 'waiting_for_resource'])
       .orderBy('id')
       .execute();
   }

@@ -1,0 +1,213 @@
+import { Type } from 'typebox';
+import { ENVIRONMENT_SCOPE_PATTERN } from '../../domain/environment-scope.ts';
+import { pageRequest, paginationHeaders } from '../../domain/pagination.ts';
+import { TARGET_KINDS } from '../../services/target-service.ts';
+import { MAX_WEBHOOK_URL_LENGTH } from '../../webhooks/webhook-url.ts';
+import type { ApiDeps, GantryApp } from '../gantry-app.ts';
+import { errorResponses, PageQuery, ProjectParams } from '../route-schemas.ts';
+import { TargetView, targetView } from '../target-view.ts';
+
+const tags = ['targets'];
+const TargetParams = Type.Object({ target_id: Type.Integer({ minimum: 1 }) });
+const ProjectTargetParams = Type.Object({ ...ProjectParams.properties, ...TargetParams.properties });
+const Name = Type.String({ minLength: 1, maxLength: 255 });
+const Kind = Type.String({ minLength: 1, maxLength: 50, description: `one of ${TARGET_KINDS.join(', ')}` });
+const Scope = Type.String({
+  pattern: ENVIRONMENT_SCOPE_PATTERN,
+  description: 'environments served: a name, a pattern such as review/*, or * (default)',
+});
+const Url = Type.String({
+  minLength: 1,
+  maxLength: MAX_WEBHOOK_URL_LENGTH,
+  description: 'external targets: where deployment webhooks go (http:// or https://)',
+});
+const Secret = Type.Union([Type.String({ maxLength: 1024 }), Type.Null()], {
+  description: 'signs webhooks (x-gantry-signature-256); write-only; empty or null removes it',
+});
+const CreateBody = Type.Object(
+  {
+    name: Name,
+    kind: Kind,
+    environment_scope: Type.Optional(Scope),
+    url: Type.Optional(Url),
+    secret: Type.Optional(Secret),
+  },
+  { additionalProperties: false },
+);
+const UpdateBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    environment_scope: Type.Optional(Scope),
+    url: Type.Optional(Url),
+    secret: Type.Optional(Secret),
+  },
+  { additionalProperties: false },
+);
+
+/** `/projects/:id/targets` (maintainers) and `/targets` (administrators): where environments run. */
+export function targetRoutes(app: GantryApp, deps: ApiDeps): void {
+  app.get(
+    '/projects/:id/targets',
+    {
+      schema: {
+        summary: "List a project's targets (maintainers)",
+        tags,
+        params: ProjectParams,
+        querystring: PageQuery,
+        response: { 200: Type.Array(TargetView), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { page, per_page } = request.query;
+      const result = await deps.targets.listProject(
+        request.actor!,
+        request.params.id,
+        pageRequest(page, per_page),
+      );
+      reply.headers(paginationHeaders(result));
+      return result.items.map(targetView);
+    },
+  );
+
+  app.post(
+    '/projects/:id/targets',
+    {
+      schema: {
+        summary: 'Register a project target (maintainers)',
+        tags,
+        params: ProjectParams,
+        body: CreateBody,
+        response: { 201: TargetView, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const target = await deps.targets.createProject(request.actor!, request.params.id, request.body);
+      return reply.status(201).send(targetView(target));
+    },
+  );
+
+  app.get(
+    '/projects/:id/targets/:target_id',
+    {
+      schema: {
+        summary: 'Get a project target (maintainers)',
+        tags,
+        params: ProjectTargetParams,
+        response: { 200: TargetView, ...errorResponses },
+      },
+    },
+    async (request) =>
+      targetView(await deps.targets.getProject(request.actor!, request.params.id, request.params.target_id)),
+  );
+
+  app.put(
+    '/projects/:id/targets/:target_id',
+    {
+      schema: {
+        summary: 'Change a project target (maintainers); its kind is fixed, a secret left out is kept',
+        tags,
+        params: ProjectTargetParams,
+        body: UpdateBody,
+        response: { 200: TargetView, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { id, target_id } = request.params;
+      return targetView(await deps.targets.updateProject(request.actor!, id, target_id, request.body));
+    },
+  );
+
+  app.delete(
+    '/projects/:id/targets/:target_id',
+    {
+      schema: {
+        summary: 'Delete a project target (maintainers)',
+        tags,
+        params: ProjectTargetParams,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await deps.targets.deleteProject(request.actor!, request.params.id, request.params.target_id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/targets',
+    {
+      schema: {
+        summary: 'List instance targets (administrators)',
+        tags,
+        querystring: PageQuery,
+        response: { 200: Type.Array(TargetView), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { page, per_page } = request.query;
+      const result = await deps.targets.listInstance(request.actor!, pageRequest(page, per_page));
+      reply.headers(paginationHeaders(result));
+      return result.items.map(targetView);
+    },
+  );
+
+  app.post(
+    '/targets',
+    {
+      schema: {
+        summary: 'Register an instance target, serving every project (administrators)',
+        tags,
+        body: CreateBody,
+        response: { 201: TargetView, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const target = await deps.targets.createInstance(request.actor!, request.body);
+      return reply.status(201).send(targetView(target));
+    },
+  );
+
+  app.get(
+    '/targets/:target_id',
+    {
+      schema: {
+        summary: 'Get an instance target (administrators)',
+        tags,
+        params: TargetParams,
+        response: { 200: TargetView, ...errorResponses },
+      },
+    },
+    async (request) => targetView(await deps.targets.getInstance(request.actor!, request.params.target_id)),
+  );
+
+  app.put(
+    '/targets/:target_id',
+    {
+      schema: {
+        summary: 'Change an instance target (administrators)',
+        tags,
+        params: TargetParams,
+        body: UpdateBody,
+        response: { 200: TargetView, ...errorResponses },
+      },
+    },
+    async (request) =>
+      targetView(await deps.targets.updateInstance(request.actor!, request.params.target_id, request.body)),
+  );
+
+  app.delete(
+    '/targets/:target_id',
+    {
+      schema: {
+        summary: 'Delete an instance target (administrators)',
+        tags,
+        params: TargetParams,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await deps.targets.deleteInstance(request.actor!, request.params.target_id);
+      return reply.status(204).send(null);
+    },
+  );
+}

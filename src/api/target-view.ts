@@ -1,0 +1,27 @@
+import { Type } from 'typebox';
+import type { Target } from '../services/target-service.ts';
+
+const Timestamp = Type.String({ format: 'date-time' });
+
+/** A target; the secret is write-only and never appears. `project_id` is null for instance targets. */
+export const TargetView = Type.Object({
+  id: Type.Integer(),
+  project_id: Type.Union([Type.Integer(), Type.Null()]),
+  name: Type.String(),
+  kind: Type.String(),
+  environment_scope: Type.String(),
+  url: Type.Union([Type.String(), Type.Null()]),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+
+export const targetView = (target: Target) => ({
+  id: target.id,
+  project_id: target.project_id,
+  name: target.name,
+  kind: target.kind,
+  environment_scope: target.environment_scope,
+  url: target.url,
+  created_at: target.created_at,
+  updated_at: target.updated_at,
+});
