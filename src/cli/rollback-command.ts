@@ -55,6 +55,7 @@ export async function rollbackCommand(args: string[]): Promise<void> {
     credentials,
     'POST',
     `${projectPath(project)}/deployments/${target.id}/rollback`,
+    {},
   );
   finish(await followDeployment(credentials, project, data, { intervalMs, write }), write);
 }

@@ -54,7 +54,7 @@ export const resourceGroupLockKey = (projectId: number, key: string) => `resourc
 /**
  * The last step before a deployment job runs. Jobs that deploy, stop an environment or hold a
  * `resource_group` wait in `waiting_for_resource`; each round looks at them oldest first and
- * decides from the state in the database: who may deploy, approvals (a job awaiting them parks
+ * decides from the state in the database, first queued first: who may deploy, approvals (a job awaiting them parks
  * as `manual`, its deployment `blocked`), outdated jobs, freeze windows (judged now, when the job
  * would start — not when the pipeline was created), then the locks: the environment's, and the
  * resource group's in its process mode. A lock is a row whose holder is the job; it is released
@@ -101,7 +101,7 @@ export class DeploymentGate {
 
   async #round(): Promise<void> {
     await this.#deps.locks.releaseStale();
-    const waiting = await this.#deps.jobs.listByStatus('waiting_for_resource');
+    const waiting = await this.#deps.jobs.listWaitingForResource();
     let queued = false;
     for (const job of waiting) {
       if (await this.#consider(job)) queued = true;

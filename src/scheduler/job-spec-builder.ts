@@ -37,6 +37,18 @@ export interface JobSpecBuilderDeps {
   variables: CiVariableSource;
   secrets: SecretBox;
   externalUrl: string;
+  /** The environment a job deploys to or stops, as recorded (expanded name, slug, tier, URL). */
+  environmentOf?: (job: JobRow) => Promise<JobEnvironment | null>;
+  /** Whether a freeze window is in force for the environment (any environment: null). */
+  deployFrozen?: (projectId: number, environmentName: string | null) => Promise<boolean>;
+}
+
+/** The environment of a job, for `CI_ENVIRONMENT_*`. */
+export interface JobEnvironment {
+  name: string;
+  slug: string;
+  tier: string;
+  url: string | null;
 }
 
 /**
@@ -91,10 +103,20 @@ export class JobSpecBuilder {
     });
     for (const [key, value] of Object.entries(predefined))
       set(key, value, { masked: key === 'CI_JOB_TOKEN' });
-    if (definition.environment) {
+    const recorded = definition.environment ? ((await this.#deps.environmentOf?.(job)) ?? null) : null;
+    if (recorded) {
+      set('CI_ENVIRONMENT_NAME', recorded.name);
+      set('CI_ENVIRONMENT_SLUG', recorded.slug);
+      set('CI_ENVIRONMENT_TIER', recorded.tier);
+      set('CI_ENVIRONMENT_ACTION', definition.environment!.action);
+      const url = definition.environment!.url ?? recorded.url;
+      if (url) set('CI_ENVIRONMENT_URL', url, { expand: true });
+    } else if (definition.environment) {
       set('CI_ENVIRONMENT_NAME', definition.environment.name, { expand: true });
+      set('CI_ENVIRONMENT_ACTION', definition.environment.action);
       if (definition.environment.url) set('CI_ENVIRONMENT_URL', definition.environment.url, { expand: true });
     }
+    if (await this.#deps.deployFrozen?.(project.id, recorded?.name ?? null)) set('CI_DEPLOY_FREEZE', 'true');
     for (const [key, value] of Object.entries(definition.variables)) set(key, value, { expand: true });
     for (const source of sources) {
       for (const [key, value] of Object.entries(this.#dotenv(source))) set(key, value);

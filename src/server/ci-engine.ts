@@ -174,6 +174,20 @@ export async function createCiEngine(deps: {
     variables: deps.variables,
     secrets: deps.secrets,
     externalUrl: deps.externalUrl,
+    environmentOf: async (job) => {
+      const deployment = await deployments.findByJobId(job.id);
+      const environment = deployment && (await environments.findById(deployment.environment_id));
+      return environment
+        ? {
+            name: environment.name,
+            slug: environment.slug,
+            tier: environment.tier,
+            url: environment.external_url,
+          }
+        : null;
+    },
+    deployFrozen: async (projectId, name) =>
+      (await deps.policy.activeFreeze(projectId, name ?? '*', new Date())) !== null,
   });
   dispatcher = new JobDispatcher({
     jobs,

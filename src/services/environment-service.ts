@@ -204,7 +204,7 @@ export class EnvironmentService {
     const stale = await this.#environments.listStale(project.id, cutoff, STOP_STALE_LIMIT);
     let stopped = 0;
     for (const environment of stale) {
-      // Guarded: an environment deployed to or stopped meanwhile is left as it is.
+      // Guarded: one that began stopping (or stopped) meanwhile is left to that stop.
       const moved = await this.#environments.transition(environment.id, ['available'], { state: 'stopped' });
       if (moved) stopped++;
     }

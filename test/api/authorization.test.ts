@@ -19,6 +19,7 @@ import {
 import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
 import { commitFile, gitIn, initWorkTree, scratchDir } from '../support/git-work-tree.ts';
 import { ADMIN_TOKEN, createUserWithToken, startTestServer } from '../support/test-server.ts';
+import { deploymentRules } from './authorization-deployments.ts';
 import { environmentsRules } from './authorization-environments.ts';
 import { governanceRules } from './authorization-governance.ts';
 import { hookRules } from './authorization-hooks.ts';
@@ -360,6 +361,7 @@ const RULES: Rules = {
     call: async () => ({ method: 'GET', path: '/api/v1/runners/connect' }),
   },
   ...ciVariableRules(),
+  ...deploymentRules(),
   ...environmentsRules(),
   ...governanceRules(),
   ...hookRules(),

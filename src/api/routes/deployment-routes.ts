@@ -232,9 +232,11 @@ export function deploymentRoutes(app: GantryApp, deps: ApiDeps): void {
         summary: "Roll back: a new deployment applying this successful deployment's snapshot again",
         tags,
         params: DeploymentParams,
-        body: Type.Optional(
+        // No body at all is fine (Fastify validates a missing body as null).
+        body: Type.Union([
           Type.Object({ freeze_override_reason: FreezeOverride }, { additionalProperties: false }),
-        ),
+          Type.Null(),
+        ]),
         response: { 201: DeploymentView, ...errorResponses },
       },
     },
@@ -293,9 +295,11 @@ export function deploymentRoutes(app: GantryApp, deps: ApiDeps): void {
         summary: "Re-deploy: apply the environment's current snapshot again",
         tags,
         params: EnvironmentParams,
-        body: Type.Optional(
+        // No body at all is fine (Fastify validates a missing body as null).
+        body: Type.Union([
           Type.Object({ freeze_override_reason: FreezeOverride }, { additionalProperties: false }),
-        ),
+          Type.Null(),
+        ]),
         response: { 201: DeploymentView, ...errorResponses },
       },
     },
@@ -317,9 +321,10 @@ export function deploymentRoutes(app: GantryApp, deps: ApiDeps): void {
         summary: 'Stop an environment: run its on_stop job, or stop it at once (force, or no stop job)',
         tags: ['environments'],
         params: EnvironmentParams,
-        body: Type.Optional(
+        body: Type.Union([
           Type.Object({ force: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-        ),
+          Type.Null(),
+        ]),
         response: { 200: EnvironmentDetailsView, ...errorResponses },
       },
     },

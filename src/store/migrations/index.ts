@@ -4,6 +4,7 @@ import * as foundation from './001-foundation.ts';
 import * as pipelines from './002-pipelines.ts';
 import * as defaultBranchProtection from './003-default-branch-protection.ts';
 import * as deployments from './004-deployments.ts';
+import * as deploymentHistoryIndexes from './005-deployment-history-indexes.ts';
 
 interface VersionedMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -15,6 +16,7 @@ const all: Record<string, VersionedMigration> = {
   '002-pipelines': pipelines,
   '003-default-branch-protection': defaultBranchProtection,
   '004-deployments': deployments,
+  '005-deployment-history-indexes': deploymentHistoryIndexes,
 };
 
 /** The migrations bound to one dialect, as Kysely's Migrator expects them. */

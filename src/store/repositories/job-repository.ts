@@ -99,6 +99,17 @@ export class JobRepository {
       .execute();
   }
 
+  /** Jobs waiting for the deployment gate, in the order they were queued (first come, first served). */
+  listWaitingForResource(): Promise<JobRow[]> {
+    return this.#db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('status', '=', 'waiting_for_resource')
+      .orderBy('queued_at')
+      .orderBy('id')
+      .execute();
+  }
+
   /** A project's jobs in some statuses, oldest first (the queue of a resource group). */
   listForProjectByStatus(projectId: number, statuses: JobStatus[]): Promise<JobRow[]> {
     return this.#db
