@@ -518,6 +518,12 @@ async function benchmark(dialect: Dialect, options: BenchOptions): Promise<Diale
         token: ADMIN_TOKEN,
         goal: true,
       },
+      {
+        label: 'deployment history page, whole project',
+        path: `/projects/${projectId}/deployments?order_by=id&sort=desc&per_page=20`,
+        token: ADMIN_TOKEN,
+        goal: true,
+      },
     );
   } else {
     notes.push(

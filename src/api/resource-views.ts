@@ -72,6 +72,7 @@ export const ProjectView = Type.Object({
   mirror_url: Nullable(Type.String()),
   mirror_last_fetched_at: Nullable(Timestamp),
   mirror_last_error: Nullable(Type.String()),
+  prevent_outdated_deployment_jobs: Type.Boolean(),
   created_at: Timestamp,
   last_activity_at: Timestamp,
 });
@@ -88,6 +89,7 @@ export const projectView = (project: ProjectRow, externalUrl: string) => ({
   mirror: project.mirror_url !== null,
   mirror_url: project.mirror_url,
   mirror_last_fetched_at: project.mirror_last_fetched_at,
+  prevent_outdated_deployment_jobs: project.prevent_outdated_deployments === 1,
   mirror_last_error: project.mirror_last_error,
   created_at: project.created_at,
   last_activity_at: project.last_activity_at,

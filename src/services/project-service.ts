@@ -29,6 +29,8 @@ export interface UpdateProjectInput {
   mirror_url?: string | null;
   mirror_username?: string | null;
   mirror_password?: string | null;
+  /** Fail deployment jobs older than the environment's latest successful deployment (GitLab's setting). */
+  prevent_outdated_deployment_jobs?: boolean;
 }
 
 /** Projects: each a database row plus a bare repository on disk, hosted or mirrored. */
@@ -134,6 +136,9 @@ export class ProjectService {
       ...(input.name !== undefined && { name: input.name }),
       ...(input.description !== undefined && { description: input.description }),
       ...(defaultBranch !== undefined && { default_branch: defaultBranch }),
+      ...(input.prevent_outdated_deployment_jobs !== undefined && {
+        prevent_outdated_deployments: input.prevent_outdated_deployment_jobs ? 1 : 0,
+      }),
     });
     if (defaultBranch !== undefined) await this.#storage.setDefaultBranch(project.id, defaultBranch);
     return updated ?? project;

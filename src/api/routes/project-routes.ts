@@ -83,6 +83,7 @@ export function projectRoutes(app: GantryApp, deps: ApiDeps): void {
             mirror_url: Type.Optional(Type.Union([MirrorUrl, Type.Null()])),
             mirror_username: Type.Optional(Type.Union([Text(255), Type.Null()])),
             mirror_password: Type.Optional(Type.Union([Text(4096), Type.Null()])),
+            prevent_outdated_deployment_jobs: Type.Optional(Type.Boolean()),
           },
           { additionalProperties: false },
         ),
