@@ -192,7 +192,11 @@ export class DeploymentGate {
     if (deployment.action !== 'start' || deployment.rollback_of !== null) return null;
     const project = await this.#deps.projects.findById(job.project_id);
     if (project?.prevent_outdated_deployments !== 1) return null;
-    const latest = await this.#deps.deployments.latestSuccessful(deployment.environment_id);
+    const environment = await this.#deps.environments.findById(deployment.environment_id);
+    const latest =
+      environment?.last_success_deployment_id == null
+        ? undefined
+        : await this.#deps.deployments.findById(environment.last_success_deployment_id);
     if (!latest || latest.pipeline_id === null || deployment.pipeline_id === null) return null;
     return latest.pipeline_id > deployment.pipeline_id ? { latestSuccessfulIid: latest.iid } : null;
   }

@@ -211,10 +211,15 @@ export class DeploymentRecorder {
     job: JobRow | null,
   ): Promise<void> {
     const status = deployment.status as DeploymentStatus;
-    // Deployments waiting their turn do not count yet; once one runs or ends, the newest such one
-    // decides the state, and an older one ending late changes nothing but history.
+    // What runs is decided by what ran last, not by age: the environment lock lets one deployment
+    // run at a time, and the one that starts running becomes current (an older pipeline's job
+    // played later does replace a newer one). Its end then moves the environment. A deployment
+    // that ends without having run (refused by the gate, canceled while waiting) changes only
+    // history; one recorded by a tool over the API states what runs and always applies.
     if (status === 'created' || status === 'blocked') return;
-    if (environment.last_deployment_id !== null && deployment.id < environment.last_deployment_id) return;
+    const current =
+      environment.last_deployment_id === null || environment.last_deployment_id === deployment.id;
+    if (status !== 'running' && !current && deployment.job_id !== null) return;
     const stop = deployment.action === 'stop';
     const event = environmentEvent(status, stop);
     const changes: Parameters<EnvironmentRepository['update']>[1] = { last_deployment_id: deployment.id };

@@ -6,6 +6,7 @@ import { buildApp } from '../api/build-app.ts';
 import type { GantryApp } from '../api/gantry-app.ts';
 import type { ServerConfig } from '../config/server-config.ts';
 import { EventBus } from '../events/event-bus.ts';
+import { CommitReader } from '../git/commit-reader.ts';
 import { DiskRepositoryStorage } from '../git/disk-repository-storage.ts';
 import { installHooks } from '../git/push-hook.ts';
 import { runGit } from '../git/run-git.ts';
@@ -271,6 +272,8 @@ export async function startGantryServer(
     completion: engine.completion,
     pipelineService: pipelines,
     onQueued: kickEngine,
+    resolveRef: async (projectId, ref) =>
+      (await new CommitReader(storage.pathOf(projectId)).resolve(ref))?.sha,
   });
   const approvalEffects: ApprovalEffects = deploymentActions.approvalEffects;
   const autoStop = new AutoStopTimer({

@@ -393,12 +393,17 @@ export class DeploymentActions {
       if (!pipeline || pipeline.project_id !== project.id) throw notFound('pipeline');
       return pipeline;
     }
-    const filter = source.sha !== undefined ? { sha: source.sha } : { ref: source.ref };
+    // A ref means its head commit now (not the newest pipeline of the ref: a rollback's pipeline
+    // runs an older commit under the same ref).
+    const sha = source.sha ?? (await this.#deps.resolveRef(project.id, source.ref!));
+    if (sha === undefined)
+      throw new GantryError('not_found', `reference ${source.ref} does not exist in ${project.path}`);
+    const filter = source.ref !== undefined ? { sha, ref: source.ref } : { sha };
     const [pipeline] = await this.#deps.pipelines.list(project.id, filter, { page: 1, perPage: 1 });
     if (!pipeline) {
       throw new GantryError(
         'not_found',
-        `no pipeline for ${source.sha !== undefined ? `commit ${source.sha}` : `ref ${source.ref}`} in ${project.path}; push it first`,
+        `no pipeline for commit ${sha}${source.ref !== undefined ? ` (head of ${source.ref})` : ''} in ${project.path}; push it first`,
       );
     }
     return pipeline;
@@ -462,4 +467,6 @@ export interface DeploymentActionsDeps {
   pipelineService: PipelineService;
   /** Jobs were queued or may start: dispatcher and gate look again. */
   onQueued: () => void;
+  /** The commit a branch or tag points at now. */
+  resolveRef(projectId: number, ref: string): Promise<string | undefined>;
 }

@@ -63,10 +63,9 @@ export function deploymentRules(): Rules {
       body: { ref: 'main' },
     });
     assert.equal(pipeline.status, 201, JSON.stringify(pipeline.body));
-    const deployments = await f.t.api<Array<{ id: number; deployable: { id: number; name: string } | null; environment: { id: number } }>>(
-      'GET',
-      `projects/${projectId}/deployments`,
-    );
+    const deployments = await f.t.api<
+      Array<{ id: number; deployable: { id: number; name: string } | null; environment: { id: number } }>
+    >('GET', `projects/${projectId}/deployments`);
     const deployment = deployments.body.find((d) => d.deployable?.name === 'deploy');
     assert.ok(deployment, JSON.stringify(deployments.body));
     return {
@@ -83,7 +82,11 @@ export function deploymentRules(): Rules {
     const made = await deployPipeline(f);
     const db = f.t.server.store.db;
     const now = new Date().toISOString();
-    const job = await db.selectFrom('jobs').selectAll().where('id', '=', made.deployJobId).executeTakeFirstOrThrow();
+    const job = await db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('id', '=', made.deployJobId)
+      .executeTakeFirstOrThrow();
     const pipeline = await db
       .selectFrom('pipelines')
       .selectAll()
@@ -137,14 +140,21 @@ export function deploymentRules(): Rules {
   /** A lock held by a played deploy job (no runner takes it, so it stays). */
   const heldLock = async (f: Fixture) => {
     const made = await deployPipeline(f);
-    const played = await f.t.api('POST', `projects/${made.projectId}/environments/${made.environmentId}/deploy`, {
-      body: { pipeline_id: made.pipelineId },
-    });
+    const played = await f.t.api(
+      'POST',
+      `projects/${made.projectId}/environments/${made.environmentId}/deploy`,
+      {
+        body: { pipeline_id: made.pipelineId },
+      },
+    );
     assert.equal(played.status, 201, JSON.stringify(played.body));
     const key = `environment:${made.environmentId}`;
     await eventually(
       async () => {
-        const locks = await f.t.api<Array<{ key: string }>>('GET', `projects/${made.projectId}/deployment_locks`);
+        const locks = await f.t.api<Array<{ key: string }>>(
+          'GET',
+          `projects/${made.projectId}/deployment_locks`,
+        );
         return locks.body.some((lock) => lock.key === key) ? true : undefined;
       },
       () => `no lock ${key}`,
@@ -154,9 +164,13 @@ export function deploymentRules(): Rules {
 
   const autoDeployRule = async (f: Fixture) => {
     const made = await deployPipeline(f);
-    const played = await f.t.api('POST', `projects/${made.projectId}/environments/${made.environmentId}/deploy`, {
-      body: { pipeline_id: made.pipelineId, always: true },
-    });
+    const played = await f.t.api(
+      'POST',
+      `projects/${made.projectId}/environments/${made.environmentId}/deploy`,
+      {
+        body: { pipeline_id: made.pipelineId, always: true },
+      },
+    );
     assert.equal(played.status, 201, JSON.stringify(played.body));
     const rules = await f.t.api<Array<{ id: number }>>('GET', `projects/${made.projectId}/auto_deploy_rules`);
     assert.equal(rules.body.length, 1, JSON.stringify(rules.body));
@@ -244,7 +258,10 @@ export function deploymentRules(): Rules {
       allowed: DEVELOPERS,
       call: async (f) => {
         const { projectId, environmentId } = await deployed(f);
-        return { method: 'POST', path: `/api/v1/projects/${projectId}/environments/${environmentId}/redeploy` };
+        return {
+          method: 'POST',
+          path: `/api/v1/projects/${projectId}/environments/${environmentId}/redeploy`,
+        };
       },
     },
     'POST /api/v1/projects/:id/environments/:environment_id/stop': {
@@ -278,7 +295,11 @@ export function deploymentRules(): Rules {
     'PUT /api/v1/projects/:id/resource_groups/:key': {
       projectScoped: true,
       allowed: maintainers,
-      call: async (f) => ({ method: 'PUT', path: await resourceGroup(f), body: { process_mode: 'oldest_first' } }),
+      call: async (f) => ({
+        method: 'PUT',
+        path: await resourceGroup(f),
+        body: { process_mode: 'oldest_first' },
+      }),
     },
     'GET /api/v1/projects/:id/auto_deploy_rules': {
       projectScoped: true,

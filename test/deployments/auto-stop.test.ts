@@ -102,7 +102,10 @@ test('an environment due to auto-stop while the server was down is stopped by it
     async () => JSON.stringify(await environmentRow()),
   );
   assert.equal(stopped.auto_stop_at, null);
-  const deployments = await api<DeploymentView[]>('GET', `projects/${projectId}/deployments?environment=review%2Fx`);
+  const deployments = await api<DeploymentView[]>(
+    'GET',
+    `projects/${projectId}/deployments?environment=review%2Fx`,
+  );
   const stop = deployments.body.find((d) => d.action === 'stop');
   assert.ok(stop, JSON.stringify(deployments.body));
   assert.equal(stop.status, 'success');

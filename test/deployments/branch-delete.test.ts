@@ -42,8 +42,8 @@ for (const dialect of DIALECTS) {
     before(async () => {
       t = await startTestServer(dialect, { env: { GANTRY_RUNNER_CONCURRENCY: '2' } });
       scratch = await scratchDir();
-      projectId = (await t.api<{ id: number }>('POST', 'projects', { body: { path: 'deploy/branches' } })).body
-        .id;
+      projectId = (await t.api<{ id: number }>('POST', 'projects', { body: { path: 'deploy/branches' } }))
+        .body.id;
       work = await cloneProject(t, 'deploy/branches', join(scratch.path, 'work'));
     });
     after(async () => {
@@ -52,14 +52,17 @@ for (const dialect of DIALECTS) {
     });
 
     test('deleting the branch runs the stop job on the deployed commit and stops the environment', async () => {
-      const sha = await pushFiles(work, { '.gantry.yml': PIPELINE, 'marker.txt': 'feature-marker-7' }, 'feature');
-      const { pipeline, jobs } = await waitForPipeline(t, projectId, (await pipelineFor(t, projectId, sha)).id, [
-        'success',
-        'failed',
-        'canceled',
-        'skipped',
-        'manual',
-      ]);
+      const sha = await pushFiles(
+        work,
+        { '.gantry.yml': PIPELINE, 'marker.txt': 'feature-marker-7' },
+        'feature',
+      );
+      const { pipeline, jobs } = await waitForPipeline(
+        t,
+        projectId,
+        (await pipelineFor(t, projectId, sha)).id,
+        ['success', 'failed', 'canceled', 'skipped', 'manual'],
+      );
       assert.equal(jobNamed(jobs, 'deploy_review').status, 'success', JSON.stringify([pipeline, jobs]));
       assert.equal(jobNamed(jobs, 'stop_review').status, 'manual');
       const review = await environmentNamed(t, projectId, 'review/feature');
@@ -99,11 +102,19 @@ for (const dialect of DIALECTS) {
 
     test('deleting a branch leaves environments deployed from other branches alone', async () => {
       const sha = await pushFiles(work, { '.gantry.yml': PIPELINE, 'marker.txt': 'keep' }, 'keep');
-      await waitForPipeline(t, projectId, (await pipelineFor(t, projectId, sha)).id, ['success', 'manual', 'failed']);
+      await waitForPipeline(t, projectId, (await pipelineFor(t, projectId, sha)).id, [
+        'success',
+        'manual',
+        'failed',
+      ]);
       const kept = await environmentNamed(t, projectId, 'review/keep');
       assert.equal(kept.last_successful_deployment?.status, 'success');
       const other = await pushFiles(work, { 'marker.txt': 'other' }, 'other');
-      await waitForPipeline(t, projectId, (await pipelineFor(t, projectId, other)).id, ['success', 'manual', 'failed']);
+      await waitForPipeline(t, projectId, (await pipelineFor(t, projectId, other)).id, [
+        'success',
+        'manual',
+        'failed',
+      ]);
       const otherEnv = await environmentNamed(t, projectId, 'review/other');
       await gitIn(work, ['push', '--quiet', 'origin', ':other']);
       await eventually(

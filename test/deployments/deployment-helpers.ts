@@ -68,11 +68,18 @@ export function deploymentEnds(
 }
 
 /** The environment named `name` (with its last successful deployment), waiting for it to exist. */
-export async function environmentNamed(t: TestServer, projectId: number, name: string): Promise<EnvironmentView> {
+export async function environmentNamed(
+  t: TestServer,
+  projectId: number,
+  name: string,
+): Promise<EnvironmentView> {
   const listed = await eventually(
     async () =>
       (
-        await t.api<EnvironmentView[]>('GET', `projects/${projectId}/environments?name=${encodeURIComponent(name)}`)
+        await t.api<EnvironmentView[]>(
+          'GET',
+          `projects/${projectId}/environments?name=${encodeURIComponent(name)}`,
+        )
       ).body[0],
     () => `no environment ${name}`,
   );
@@ -113,10 +120,9 @@ export async function auditEvents(
   projectId: number,
   action: string,
 ): Promise<Array<{ action: string; target_id: number | null; details: Record<string, unknown> }>> {
-  const events = await t.api<Array<{ action: string; target_id: number | null; details: Record<string, unknown> }>>(
-    'GET',
-    `projects/${projectId}/audit_events?action=${action}`,
-  );
+  const events = await t.api<
+    Array<{ action: string; target_id: number | null; details: Record<string, unknown> }>
+  >('GET', `projects/${projectId}/audit_events?action=${action}`);
   assert.equal(events.status, 200, JSON.stringify(events.body));
   return events.body;
 }

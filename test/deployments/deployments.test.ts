@@ -232,11 +232,9 @@ for (const dialect of DIALECTS) {
         async () => JSON.stringify((await deployments(p.id)).map((d) => [d.id, d.status])),
         240_000,
       );
-      assert.deepEqual(
-        finished.filter((d) => d.status !== 'success'),
-        [],
-        'every deployment succeeded',
-      );
+      const failures = finished.filter((d) => d.status !== 'success');
+      const logs = await Promise.all(failures.map((d) => trace(t, p.id, d.deployable!.id)));
+      assert.deepEqual(logs, [], 'every deployment succeeded');
 
       const jobs: Array<JobView & { started_at: string; finished_at: string; queued_at: string }> = [];
       for (const id of pipelineIds) {

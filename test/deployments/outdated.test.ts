@@ -13,11 +13,17 @@ import {
   waitForPipeline,
 } from '../support/pipeline-helpers.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
-import { type DeploymentView, deploymentEnds, environment, environmentNamed, jobEnds } from './deployment-helpers.ts';
+import {
+  type DeploymentView,
+  deploymentEnds,
+  environment,
+  environmentNamed,
+  jobEnds,
+} from './deployment-helpers.ts';
 
 // "Prevent outdated deployments": with the project setting on, a deployment job of an older
 // pipeline than the environment's latest successful deployment fails instead of rolling it back.
-// The setting has no API field yet, so the tests set the column directly.
+// The setting is GitLab's project field prevent_outdated_deployment_jobs.
 
 const PIPELINE = `build:
   script: [echo "build $CI_COMMIT_SHA"]
@@ -41,14 +47,25 @@ for (const dialect of DIALECTS) {
       await scratch?.cleanup();
     });
 
+    /** Turns the project setting on or off through the API (GitLab's prevent_outdated_deployment_jobs). */
+    const setPrevent = async (projectId: number, on: boolean) => {
+      const updated = await t.api<{ prevent_outdated_deployment_jobs: boolean }>(
+        'PUT',
+        `projects/${projectId}`,
+        {
+          body: { prevent_outdated_deployment_jobs: on },
+        },
+      );
+      assert.equal(updated.status, 200, JSON.stringify(updated.body));
+      assert.equal(updated.body.prevent_outdated_deployment_jobs, on);
+      const got = await t.api<{ prevent_outdated_deployment_jobs: boolean }>('GET', `projects/${projectId}`);
+      assert.equal(got.body.prevent_outdated_deployment_jobs, on);
+    };
+
     /** A project with two pipelines (older, newer), each with a manual deploy job to production. */
     const twoPipelines = async (path: string, prevent: boolean) => {
       const projectId = (await t.api<{ id: number }>('POST', 'projects', { body: { path } })).body.id;
-      await t.server.store.db
-        .updateTable('projects')
-        .set({ prevent_outdated_deployments: prevent ? 1 : 0 })
-        .where('id', '=', projectId)
-        .execute();
+      await setPrevent(projectId, prevent);
       const work = await cloneProject(t, path, join(scratch.path, path.replace('/', '-')));
       const pipelines = [];
       for (const version of ['old', 'new']) {
@@ -64,9 +81,13 @@ for (const dialect of DIALECTS) {
     };
 
     const deployPipeline = async (projectId: number, environmentId: number, pipelineId: number) => {
-      const started = await t.api<DeploymentView>('POST', `projects/${projectId}/environments/${environmentId}/deploy`, {
-        body: { pipeline_id: pipelineId },
-      });
+      const started = await t.api<DeploymentView>(
+        'POST',
+        `projects/${projectId}/environments/${environmentId}/deploy`,
+        {
+          body: { pipeline_id: pipelineId },
+        },
+      );
       assert.equal(started.status, 201, JSON.stringify(started.body));
       assert.equal(started.body.pipeline_id, pipelineId);
       return deploymentEnds(t, projectId, started.body.id);
@@ -111,11 +132,7 @@ for (const dialect of DIALECTS) {
       assert.equal(olderDeployment.status, 'success');
       const newerDeployment = await deployPipeline(projectId, production.id, newer.id);
       assert.equal(newerDeployment.status, 'success');
-      await t.server.store.db
-        .updateTable('projects')
-        .set({ prevent_outdated_deployments: 1 })
-        .where('id', '=', projectId)
-        .execute();
+      await setPrevent(projectId, true);
       const rolled = await t.api<DeploymentView>(
         'POST',
         `projects/${projectId}/deployments/${olderDeployment.id}/rollback`,
@@ -124,7 +141,10 @@ for (const dialect of DIALECTS) {
       assert.equal(rolled.status, 201, JSON.stringify(rolled.body));
       const rollback = await deploymentEnds(t, projectId, rolled.body.id);
       assert.equal(rollback.status, 'success');
-      assert.equal((await environment(t, projectId, production.id)).last_successful_deployment?.sha, older.sha);
+      assert.equal(
+        (await environment(t, projectId, production.id)).last_successful_deployment?.sha,
+        older.sha,
+      );
     });
   });
 }

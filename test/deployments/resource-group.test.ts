@@ -48,7 +48,10 @@ for (const dialect of DIALECTS) {
     const project = async (path: string) => {
       const created = await t.api<{ id: number }>('POST', 'projects', { body: { path } });
       assert.equal(created.status, 201, JSON.stringify(created.body));
-      return { id: created.body.id, work: await cloneProject(t, path, join(scratch.path, path.replace('/', '-'))) };
+      return {
+        id: created.body.id,
+        work: await cloneProject(t, path, join(scratch.path, path.replace('/', '-'))),
+      };
     };
     const runPipeline = async (projectId: number, nap?: string) => {
       const created = await t.api<{ id: number }>('POST', `projects/${projectId}/pipeline`, {
@@ -94,28 +97,41 @@ for (const dialect of DIALECTS) {
       const sha = await pushFiles(work, { '.gantry.yml': `deploy:\n${loggingJob(logFile)}` });
       await waitForPipeline(t, id, (await pipelineFor(t, id, sha)).id);
 
-      const listed = await t.api<Array<{ key: string; process_mode: string }>>('GET', `projects/${id}/resource_groups`);
+      const listed = await t.api<Array<{ key: string; process_mode: string }>>(
+        'GET',
+        `projects/${id}/resource_groups`,
+      );
       assert.equal(listed.status, 200);
       assert.deepEqual(
         listed.body.map((g) => [g.key, g.process_mode]),
         [['shared', 'unordered']],
       );
-      const changed = await t.api<{ key: string; process_mode: string }>('PUT', `projects/${id}/resource_groups/shared`, {
-        body: { process_mode: 'newest_first' },
-      });
+      const changed = await t.api<{ key: string; process_mode: string }>(
+        'PUT',
+        `projects/${id}/resource_groups/shared`,
+        {
+          body: { process_mode: 'newest_first' },
+        },
+      );
       assert.equal(changed.status, 200, JSON.stringify(changed.body));
       assert.equal(changed.body.process_mode, 'newest_first');
       const got = await t.api<{ process_mode: string }>('GET', `projects/${id}/resource_groups/shared`);
       assert.equal(got.body.process_mode, 'newest_first');
-      const invalid = await t.api('PUT', `projects/${id}/resource_groups/shared`, { body: { process_mode: 'random' } });
+      const invalid = await t.api('PUT', `projects/${id}/resource_groups/shared`, {
+        body: { process_mode: 'random' },
+      });
       assert.equal(invalid.status, 400, JSON.stringify(invalid.body));
       assert.equal(
-        (await t.api<{ process_mode: string }>('GET', `projects/${id}/resource_groups/shared`)).body.process_mode,
+        (await t.api<{ process_mode: string }>('GET', `projects/${id}/resource_groups/shared`)).body
+          .process_mode,
         'newest_first',
       );
       assert.equal(
-        (await t.api('PUT', `projects/${id}/resource_groups/nothing`, { body: { process_mode: 'oldest_first' } }))
-          .status,
+        (
+          await t.api('PUT', `projects/${id}/resource_groups/nothing`, {
+            body: { process_mode: 'oldest_first' },
+          })
+        ).status,
         404,
       );
 
@@ -148,7 +164,8 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(added.status, 201, JSON.stringify(added.body));
       const sha = await pushFiles(work, {
-        '.gantry.yml': 'long:\n  resource_group: shared\n  environment: locked\n  script: [echo holding, sleep 2, echo done]\n',
+        '.gantry.yml':
+          'long:\n  resource_group: shared\n  environment: locked\n  script: [echo holding, sleep 2, echo done]\n',
       });
       const pipeline = await pipelineFor(t, id, sha);
       const running = await eventually(
@@ -163,13 +180,10 @@ for (const dialect of DIALECTS) {
       const groupKey = `resource_group:${id}:shared`;
       const locks = await t.api<LockView[]>('GET', `projects/${id}/deployment_locks`);
       assert.equal(locks.status, 200, JSON.stringify(locks.body));
-      assert.deepEqual(
-        locks.body.map((l) => [l.key, l.holder.job_id, l.holder.job_status]).sort(),
-        [
-          [`environment:${environment.id}`, running.id, 'running'],
-          [groupKey, running.id, 'running'],
-        ],
-      );
+      assert.deepEqual(locks.body.map((l) => [l.key, l.holder.job_id, l.holder.job_status]).sort(), [
+        [`environment:${environment.id}`, running.id, 'running'],
+        [groupKey, running.id, 'running'],
+      ]);
       const asMaintainer = await t.api<LockView[]>('GET', `projects/${id}/deployment_locks`, {
         token: maintainer.token,
       });
@@ -198,7 +212,9 @@ for (const dialect of DIALECTS) {
       assert.equal((await jobEnds(t, id, running.id)).status, 'success');
       await eventually(
         async () =>
-          (await t.api<LockView[]>('GET', `projects/${id}/deployment_locks`)).body.length === 0 ? true : undefined,
+          (await t.api<LockView[]>('GET', `projects/${id}/deployment_locks`)).body.length === 0
+            ? true
+            : undefined,
         () => 'locks stayed after the holder ended',
       );
     });

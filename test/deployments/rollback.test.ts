@@ -38,8 +38,8 @@ for (const dialect of DIALECTS) {
     before(async () => {
       t = await startTestServer(dialect, { env: { GANTRY_RUNNER_CONCURRENCY: '2' } });
       scratch = await scratchDir();
-      projectId = (await t.api<{ id: number }>('POST', 'projects', { body: { path: 'deploy/rollback' } })).body
-        .id;
+      projectId = (await t.api<{ id: number }>('POST', 'projects', { body: { path: 'deploy/rollback' } }))
+        .body.id;
       work = await cloneProject(t, 'deploy/rollback', join(scratch.path, 'work'));
     });
     after(async () => {
@@ -48,10 +48,17 @@ for (const dialect of DIALECTS) {
     });
 
     const deployOf = async (sha: string): Promise<{ job: JobView; deployment: DeploymentView }> => {
-      const { pipeline, jobs } = await waitForPipeline(t, projectId, (await pipelineFor(t, projectId, sha)).id);
+      const { pipeline, jobs } = await waitForPipeline(
+        t,
+        projectId,
+        (await pipelineFor(t, projectId, sha)).id,
+      );
       assert.equal(pipeline.status, 'success', JSON.stringify(jobs));
       const job = jobNamed(jobs, 'deploy');
-      const listed = await t.api<DeploymentView[]>('GET', `projects/${projectId}/deployments?environment=production`);
+      const listed = await t.api<DeploymentView[]>(
+        'GET',
+        `projects/${projectId}/deployments?environment=production`,
+      );
       const deployment = listed.body.find((d) => d.deployable?.id === job.id);
       assert.ok(deployment, `no deployment for job ${job.id}: ${JSON.stringify(listed.body)}`);
       return { job, deployment: await deploymentEnds(t, projectId, deployment.id) };
@@ -64,7 +71,10 @@ for (const dialect of DIALECTS) {
       const second = await deployOf(v2);
       assert.equal(first.deployment.status, 'success');
       assert.equal(second.deployment.status, 'success');
-      assert.equal((await environmentNamed(t, projectId, 'production')).last_successful_deployment?.id, second.deployment.id);
+      assert.equal(
+        (await environmentNamed(t, projectId, 'production')).last_successful_deployment?.id,
+        second.deployment.id,
+      );
 
       // v1's artifacts expire and are removed.
       assert.ok(first.job.artifacts_file, 'the deploy job uploaded its artifacts');
@@ -79,7 +89,10 @@ for (const dialect of DIALECTS) {
         .execute();
       assert.deepEqual(rows, []);
 
-      const rolled = await t.api<DeploymentView>('POST', `projects/${projectId}/deployments/${first.deployment.id}/rollback`);
+      const rolled = await t.api<DeploymentView>(
+        'POST',
+        `projects/${projectId}/deployments/${first.deployment.id}/rollback`,
+      );
       assert.equal(rolled.status, 201, JSON.stringify(rolled.body));
       assert.equal(rolled.body.rollback_of, first.deployment.id);
       assert.equal(rolled.body.sha, v1);
@@ -99,14 +112,20 @@ for (const dialect of DIALECTS) {
       assert.ok((await auditEvents(t, projectId, 'rollback')).some((e) => e.target_id === rollback.id));
 
       // Re-deploy: the current deployment (the rollback) once more.
-      const redeployed = await t.api<DeploymentView>('POST', `projects/${projectId}/environments/${production.id}/redeploy`);
+      const redeployed = await t.api<DeploymentView>(
+        'POST',
+        `projects/${projectId}/environments/${production.id}/redeploy`,
+      );
       assert.equal(redeployed.status, 201, JSON.stringify(redeployed.body));
       assert.equal(redeployed.body.rollback_of, rollback.id);
       assert.equal(redeployed.body.sha, v1);
       const again = await deploymentEnds(t, projectId, redeployed.body.id);
       assert.equal(again.status, 'success', JSON.stringify(again));
       assert.match(await trace(t, projectId, again.deployable!.id), new RegExp(`deployed ${v1}`));
-      assert.equal((await environmentNamed(t, projectId, 'production')).last_successful_deployment?.id, again.id);
+      assert.equal(
+        (await environmentNamed(t, projectId, 'production')).last_successful_deployment?.id,
+        again.id,
+      );
     });
 
     test('only successful deployments can be rolled back to', async () => {
@@ -122,7 +141,10 @@ for (const dialect of DIALECTS) {
       assert.equal(refused.status, 400, JSON.stringify(refused.body));
       assert.match(refused.body.error.message, /failed/);
       // Nothing was started for it.
-      const staging = await t.api<DeploymentView[]>('GET', `projects/${projectId}/deployments?environment=staging`);
+      const staging = await t.api<DeploymentView[]>(
+        'GET',
+        `projects/${projectId}/deployments?environment=staging`,
+      );
       assert.deepEqual(
         staging.body.map((d) => d.id),
         [failed.body.id],

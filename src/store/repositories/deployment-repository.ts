@@ -139,19 +139,6 @@ export class DeploymentRepository {
     return this.#db.selectFrom('deployments').selectAll().where('id', 'in', ids).execute();
   }
 
-  /** The newest successful start deployment of an environment: what runs there now. */
-  latestSuccessful(environmentId: number): Promise<DeploymentRow | undefined> {
-    return this.#db
-      .selectFrom('deployments')
-      .selectAll()
-      .where('environment_id', '=', environmentId)
-      .where('status', '=', 'success')
-      .where('action', '=', 'start')
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-  }
-
   /** The deployments of a pipeline (for auto-deploy and the deploy trigger). */
   listForPipeline(pipelineId: number): Promise<DeploymentRow[]> {
     return this.#db
