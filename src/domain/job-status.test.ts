@@ -44,7 +44,14 @@ test('finished and cancelable partition the statuses', () => {
     assert.equal(isFinished(status), true);
     assert.equal(isCancelable(status), false);
   }
-  for (const status of ['created', 'pending', 'running', 'manual', 'scheduled', 'waiting_for_resource'] as const) {
+  for (const status of [
+    'created',
+    'pending',
+    'running',
+    'manual',
+    'scheduled',
+    'waiting_for_resource',
+  ] as const) {
     assert.equal(isFinished(status), false);
     assert.equal(isCancelable(status), true);
   }
