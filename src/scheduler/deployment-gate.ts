@@ -9,6 +9,7 @@ import type { EnvironmentRepository } from '../store/repositories/environment-re
 import type { JobRepository, JobRow } from '../store/repositories/job-repository.ts';
 import type { ProjectRepository } from '../store/repositories/project-repository.ts';
 import type { ResourceGroupRepository } from '../store/repositories/resource-group-repository.ts';
+import { CoalescedRounds } from './coalesced-rounds.ts';
 import type { JobCompletion } from './job-completion.ts';
 import { type JobDefinition, parseDefinition } from './job-definition.ts';
 import type { PipelineProcessor } from './pipeline-processor.ts';
@@ -64,39 +65,26 @@ export const resourceGroupLockKey = (projectId: number, key: string) => `resourc
  */
 export class DeploymentGate {
   readonly #deps: DeploymentGateDeps;
-  #running: Promise<void> | null = null;
-  #again = false;
+  readonly #rounds: CoalescedRounds;
 
   constructor(deps: DeploymentGateDeps) {
     this.#deps = deps;
+    this.#rounds = new CoalescedRounds(() => this.#round(), deps.onError);
   }
 
   /** Runs a round now; a call during a round makes one more round after it. */
   kick(): void {
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.#loop().finally(() => {
-      this.#running = null;
-    });
+    this.#rounds.request();
   }
 
   /** Resolves when no round is running (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.#running) await this.#running;
+  idle(): Promise<void> {
+    return this.#rounds.idle();
   }
 
   /** A job ended: its locks go, and the next job in line may start. */
   async released(jobId: number): Promise<void> {
     if ((await this.#deps.locks.releaseHeldBy(jobId)) > 0) this.kick();
-  }
-
-  async #loop(): Promise<void> {
-    do {
-      this.#again = false;
-      await this.#round().catch((error: unknown) => this.#deps.onError(error));
-    } while (this.#again);
   }
 
   async #round(): Promise<void> {

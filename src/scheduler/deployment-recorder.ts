@@ -25,7 +25,7 @@ import type { PipelineRepository, PipelineRow } from '../store/repositories/pipe
 import type { ProjectRepository, ProjectRow } from '../store/repositories/project-repository.ts';
 import type { JobCompletion } from './job-completion.ts';
 import { type JobDefinition, parseDefinition } from './job-definition.ts';
-import { dotenvContext } from './job-spec-builder.ts';
+import { dotenvContext, pipelineFacts } from './job-spec-builder.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 
 /** What a person asked for along with a deployment: a rollback, or deploying through a freeze. */
@@ -266,15 +266,7 @@ export class DeploymentRecorder {
     const predefined = predefinedVariables({
       serverUrl: this.#deps.externalUrl,
       project,
-      pipeline: {
-        id: pipeline.id,
-        iid: pipeline.iid,
-        source: pipeline.source,
-        sha: pipeline.sha,
-        beforeSha: pipeline.before_sha,
-        ref: pipeline.ref,
-        tag: pipeline.tag === 1,
-      },
+      pipeline: pipelineFacts(pipeline),
       job: { id: job.id, name: job.name, stage: job.stage, token: '' },
     });
     return (name) => dotenv[name] ?? definition.variables[name] ?? predefined[name];

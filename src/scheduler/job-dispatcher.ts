@@ -3,6 +3,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import { maskedValues } from '../runner/job-spec.ts';
 import type { ServerMessage } from '../runner/runner-protocol.ts';
 import type { JobRepository, JobRow } from '../store/repositories/job-repository.ts';
+import { CoalescedRounds } from './coalesced-rounds.ts';
 import type { JobLogStore } from './job-log-store.ts';
 import type { JobSpecBuilder } from './job-spec-builder.ts';
 
@@ -51,11 +52,12 @@ export interface JobDispatcherDeps {
 export class JobDispatcher {
   readonly #sessions = new Set<RunnerSession>();
   readonly #deps: JobDispatcherDeps;
-  #dispatching: Promise<void> | null = null;
-  #again = false;
+  readonly #rounds: CoalescedRounds;
 
   constructor(deps: JobDispatcherDeps) {
     this.#deps = deps;
+    // A failed round (a dropped database connection) is logged; the periodic sweep kicks again.
+    this.#rounds = new CoalescedRounds(() => this.#round(), deps.onError);
   }
 
   add(session: RunnerSession): void {
@@ -73,18 +75,12 @@ export class JobDispatcher {
 
   /** Hands out pending jobs now; calls during a round trigger one more round after it. */
   kick(): void {
-    if (this.#dispatching) {
-      this.#again = true;
-      return;
-    }
-    this.#dispatching = this.#loop().finally(() => {
-      this.#dispatching = null;
-    });
+    this.#rounds.request();
   }
 
   /** Resolves when no dispatch round is running (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.#dispatching) await this.#dispatching;
+  idle(): Promise<void> {
+    return this.#rounds.idle();
   }
 
   /** Whether a connected runner holds the job (and will report how it ended). */
@@ -97,14 +93,6 @@ export class JobDispatcher {
     for (const session of this.#sessions) {
       if (session.running.has(jobId)) session.send({ type: 'cancel', jobId });
     }
-  }
-
-  async #loop(): Promise<void> {
-    do {
-      this.#again = false;
-      // A failed round (a dropped database connection) is logged; the periodic sweep kicks again.
-      await this.#round().catch((error: unknown) => this.#deps.onError(error));
-    } while (this.#again);
   }
 
   async #round(): Promise<void> {
@@ -159,7 +147,7 @@ export class JobDispatcher {
         lease_expires_at: null,
         started_at: null,
       });
-      this.#again = true;
+      this.kick();
       return;
     }
     this.#deps.bus.publish('job', {

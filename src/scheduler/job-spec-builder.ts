@@ -1,4 +1,4 @@
-import { predefinedVariables } from '../domain/predefined-variables.ts';
+import { type PredefinedVariableInput, predefinedVariables } from '../domain/predefined-variables.ts';
 import { expandVariables } from '../pipeline/index.ts';
 import type { JobDependency, JobSpec, JobVariable } from '../runner/job-spec.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
@@ -21,6 +21,19 @@ export interface CiVariableSource {
 }
 
 export const DEFAULT_JOB_TIMEOUT_SECONDS = 3600;
+
+/** A pipeline row as the predefined variables read it. */
+export function pipelineFacts(pipeline: PipelineRow): PredefinedVariableInput['pipeline'] {
+  return {
+    id: pipeline.id,
+    iid: pipeline.iid,
+    source: pipeline.source,
+    sha: pipeline.sha,
+    beforeSha: pipeline.before_sha,
+    ref: pipeline.ref,
+    tag: pipeline.tag === 1,
+  };
+}
 
 export const pipelineVariablesContext = (pipelineId: number) => `pipeline:${pipelineId}:variables`;
 export const dotenvContext = (jobId: number) => `job:${jobId}:dotenv`;
@@ -89,15 +102,7 @@ export class JobSpecBuilder {
     const predefined = predefinedVariables({
       serverUrl: this.#deps.externalUrl,
       project,
-      pipeline: {
-        id: pipeline.id,
-        iid: pipeline.iid,
-        source: pipeline.source,
-        sha: pipeline.sha,
-        beforeSha: pipeline.before_sha,
-        ref: pipeline.ref,
-        tag: pipeline.tag === 1,
-      },
+      pipeline: pipelineFacts(pipeline),
       job: { id: job.id, name: job.name, stage: job.stage, token },
       user: user && { id: user.id, login: user.username, name: user.name },
     });
