@@ -156,7 +156,10 @@ for (const dialect of DIALECTS) {
       const [blocked] = await eventually(
         async () => {
           const list = await deployments(p.id);
-          return list.length === 2 ? list.filter((d) => d.action === 'start') : undefined;
+          // Recorded as created with its job, blocked once the job turns manual.
+          return list.length === 2 && list.every((d) => d.status === 'blocked')
+            ? list.filter((d) => d.action === 'start')
+            : undefined;
         },
         () => 'no deployments',
       );
