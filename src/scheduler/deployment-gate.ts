@@ -91,14 +91,17 @@ export class DeploymentGate {
     await this.#deps.locks.releaseStale();
     const waiting = await this.#deps.jobs.listWaitingForResource();
     let queued = false;
+    // Keys an earlier job in this round could not take: a lock released mid-round must go to the
+    // first in line at the next round, not to whoever comes after in this one.
+    const passedOver = new Set<string>();
     for (const job of waiting) {
-      if (await this.#consider(job)) queued = true;
+      if (await this.#consider(job, passedOver)) queued = true;
     }
     if (queued) this.#deps.onQueued();
   }
 
   /** Returns true when the job was queued for a runner. */
-  async #consider(job: JobRow): Promise<boolean> {
+  async #consider(job: JobRow, passedOver: Set<string>): Promise<boolean> {
     const definition = parseDefinition(job.definition);
     const deployment = await this.#deps.deployments.findByJobId(job.id);
     const environment = deployment && (await this.#deps.environments.findById(deployment.environment_id));
@@ -130,6 +133,10 @@ export class DeploymentGate {
       if (!(await this.#isNextInGroup(job, definition.resourceGroup))) return false;
       keys.push(resourceGroupLockKey(job.project_id, definition.resourceGroup));
     }
+    if (keys.some((key) => passedOver.has(key))) {
+      for (const key of keys) passedOver.add(key);
+      return false;
+    }
     const taken: string[] = [];
     for (const key of keys) {
       if (!(await this.#deps.locks.acquire(key, job.project_id, job.id, deployment?.id ?? null))) break;
@@ -137,6 +144,7 @@ export class DeploymentGate {
     }
     if (taken.length < keys.length) {
       for (const key of taken) await this.#deps.locks.release(key, job.id);
+      for (const key of keys) passedOver.add(key);
       return false;
     }
     if (definition.deploy !== null) {
@@ -152,7 +160,8 @@ export class DeploymentGate {
       await this.#deps.runOnServer(started, deployment);
       return false;
     }
-    const queued = await this.#move(job, 'pending', { queued_at: new Date().toISOString() });
+    // queued_at stays when the job was queued for the gate: the order requests came in.
+    const queued = await this.#move(job, 'pending', {});
     if (!queued) await this.#deps.locks.releaseHeldBy(job.id);
     return queued !== undefined;
   }
@@ -160,7 +169,7 @@ export class DeploymentGate {
   async #move(
     job: JobRow,
     status: 'pending' | 'running' | 'manual',
-    values: { queued_at?: string; started_at?: string; lease_expires_at?: string },
+    values: { started_at?: string; lease_expires_at?: string },
   ): Promise<JobRow | undefined> {
     const moved = await this.#deps.jobs.transition(job.id, ['waiting_for_resource'], { status, ...values });
     if (!moved) return undefined;

@@ -257,16 +257,19 @@ for (const dialect of DIALECTS) {
           `job ${runs[n]!.id} started before job ${runs[n - 1]!.id} ended`,
         );
       }
-      const byRequest = [...runs].sort((a, b) => a.queued.localeCompare(b.queued) || a.id - b.id);
-      assert.deepEqual(
-        runs.map((r) => r.id),
-        byRequest.map((r) => r.id),
-        'deployments ran in the order they were requested',
+      // First come, first served: no deployment ran before one requested clearly (50 ms) earlier.
+      // Requests closer than that are concurrent: which one the database commits first decides.
+      const overtaken = runs.flatMap((run, n) =>
+        runs
+          .slice(n + 1)
+          .filter((later) => Date.parse(later.queued) + 50 < Date.parse(run.queued))
+          .map((later) => `job ${run.id} ran before job ${later.id}, requested earlier`),
       );
+      assert.deepEqual(overtaken, [], 'deployments ran in the order they were requested');
       const env = (await t.api<EnvironmentView>('GET', `projects/${p.id}/environments/${environment!.id}`))
         .body;
-      const newest = answers.find((a) => a.body.deployable?.id === byRequest.at(-1)!.id)!.body;
-      assert.equal(env.last_deployment?.id, newest.id, 'the newest deployment is what runs');
+      const newest = answers.find((a) => a.body.deployable?.id === runs.at(-1)!.id)!.body;
+      assert.equal(env.last_deployment?.id, newest.id, 'the deployment that ran last is what runs');
       const locks = await t.api<unknown[]>('GET', `projects/${p.id}/deployment_locks`);
       assert.deepEqual(locks.body, [], 'every lock was released');
     });
