@@ -394,6 +394,7 @@ export async function startGantryServer(
         deployments: new DeploymentRepository(db),
         access,
         roles,
+        stop: (environment, userId) => deploymentActions.stopEnvironment(environment, userId, false),
       }),
       protectedRefs,
       protectedEnvironments: new ProtectedEnvironmentService({

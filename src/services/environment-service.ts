@@ -77,6 +77,7 @@ const MAX_URL_LENGTH = 255;
  * environment and deploying belong to the deployment service.
  */
 export class EnvironmentService {
+  readonly #stop: (environment: EnvironmentRow, userId: number) => Promise<EnvironmentRow>;
   readonly #environments: EnvironmentRepository;
   readonly #deployments: DeploymentRepository;
   readonly #access: ProjectAccess;
@@ -88,8 +89,11 @@ export class EnvironmentService {
     deployments: DeploymentRepository;
     access: ProjectAccess;
     roles: ProjectRoleCheck;
+    /** Stops one environment as the stop API does (its stop job, if it has one). */
+    stop: (environment: EnvironmentRow, userId: number) => Promise<EnvironmentRow>;
     now?: () => Date;
   }) {
+    this.#stop = deps.stop;
     this.#environments = deps.environments;
     this.#deployments = deps.deployments;
     this.#access = deps.access;
@@ -195,8 +199,8 @@ export class EnvironmentService {
 
   /**
    * Stops available environments not updated (deployed to or changed) since `before`, which must
-   * lie in the past; at most {@link STOP_STALE_LIMIT} per call (developers). The state changes
-   * without running any stop job.
+   * lie in the past; at most {@link STOP_STALE_LIMIT} per call (developers). Each is stopped as
+   * `POST …/stop` would: by its stop job when it has one (it is `stopping` until that ends).
    */
   async stopStale(actor: Actor, ref: string, before: string): Promise<{ stopped: number; more: boolean }> {
     const project = await this.#writable(actor, ref, 'developer', 'stopping stale environments');
@@ -204,9 +208,8 @@ export class EnvironmentService {
     const stale = await this.#environments.listStale(project.id, cutoff, STOP_STALE_LIMIT);
     let stopped = 0;
     for (const environment of stale) {
-      // Guarded: one that began stopping (or stopped) meanwhile is left to that stop.
-      const moved = await this.#environments.transition(environment.id, ['available'], { state: 'stopped' });
-      if (moved) stopped++;
+      const after = await this.#stop(environment, actor.userId);
+      if (after.state !== 'available') stopped++;
     }
     return { stopped, more: stale.length === STOP_STALE_LIMIT };
   }
