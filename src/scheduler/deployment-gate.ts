@@ -5,7 +5,7 @@ import { nextHolder, type ProcessMode } from '../domain/resource-queue.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { DeploymentLockRepository } from '../store/repositories/deployment-lock-repository.ts';
 import type { DeploymentRepository, DeploymentRow } from '../store/repositories/deployment-repository.ts';
-import type { EnvironmentRepository } from '../store/repositories/environment-repository.ts';
+import type { EnvironmentRepository, EnvironmentRow } from '../store/repositories/environment-repository.ts';
 import type { JobRepository, JobRow } from '../store/repositories/job-repository.ts';
 import type { ProjectRepository } from '../store/repositories/project-repository.ts';
 import type { ResourceGroupRepository } from '../store/repositories/resource-group-repository.ts';
@@ -114,7 +114,7 @@ export class DeploymentGate {
           environment.name,
         ),
         approval: await this.#deps.policy.approvalState(deployment, environment.name),
-        outdated: await this.#outdated(job, deployment),
+        outdated: await this.#outdated(job, deployment, environment),
         freeze: await this.#freeze(job.project_id, environment.name),
         freezeOverridden: deployment.freeze_override_reason !== null,
       });
@@ -185,16 +185,17 @@ export class DeploymentGate {
   }
 
   /** With "prevent outdated deployments": a newer pipeline's deployment already succeeded here. */
-  async #outdated(job: JobRow, deployment: DeploymentRow): Promise<{ latestSuccessfulIid: number } | null> {
+  async #outdated(
+    job: JobRow,
+    deployment: DeploymentRow,
+    environment: EnvironmentRow,
+  ): Promise<{ latestSuccessfulIid: number } | null> {
     if (deployment.action !== 'start' || deployment.rollback_of !== null) return null;
+    if (environment.last_success_deployment_id === null || deployment.pipeline_id === null) return null;
     const project = await this.#deps.projects.findById(job.project_id);
     if (project?.prevent_outdated_deployments !== 1) return null;
-    const environment = await this.#deps.environments.findById(deployment.environment_id);
-    const latest =
-      environment?.last_success_deployment_id == null
-        ? undefined
-        : await this.#deps.deployments.findById(environment.last_success_deployment_id);
-    if (!latest || latest.pipeline_id === null || deployment.pipeline_id === null) return null;
+    const latest = await this.#deps.deployments.findById(environment.last_success_deployment_id);
+    if (latest?.pipeline_id == null) return null;
     return latest.pipeline_id > deployment.pipeline_id ? { latestSuccessfulIid: latest.iid } : null;
   }
 

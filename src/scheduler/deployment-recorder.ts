@@ -13,6 +13,7 @@ import {
   nextEnvironmentState,
 } from '../domain/environment-state.ts';
 import { guessTier } from '../domain/environment-tier.ts';
+import { isHttpUrl } from '../domain/http-url.ts';
 import type { JobStatus } from '../domain/job-status.ts';
 import { predefinedVariables } from '../domain/predefined-variables.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -115,7 +116,7 @@ export class DeploymentRecorder {
       slug: environmentSlug(name),
       tier: planned.deploymentTier ?? guessTier(name),
       // A URL naming a variable the job's dotenv report sets is filled in when the job succeeds.
-      external_url: url !== null && /^https?:\/\/\S+$/.test(url) ? url : null,
+      external_url: url !== null && isHttpUrl(url) ? url : null,
       state: 'available',
       kubernetes_namespace: planned.kubernetesNamespace,
     });
@@ -253,7 +254,7 @@ export class DeploymentRecorder {
             string
           >);
     const url = expandVariables(planned, this.#lookup(job, definition, pipeline, project, dotenv));
-    return /^https?:\/\/\S+$/.test(url) ? url : null;
+    return isHttpUrl(url) ? url : null;
   }
 
   #lookup(

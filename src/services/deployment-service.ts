@@ -13,6 +13,7 @@ import {
   deploymentStatusForExternalState,
   type ExternalDeploymentState,
 } from '../domain/external-deployment-state.ts';
+import { isHttpUrl } from '../domain/http-url.ts';
 import type { Page, PageRequest } from '../domain/pagination.ts';
 import type { DeploymentRecorder } from '../scheduler/deployment-recorder.ts';
 import type { JobCompletion } from '../scheduler/job-completion.ts';
@@ -213,7 +214,7 @@ export class DeploymentService {
       ['log_url', report.logUrl],
       ['environment_url', report.environmentUrl],
     ] as const) {
-      if (url !== undefined && !/^https?:\/\/\S+$/.test(url)) {
+      if (url !== undefined && !isHttpUrl(url)) {
         throw new GantryError('validation_failed', `${field} must be an http or https URL`);
       }
     }

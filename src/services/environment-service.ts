@@ -3,6 +3,7 @@ import { validateEnvironmentName } from '../domain/environment-name.ts';
 import { environmentSlug } from '../domain/environment-slug.ts';
 import { type DeploymentTier, guessTier } from '../domain/environment-tier.ts';
 import { badRequest, conflict, forbidden, GantryError, notFound } from '../domain/errors.ts';
+import { isHttpUrl } from '../domain/http-url.ts';
 import type { Page, PageRequest } from '../domain/pagination.ts';
 import type { ProjectRole } from '../domain/project-role.ts';
 import type { DeploymentRepository, DeploymentRow } from '../store/repositories/deployment-repository.ts';
@@ -331,13 +332,6 @@ function checkedUrl(url: string | null): string | null {
       { path: '/external_url', message: 'an http:// or https:// URL of at most 255 characters' },
     ]);
   };
-  if (url.length > MAX_URL_LENGTH) fail();
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return fail();
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') fail();
+  if (url.length > MAX_URL_LENGTH || !isHttpUrl(url)) fail();
   return url;
 }
