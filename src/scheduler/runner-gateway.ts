@@ -42,6 +42,8 @@ export class RunnerGateway {
   attach(socket: WebSocket, runner: RunnerRow): void {
     let session: RunnerSession | undefined;
     let closed = false;
+    // Jobs the last heartbeat did not list (see #renew).
+    const unreported = new Set<number>();
     const send = (message: ServerMessage): boolean => {
       if (socket.readyState !== socket.OPEN) return false;
       socket.send(JSON.stringify(message));
@@ -103,7 +105,7 @@ export class RunnerGateway {
         const reported = new Set(Array.isArray(message.running) ? message.running : []);
         enqueue(async () => {
           if (!session) return closeWith('say hello first');
-          await this.#renew(session, reported);
+          await this.#renew(session, { reported, unreported });
         });
         return;
       }
@@ -137,11 +139,22 @@ export class RunnerGateway {
   /**
    * Extends the leases of jobs the runner still reports running. A job the server believes the
    * runner holds but the runner no longer reports (its result got lost) is given up: its lease is
-   * left to expire, which fails it as "runner lost" instead of keeping it running forever.
+   * left to expire, which fails it as "runner lost" instead of keeping it running forever. Only a
+   * job missing from two heartbeats in a row is given up: a heartbeat can leave the runner while a
+   * job sent to it is still on the way, and that job must not be forgotten.
    */
-  async #renew(session: RunnerSession, reported?: ReadonlySet<unknown>): Promise<void> {
-    if (reported) {
-      for (const jobId of [...session.running]) if (!reported.has(jobId)) session.running.delete(jobId);
+  async #renew(
+    session: RunnerSession,
+    heartbeat?: { reported: ReadonlySet<unknown>; unreported: Set<number> },
+  ): Promise<void> {
+    if (heartbeat) {
+      const { reported, unreported } = heartbeat;
+      for (const jobId of [...unreported]) if (!session.running.has(jobId)) unreported.delete(jobId);
+      for (const jobId of [...session.running]) {
+        if (reported.has(jobId)) unreported.delete(jobId);
+        else if (unreported.delete(jobId)) session.running.delete(jobId);
+        else unreported.add(jobId);
+      }
     }
     const until = new Date(Date.now() + this.#deps.leaseSeconds * 1000).toISOString();
     await this.#deps.jobs.renewLeases(session.runnerId, [...session.running], until);
