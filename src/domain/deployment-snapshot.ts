@@ -26,13 +26,57 @@ export interface ExternalSnapshot {
   tag: boolean;
 }
 
-export type DeploymentSnapshot = ScriptSnapshot | ExternalSnapshot;
+/** A container image as deployed: the reference applied and, where a registry answered, its digest. */
+export interface DeployedImage {
+  container: string;
+  image: string;
+  digest: string | null;
+}
+
+/** An object a Kubernetes deployment applied (what prune and stop delete). */
+export interface InventoryEntry {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/**
+ * Recorded by the built-in Kubernetes deployer (`deploy:` jobs): the job as planned, as for
+ * script jobs (a re-run of it renders again), plus exactly what was applied — the rendered
+ * manifests with every Secret value replaced by a reference (the values are kept encrypted beside
+ * the deployment, never here), the images, and the inventory of applied objects.
+ */
+export interface KubernetesSnapshot extends Omit<ScriptSnapshot, 'kind'> {
+  kind: 'kubernetes';
+  targetId: number;
+  namespace: string;
+  /** The objects applied, in apply order, Secret values redacted. */
+  manifests: unknown[];
+  inventory: InventoryEntry[];
+  images: DeployedImage[];
+  /** Digest of the rendered manifests (values included), to tell an unchanged re-deploy. */
+  manifestDigest: string;
+  /** Digest of the environment secrets that applied; null when none. */
+  secretsVersion: string | null;
+}
+
+export type DeploymentSnapshot = ScriptSnapshot | ExternalSnapshot | KubernetesSnapshot;
+
+const KINDS = new Set(['script', 'external', 'kubernetes']);
+
+/** Whether a snapshot holds the job that made it, so applying it again can run that job again. */
+export function isReapplicable(
+  snapshot: DeploymentSnapshot | null,
+): snapshot is ScriptSnapshot | KubernetesSnapshot {
+  return snapshot?.kind === 'script' || snapshot?.kind === 'kubernetes';
+}
 
 /** Parses a stored snapshot; null for none. Throws on a snapshot of an unknown kind (a newer server wrote it). */
 export function parseSnapshot(json: string | null): DeploymentSnapshot | null {
   if (json === null) return null;
   const value = JSON.parse(json) as { kind?: unknown };
-  if (value.kind !== 'script' && value.kind !== 'external') {
+  if (typeof value.kind !== 'string' || !KINDS.has(value.kind)) {
     throw new Error(`deployment snapshot of unknown kind ${String(value.kind)}`);
   }
   return value as DeploymentSnapshot;

@@ -1,5 +1,5 @@
 import type { Actor } from '../domain/actor.ts';
-import { parseSnapshot } from '../domain/deployment-snapshot.ts';
+import { isReapplicable, parseSnapshot } from '../domain/deployment-snapshot.ts';
 import { forbidden, GantryError, notFound } from '../domain/errors.ts';
 import { isFinished, type JobStatus } from '../domain/job-status.ts';
 import type { DeploymentExtras } from '../scheduler/deployment-recorder.ts';
@@ -139,7 +139,7 @@ export class DeploymentActions {
       );
     }
     const snapshot = parseSnapshot(target.snapshot);
-    if (snapshot?.kind !== 'script') {
+    if (!isReapplicable(snapshot)) {
       throw new GantryError(
         'bad_request',
         `deployment #${target.iid} was recorded by an external tool; roll it back with that tool`,

@@ -230,6 +230,10 @@ export interface DeploymentsTable {
   created_at: string;
   updated_at: string;
   finished_at: string | null;
+  /** Secret values a Kubernetes deployment applied (JSON, SecretBox-encrypted); the snapshot holds references. */
+  secret_values_encrypted: string | null;
+  /** JSON of an incremental rollout's state (Kubernetes `strategy.steps`). */
+  rollout_state: string | null;
 }
 
 export interface DeploymentStatusesTable {

@@ -5,6 +5,7 @@ import * as pipelines from './002-pipelines.ts';
 import * as defaultBranchProtection from './003-default-branch-protection.ts';
 import * as deployments from './004-deployments.ts';
 import * as deploymentHistoryIndexes from './005-deployment-history-indexes.ts';
+import * as kubernetesDeployments from './007-kubernetes-deployments.ts';
 
 interface VersionedMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -17,6 +18,7 @@ const all: Record<string, VersionedMigration> = {
   '003-default-branch-protection': defaultBranchProtection,
   '004-deployments': deployments,
   '005-deployment-history-indexes': deploymentHistoryIndexes,
+  '007-kubernetes-deployments': kubernetesDeployments,
 };
 
 /** The migrations bound to one dialect, as Kysely's Migrator expects them. */
