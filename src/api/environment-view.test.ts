@@ -26,6 +26,8 @@ const row: DeploymentRow = {
   created_at: '2026-01-01T00:00:00.000Z',
   updated_at: '2026-01-01T00:01:00.000Z',
   finished_at: null,
+  secret_values_encrypted: null,
+  rollout_state: null,
 };
 
 const relations: DeploymentRelations = {

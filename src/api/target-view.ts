@@ -11,6 +11,20 @@ export const TargetView = Type.Object({
   kind: Type.String(),
   environment_scope: Type.String(),
   url: Type.Union([Type.String(), Type.Null()]),
+  kubernetes: Type.Union(
+    [
+      Type.Object({
+        api_url: Type.String(),
+        auth: Type.String({ description: 'kubeconfig or token (neither is ever shown)' }),
+        namespace_template: Type.String(),
+        server_version: Type.Union([Type.String(), Type.Null()], {
+          description: 'what the cluster reported at the last save',
+        }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'kubernetes targets: how the cluster is reached' },
+  ),
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -22,6 +36,7 @@ export const targetView = (target: Target) => ({
   kind: target.kind,
   environment_scope: target.environment_scope,
   url: target.url,
+  kubernetes: target.kubernetes,
   created_at: target.created_at,
   updated_at: target.updated_at,
 });

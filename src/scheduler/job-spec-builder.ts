@@ -54,6 +54,8 @@ export interface JobSpecBuilderDeps {
   environmentOf?: (job: JobRow) => Promise<JobEnvironment | null>;
   /** Whether a freeze window is in force for the environment (any environment: null). */
   deployFrozen?: (projectId: number, environmentName: string | null) => Promise<boolean>;
+  /** What the target serving the environment hands to jobs (a Kubernetes target: `KUBECONFIG`, …). */
+  targetVariables?: (job: JobRow, environment: JobEnvironment) => Promise<JobVariable[]>;
 }
 
 /** The environment of a job, for `CI_ENVIRONMENT_*`. */
@@ -116,6 +118,10 @@ export class JobSpecBuilder {
       set('CI_ENVIRONMENT_ACTION', definition.environment!.action);
       const url = definition.environment!.url ?? recorded.url;
       if (url) set('CI_ENVIRONMENT_URL', url, { expand: true });
+      // Before the file's and the settings' variables, so a project can still override them.
+      for (const variable of (await this.#deps.targetVariables?.(job, recorded)) ?? []) {
+        set(variable.key, variable.value, { file: variable.file, masked: variable.masked });
+      }
     } else if (definition.environment) {
       set('CI_ENVIRONMENT_NAME', definition.environment.name, { expand: true });
       set('CI_ENVIRONMENT_ACTION', definition.environment.action);

@@ -13,6 +13,7 @@ import {
   type CiVariableSource,
   DEFAULT_JOB_TIMEOUT_SECONDS,
   JobSpecBuilder,
+  type JobSpecBuilderDeps,
 } from '../scheduler/job-spec-builder.ts';
 import { PipelineProcessor } from '../scheduler/pipeline-processor.ts';
 import { RunnerGateway } from '../scheduler/runner-gateway.ts';
@@ -49,6 +50,8 @@ export interface CiEngine {
   resourceGroups: ResourceGroupRepository;
   recorder: DeploymentRecorder;
   gate: DeploymentGate;
+  /** Builds what a runner receives for a job (the server-side deployer reads its variables too). */
+  specs: JobSpecBuilder;
   /** Picks up where a previous run stopped: unfinished pipelines, queued and delayed jobs. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -71,6 +74,8 @@ export async function createCiEngine(deps: {
   keepAround(projectId: number, ref: string, sha: string): Promise<void>;
   /** Runs a `deploy:` job on the server once the gate let it through (targets). */
   runOnServer(job: JobRow, deployment: DeploymentRow | undefined): Promise<void>;
+  /** What the target of a job's environment hands to the job (JobSpecBuilder `targetVariables`). */
+  targetVariables?: JobSpecBuilderDeps['targetVariables'];
   log: (line: string) => void;
 }): Promise<CiEngine> {
   const jobs = new JobRepository(deps.db);
@@ -188,6 +193,7 @@ export async function createCiEngine(deps: {
     },
     deployFrozen: async (projectId, name) =>
       (await deps.policy.activeFreeze(projectId, name ?? '*', new Date())) !== null,
+    ...(deps.targetVariables && { targetVariables: deps.targetVariables }),
   });
   dispatcher = new JobDispatcher({
     jobs,
@@ -252,6 +258,7 @@ export async function createCiEngine(deps: {
     resourceGroups,
     recorder,
     gate,
+    specs,
     async start() {
       for (const pipeline of await pipelines.listUnfinished()) {
         // A crash between creating jobs and recording their deployments leaves them unrecorded.

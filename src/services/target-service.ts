@@ -1,9 +1,23 @@
 import { type Actor, mayWrite } from '../domain/actor.ts';
 import { ALL_ENVIRONMENTS, isValidEnvironmentScope } from '../domain/environment-scope.ts';
+import { environmentSlug } from '../domain/environment-slug.ts';
 import { conflict, forbidden, GantryError, notFound } from '../domain/errors.ts';
+import {
+  DEFAULT_NAMESPACE_TEMPLATE,
+  namespaceTemplateProblem,
+  renderNamespace,
+} from '../domain/kubernetes-namespace.ts';
 import type { Page, PageRequest } from '../domain/pagination.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
+import type { ProjectRow } from '../store/repositories/project-repository.ts';
 import type { TargetRepository, TargetRow, TargetUpdate } from '../store/repositories/target-repository.ts';
+import {
+  type KubernetesConfig,
+  type KubernetesCredentials,
+  type KubernetesSettingsInput,
+  parseKubernetesConfig,
+  parseKubernetesCredentials,
+} from '../targets/kubernetes/kubernetes-settings.ts';
 import { targetUrl } from '../webhooks/webhook-outbox.ts';
 import { targetSecretContext } from '../webhooks/webhook-secrets.ts';
 import { checkWebhookUrl } from '../webhooks/webhook-url.ts';
@@ -12,24 +26,39 @@ import type { ProjectRoleCheck } from './project-role-check.ts';
 
 /**
  * The kinds of target Gantry knows. `external`: a deployer of its own that receives signed
- * `deployment` webhooks and reports statuses back. The Kubernetes and Podman targets add theirs here.
+ * `deployment` webhooks and reports statuses back. `kubernetes`: a cluster Gantry applies
+ * manifests to (`deploy:` jobs) and hands credentials to (`script:` jobs).
  */
-export const TARGET_KINDS = ['external'] as const;
+export const TARGET_KINDS = ['external', 'kubernetes'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
-/** A target to register. `url` is where an external target's webhooks go; `secret` signs them. */
+/**
+ * A target to register. External targets: `url` is where webhooks go, `secret` signs them.
+ * Kubernetes targets: `kubernetes` says how to reach the cluster.
+ */
 export interface TargetInput {
   name: string;
   kind: string;
   environment_scope?: string;
   url?: string;
   secret?: string | null;
+  kubernetes?: KubernetesSettingsInput;
 }
+
+/**
+ * Checks that a cluster answers and the credentials may deploy (on every save of a Kubernetes
+ * target), returning what the cluster reported; throws a GantryError saying what is wrong.
+ */
+export type KubernetesCheck = (
+  config: KubernetesConfig,
+  credentials: KubernetesCredentials,
+  namespace: string | null,
+) => Promise<{ apiUrl: string; serverVersion: string }>;
 
 /** What an update may change (not the kind); `secret` null or empty removes it, absent keeps it. */
 export type TargetChanges = Partial<Omit<TargetInput, 'kind'>>;
 
-/** A target as the API shows it: the secret never appears. */
+/** A target as the API shows it: the secret, kubeconfig and token never appear. */
 export interface Target {
   id: number;
   project_id: number | null;
@@ -37,8 +66,17 @@ export interface Target {
   kind: string;
   environment_scope: string;
   url: string | null;
+  kubernetes: KubernetesView | null;
   created_at: string;
   updated_at: string;
+}
+
+/** A Kubernetes target's settings as shown: no credentials. */
+export interface KubernetesView {
+  api_url: string;
+  auth: 'kubeconfig' | 'token';
+  namespace_template: string;
+  server_version: string | null;
 }
 
 const MAX_SECRET_LENGTH = 1024;
@@ -46,6 +84,7 @@ const MAX_SECRET_LENGTH = 1024;
 /** Where targets live: one project's settings, or the instance's (`projectId` null). */
 interface Level {
   projectId: number | null;
+  project: ProjectRow | null;
 }
 
 /**
@@ -59,17 +98,20 @@ export class TargetService {
   readonly #access: ProjectAccess;
   readonly #roles: ProjectRoleCheck;
   readonly #secrets: SecretBox;
+  readonly #checkKubernetes: KubernetesCheck;
 
   constructor(deps: {
     targets: TargetRepository;
     access: ProjectAccess;
     roles: ProjectRoleCheck;
     secrets: SecretBox;
+    checkKubernetes: KubernetesCheck;
   }) {
     this.#targets = deps.targets;
     this.#access = deps.access;
     this.#roles = deps.roles;
     this.#secrets = deps.secrets;
+    this.#checkKubernetes = deps.checkKubernetes;
   }
 
   async listProject(actor: Actor, ref: string, page: PageRequest): Promise<Page<Target>> {
@@ -118,7 +160,7 @@ export class TargetService {
     const project = await this.#access.require(actor, ref, 'read');
     await this.#roles.require(actor, project, 'maintainer', 'managing deploy targets');
     requireApiScope(actor);
-    return { projectId: project.id };
+    return { projectId: project.id, project };
   }
 
   async #list(level: Level, page: PageRequest): Promise<Page<Target>> {
@@ -133,6 +175,27 @@ export class TargetService {
     const kind = checkKind(input.kind);
     const name = checkName(input.name);
     const scope = checkScope(input.environment_scope ?? ALL_ENVIRONMENTS);
+    if (kind === 'kubernetes') {
+      if (input.url !== undefined || input.secret !== undefined) {
+        throw new GantryError(
+          'validation_failed',
+          'a kubernetes target takes kubernetes:, not url or secret',
+          [{ path: '/url', message: 'only for external targets' }],
+        );
+      }
+      await this.#checkNameFree(level, name, null);
+      const { config, credentials } = await this.#kubernetesSettings(level, scope, input.kubernetes, null);
+      const row = await this.#targets.insert(
+        { project_id: level.projectId, name, kind, environment_scope: scope, config: JSON.stringify(config) },
+        (id) => this.#secrets.encrypt(JSON.stringify(credentials), targetSecretContext(id)),
+      );
+      return targetView(row);
+    }
+    if (input.kubernetes !== undefined) {
+      throw new GantryError('validation_failed', `an ${kind} target takes no kubernetes: settings`, [
+        { path: '/kubernetes', message: 'only for kubernetes targets' },
+      ]);
+    }
     if (input.url === undefined) {
       throw new GantryError('validation_failed', `an ${kind} target needs the url its webhooks go to`, [
         { path: '/url', message: 'required' },
@@ -163,6 +226,35 @@ export class TargetService {
     }
     if (changes.environment_scope !== undefined)
       values.environment_scope = checkScope(changes.environment_scope);
+    if (row.kind === 'kubernetes') {
+      if (changes.url !== undefined || changes.secret !== undefined) {
+        throw new GantryError(
+          'validation_failed',
+          'a kubernetes target takes kubernetes:, not url or secret',
+          [{ path: '/url', message: 'only for external targets' }],
+        );
+      }
+      // Every save checks the cluster again: a changed scope may mean another namespace.
+      const { config, credentials } = await this.#kubernetesSettings(
+        level,
+        values.environment_scope ?? row.environment_scope,
+        changes.kubernetes ?? {},
+        row,
+      );
+      values.config = JSON.stringify(config);
+      values.secret_encrypted = this.#secrets.encrypt(
+        JSON.stringify(credentials),
+        targetSecretContext(row.id),
+      );
+      const updated = await this.#targets.update(row.id, values);
+      if (!updated) throw notFound(`target ${id}`);
+      return targetView(updated);
+    }
+    if (changes.kubernetes !== undefined) {
+      throw new GantryError('validation_failed', `an ${row.kind} target takes no kubernetes: settings`, [
+        { path: '/kubernetes', message: 'only for kubernetes targets' },
+      ]);
+    }
     if (changes.url !== undefined)
       values.config = JSON.stringify({ ...parseConfig(row.config), url: checkWebhookUrl(changes.url) });
     if (changes.secret !== undefined) {
@@ -173,6 +265,80 @@ export class TargetService {
     const updated = await this.#targets.update(row.id, values);
     if (!updated) throw notFound(`target ${id}`);
     return targetView(updated);
+  }
+
+  /**
+   * Merges Kubernetes settings over a stored target's (`row`, on update), validates them and
+   * checks the cluster with them. Credentials given replace the stored ones; a kubeconfig and a
+   * token exclude each other.
+   */
+  async #kubernetesSettings(
+    level: Level,
+    scope: string,
+    input: KubernetesSettingsInput | undefined,
+    row: TargetRow | null,
+  ): Promise<{ config: KubernetesConfig; credentials: KubernetesCredentials }> {
+    const stored = row ? parseKubernetesConfig(row.config) : null;
+    const storedCredentials =
+      row?.secret_encrypted != null
+        ? parseKubernetesCredentials(this.#secrets.decrypt(row.secret_encrypted, targetSecretContext(row.id)))
+        : null;
+    const given = input ?? {};
+    if (given.kubeconfig !== undefined && (given.token !== undefined || given.api_url !== undefined)) {
+      throw kubernetesInvalid('/kubernetes', 'give either kubeconfig, or api_url with token, not both');
+    }
+    let credentials: KubernetesCredentials;
+    if (given.kubeconfig !== undefined) credentials = { kubeconfig: given.kubeconfig };
+    else if (given.token !== undefined) credentials = { token: given.token };
+    else if (storedCredentials && (given.api_url === undefined || 'token' in storedCredentials))
+      credentials = storedCredentials;
+    else throw kubernetesInvalid('/kubernetes', 'a kubernetes target needs kubeconfig, or api_url and token');
+    const auth = 'kubeconfig' in credentials ? 'kubeconfig' : 'token';
+    const apiUrl = given.api_url ?? (auth === 'token' ? stored?.api_url : undefined);
+    if (auth === 'token' && apiUrl === undefined) {
+      throw kubernetesInvalid('/kubernetes/api_url', 'a token needs the api_url of the cluster');
+    }
+    if (apiUrl !== undefined && !/^https:\/\/[^\s/]+/.test(apiUrl)) {
+      throw kubernetesInvalid(
+        '/kubernetes/api_url',
+        `api_url must be an https:// URL, got ${JSON.stringify(apiUrl)}`,
+      );
+    }
+    const template = given.namespace_template ?? stored?.namespace_template ?? DEFAULT_NAMESPACE_TEMPLATE;
+    const problem = namespaceTemplateProblem(template);
+    if (problem) throw kubernetesInvalid('/kubernetes/namespace_template', problem);
+    const config: KubernetesConfig = {
+      auth,
+      api_url: apiUrl ?? '',
+      ca_pem:
+        auth === 'token' ? (given.ca_pem !== undefined ? given.ca_pem : (stored?.ca_pem ?? null)) : null,
+      namespace_template: template,
+      server_version: null,
+    };
+    const checked = await this.#checkKubernetes(
+      config,
+      credentials,
+      this.#sampleNamespace(level, scope, template),
+    );
+    return {
+      config: { ...config, api_url: checked.apiUrl, server_version: checked.serverVersion },
+      credentials,
+    };
+  }
+
+  /**
+   * The namespace to check permissions in: for a scope naming one environment, the namespace it
+   * will deploy to (when the project is known); for wildcard scopes and instance targets, none
+   * (the check then asks for the cluster-wide permissions that creating namespaces needs).
+   */
+  #sampleNamespace(level: Level, scope: string, template: string): string | null {
+    const project = level.project;
+    if (project === null || scope.includes('*')) return null;
+    return renderNamespace(template, {
+      projectId: project.id,
+      projectPath: project.path,
+      environmentSlug: environmentSlug(scope),
+    });
   }
 
   async #find(level: Level, id: number): Promise<TargetRow> {
@@ -199,16 +365,30 @@ export function targetView(row: TargetRow): Target {
     name: row.name,
     kind: row.kind,
     environment_scope: row.environment_scope,
-    url: targetUrl(row.config) ?? null,
+    url: row.kind === 'external' ? (targetUrl(row.config) ?? null) : null,
+    kubernetes: row.kind === 'kubernetes' ? kubernetesView(parseKubernetesConfig(row.config)) : null,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
 }
 
+function kubernetesView(config: KubernetesConfig): KubernetesView {
+  return {
+    api_url: config.api_url,
+    auth: config.auth,
+    namespace_template: config.namespace_template,
+    server_version: config.server_version,
+  };
+}
+
+function kubernetesInvalid(path: string, message: string): GantryError {
+  return new GantryError('validation_failed', message, [{ path, message }]);
+}
+
 function instanceLevel(actor: Actor): Level {
   if (!actor.isAdmin) throw forbidden('instance targets are for administrators');
   requireApiScope(actor);
-  return { projectId: null };
+  return { projectId: null, project: null };
 }
 
 function requireApiScope(actor: Actor): void {

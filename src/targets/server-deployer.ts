@@ -1,3 +1,4 @@
+import type { EventBus } from '../events/event-bus.ts';
 import type { JobCompletion } from '../scheduler/job-completion.ts';
 import type { JobLogStore } from '../scheduler/job-log-store.ts';
 import type { DeploymentRow } from '../store/repositories/deployment-repository.ts';
@@ -5,38 +6,80 @@ import type { EnvironmentRepository } from '../store/repositories/environment-re
 import type { JobRow } from '../store/repositories/job-repository.ts';
 import type { ProjectRepository } from '../store/repositories/project-repository.ts';
 import type { TargetRepository } from '../store/repositories/target-repository.ts';
-import type { Target } from './target.ts';
+import type { DeployOutcome, DeployRequest, Target } from './target.ts';
 
 /**
  * Runs `deploy:` jobs on the server, with no runner: finds the target serving the job's
  * environment (the most specific `environment_scope`, project targets first) and hands the
  * deployment to it. A job without a target, or whose target kind cannot deploy, fails saying so.
+ * Deployments run in the background (the gate that starts them must not wait minutes for a
+ * rollout); canceling the job aborts its deployment.
  */
 export class ServerDeployer {
   readonly #deps: ServerDeployerDeps;
   readonly #targets: Map<string, Target>;
+  readonly #running = new Map<number, { controller: AbortController; done: Promise<void> }>();
+  #unsubscribe: (() => void) | undefined;
 
   constructor(deps: ServerDeployerDeps) {
     this.#deps = deps;
     this.#targets = new Map(deps.kinds.map((target) => [target.kind, target]));
   }
 
-  async run(job: JobRow, deployment: DeploymentRow | undefined): Promise<void> {
-    try {
-      const line = await this.#start(job, deployment);
-      await this.#deps.logs.open(job.id, []);
-      await this.#deps.logs.append(job.id, Buffer.from(`${line}\r\n`));
-    } catch (error) {
-      await this.#deps.completion.finish(
-        job.id,
-        null,
-        { status: 'failed', exitCode: null, failureReason: 'runner_system_failure', dotenv: null },
-        `ERROR: ${(error as Error).message}`,
-      );
-    }
+  /** Listens for canceled jobs, to abort their deployments. */
+  start(): void {
+    this.#unsubscribe = this.#deps.bus.on('job', (event) => {
+      if (event.status === 'canceled')
+        this.#running.get(event.id)?.controller.abort(new Error('the job was canceled'));
+    });
   }
 
-  async #start(job: JobRow, deployment: DeploymentRow | undefined): Promise<string> {
+  /** Starts the deployment of a `deploy:` job; resolves once it is under way, not when it ends. */
+  async run(job: JobRow, deployment: DeploymentRow | undefined): Promise<void> {
+    if (this.#running.has(job.id)) return;
+    const controller = new AbortController();
+    const entry = { controller, done: Promise.resolve() };
+    this.#running.set(job.id, entry);
+    await this.#deps.logs.open(job.id, []);
+    entry.done = this.#deploy(job, deployment, controller.signal).finally(() => this.#running.delete(job.id));
+  }
+
+  /** Aborts every deployment under way and waits for them to end (server shutdown). */
+  async stop(): Promise<void> {
+    this.#unsubscribe?.();
+    for (const { controller } of this.#running.values())
+      controller.abort(new Error('the server is shutting down'));
+    await Promise.all([...this.#running.values()].map((entry) => entry.done));
+  }
+
+  /** Waits for the deployments under way to end (tests). */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all([...this.#running.values()].map((entry) => entry.done));
+  }
+
+  async #deploy(job: JobRow, deployment: DeploymentRow | undefined, signal: AbortSignal): Promise<void> {
+    let outcome: DeployOutcome;
+    try {
+      outcome = await this.#start(job, deployment, signal);
+    } catch (error) {
+      outcome = { status: 'failed', message: (error as Error).message };
+    }
+    if (outcome.status === 'reported') return;
+    await this.#deps.completion.finish(
+      job.id,
+      null,
+      outcome.status === 'success'
+        ? { status: 'success', exitCode: 0, failureReason: null, dotenv: null }
+        : { status: 'failed', exitCode: null, failureReason: 'script_failure', dotenv: null },
+      outcome.status === 'failed' ? `ERROR: ${outcome.message}` : undefined,
+    );
+  }
+
+  async #start(
+    job: JobRow,
+    deployment: DeploymentRow | undefined,
+    signal: AbortSignal,
+  ): Promise<DeployOutcome> {
     if (!deployment) throw new Error(`job ${job.name} has deploy: but records no deployment`);
     const environment = await this.#deps.environments.findById(deployment.environment_id);
     const project = await this.#deps.projects.findById(job.project_id);
@@ -50,7 +93,10 @@ export class ServerDeployer {
     const kind = this.#targets.get(target.kind);
     if (!kind)
       throw new Error(`target ${target.name} is of kind ${target.kind}, which cannot run deploy: jobs`);
-    return kind.deploy({ job, deployment, environment, project, target });
+    const log: DeployRequest['log'] = {
+      line: (text) => this.#deps.logs.append(job.id, Buffer.from(`${text}\r\n`)),
+    };
+    return kind.deploy({ job, deployment, environment, project, target, log, signal });
   }
 }
 
@@ -61,4 +107,5 @@ export interface ServerDeployerDeps {
   projects: ProjectRepository;
   logs: JobLogStore;
   completion: JobCompletion;
+  bus: EventBus;
 }

@@ -4,6 +4,11 @@ import type { JobRow } from '../store/repositories/job-repository.ts';
 import type { ProjectRow } from '../store/repositories/project-repository.ts';
 import type { TargetRow } from '../store/repositories/target-repository.ts';
 
+/** Lines a target writes to the job log of the deployment it runs (masked like any job log). */
+export interface DeployLog {
+  line(text: string): Promise<void>;
+}
+
 /** One deployment handed to a target: the `deploy:` job, its deployment and where it goes. */
 export interface DeployRequest {
   job: JobRow;
@@ -11,14 +16,26 @@ export interface DeployRequest {
   environment: EnvironmentRow;
   project: ProjectRow;
   target: TargetRow;
+  log: DeployLog;
+  /** Aborted when the job is canceled or the server shuts down. */
+  signal: AbortSignal;
 }
 
 /**
- * Where environments run. Each kind lives in its own folder (`external/`, and later Kubernetes
- * and Podman). `deploy` starts a deployment and returns a line for the job log; the outcome
- * arrives later (for external deployers, as reported statuses), ending the job.
+ * How a deployment ended as far as the target can tell: `reported` when the outcome arrives later
+ * from elsewhere (an external deployer posting statuses), else success or failure with the reason.
+ */
+export type DeployOutcome =
+  | { status: 'reported' }
+  | { status: 'success' }
+  | { status: 'failed'; message: string };
+
+/**
+ * Where environments run. Each kind lives in its own folder (`external/`, `kubernetes/`).
+ * `deploy` runs a deployment to its end (or hands it over, `reported`); errors it throws fail
+ * the job with their message.
  */
 export interface Target {
   readonly kind: string;
-  deploy(request: DeployRequest): Promise<string>;
+  deploy(request: DeployRequest): Promise<DeployOutcome>;
 }

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { ENVIRONMENT_SCOPE_PATTERN } from '../../domain/environment-scope.ts';
+import { DEFAULT_NAMESPACE_TEMPLATE } from '../../domain/kubernetes-namespace.ts';
 import { pageRequest, paginationHeaders } from '../../domain/pagination.ts';
 import { TARGET_KINDS } from '../../services/target-service.ts';
 import { MAX_WEBHOOK_URL_LENGTH } from '../../webhooks/webhook-url.ts';
@@ -24,6 +25,43 @@ const Url = Type.String({
 const Secret = Type.Union([Type.String({ maxLength: 1024 }), Type.Null()], {
   description: 'signs webhooks (x-gantry-signature-256); write-only; empty or null removes it',
 });
+const Kubernetes = Type.Object(
+  {
+    kubeconfig: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 262_144,
+        description: 'a whole kubeconfig (its current context is used); write-only',
+      }),
+    ),
+    api_url: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 2048, description: 'the API server (https://), with token' }),
+    ),
+    ca_pem: Type.Optional(
+      Type.Union([Type.String({ maxLength: 65_536 }), Type.Null()], {
+        description: "the cluster's CA certificate (PEM), with api_url",
+      }),
+    ),
+    token: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 16_384,
+        description: 'a bearer token, with api_url; write-only',
+      }),
+    ),
+    namespace_template: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: `where each environment deploys; default ${DEFAULT_NAMESPACE_TEMPLATE}`,
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: 'kubernetes targets: a kubeconfig, or api_url + token (+ ca_pem); checked on save',
+  },
+);
 const CreateBody = Type.Object(
   {
     name: Name,
@@ -31,6 +69,7 @@ const CreateBody = Type.Object(
     environment_scope: Type.Optional(Scope),
     url: Type.Optional(Url),
     secret: Type.Optional(Secret),
+    kubernetes: Type.Optional(Kubernetes),
   },
   { additionalProperties: false },
 );
@@ -40,6 +79,7 @@ const UpdateBody = Type.Object(
     environment_scope: Type.Optional(Scope),
     url: Type.Optional(Url),
     secret: Type.Optional(Secret),
+    kubernetes: Type.Optional(Kubernetes),
   },
   { additionalProperties: false },
 );

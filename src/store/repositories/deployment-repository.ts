@@ -18,6 +18,8 @@ export type NewDeployment = Omit<
   | 'external_state'
   | 'freeze_override_reason'
   | 'freeze_override_by'
+  | 'secret_values_encrypted'
+  | 'rollout_state'
 > &
   Partial<Pick<DeploymentRow, 'freeze_override_reason' | 'freeze_override_by'>>;
 

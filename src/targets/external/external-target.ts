@@ -1,5 +1,5 @@
 import { parseSnapshot } from '../../domain/deployment-snapshot.ts';
-import type { DeployRequest, Target } from '../target.ts';
+import type { DeployOutcome, DeployRequest, Target } from '../target.ts';
 
 /** Queues a signed webhook delivery to a target (WebhookOutbox.enqueueForTarget). */
 export type TargetDelivery = (
@@ -24,7 +24,14 @@ export class ExternalTarget implements Target {
     this.#externalUrl = externalUrl;
   }
 
-  async deploy({ job, deployment, environment, project, target }: DeployRequest): Promise<string> {
+  async deploy({
+    job,
+    deployment,
+    environment,
+    project,
+    target,
+    log,
+  }: DeployRequest): Promise<DeployOutcome> {
     const api = `${this.#externalUrl}/api/v1/projects/${project.id}`;
     const delivery = await this.#deliver(target.id, project.id, 'deployment', {
       action: 'created',
@@ -53,6 +60,9 @@ export class ExternalTarget implements Target {
       project: { id: project.id, path_with_namespace: project.path },
       target: { id: target.id, name: target.name },
     });
-    return `Deployment #${deployment.iid} sent to external deployer "${target.name}" (delivery ${delivery}); waiting for it to report statuses`;
+    await log.line(
+      `Deployment #${deployment.iid} sent to external deployer "${target.name}" (delivery ${delivery}); waiting for it to report statuses`,
+    );
+    return { status: 'reported' };
   }
 }
