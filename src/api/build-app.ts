@@ -10,6 +10,7 @@ import { ciVariableRoutes } from './routes/ci-variable-routes.ts';
 import { deploymentApprovalRoutes } from './routes/deployment-approval-routes.ts';
 import { deploymentRoutes } from './routes/deployment-routes.ts';
 import { environmentRoutes } from './routes/environment-routes.ts';
+import { environmentSecretRoutes } from './routes/environment-secret-routes.ts';
 import { freezePeriodRoutes } from './routes/freeze-period-routes.ts';
 import { gitRoutes } from './routes/git-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -130,6 +131,7 @@ export async function buildApp(deps: ApiDeps, options: { logger: FastifyBaseLogg
       releaseRoutes(scoped, deps);
       projectHookRoutes(scoped, deps);
       targetRoutes(scoped, deps);
+      environmentSecretRoutes(scoped, deps);
       pipelineScheduleRoutes(scoped, deps);
       pipelineRoutes(scoped, deps);
       deploymentRoutes(scoped, deps);

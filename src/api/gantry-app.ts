@@ -12,6 +12,7 @@ import type { DeploymentApprovalService } from '../services/deployment-approval-
 import type { DeploymentLockService } from '../services/deployment-lock-service.ts';
 import type { DeploymentPolicy } from '../services/deployment-policy.ts';
 import type { DeploymentService } from '../services/deployment-service.ts';
+import type { EnvironmentSecretService } from '../services/environment-secret-service.ts';
 import type { EnvironmentService } from '../services/environment-service.ts';
 import type { FreezePeriodService } from '../services/freeze-period-service.ts';
 import type { GitHttpService } from '../services/git-http-service.ts';
@@ -65,6 +66,7 @@ export interface ApiDeps {
   releases: ReleaseService;
   projectHooks: ProjectHookService;
   targets: TargetService;
+  environmentSecrets: EnvironmentSecretService;
   pipelineSchedules: PipelineScheduleService;
   pipelines: PipelineService;
   jobs: JobService;

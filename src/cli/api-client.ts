@@ -40,7 +40,15 @@ export async function loadCredentials(env: NodeJS.ProcessEnv = process.env): Pro
 }
 
 /** An error the CLI prints as one line and exits 1 on, without a stack trace. */
-export class CliError extends Error {}
+export class CliError extends Error {
+  /** The HTTP status when the error is the server's answer, so callers can react to e.g. 409. */
+  readonly status: number | undefined;
+
+  constructor(message: string, status?: number) {
+    super(message);
+    this.status = status;
+  }
+}
 
 /** Calls the Gantry API; a non-2xx answer becomes a CliError carrying the server's message. */
 export async function callApi<T>(
@@ -70,7 +78,7 @@ export async function callApi<T>(
   if (!response.ok) {
     const message =
       (data as { error?: { message?: string } } | undefined)?.error?.message ?? response.statusText;
-    throw new CliError(`${method} ${path}: ${response.status} ${message}`);
+    throw new CliError(`${method} ${path}: ${response.status} ${message}`, response.status);
   }
   return { data: data as T, headers: response.headers };
 }

@@ -8,6 +8,7 @@ import { CliError, callApi, loadCredentials, saveCredentials } from './api-clien
 import { deployCommand } from './deploy-command.ts';
 import { envCommand } from './env-command.ts';
 import { rollbackCommand } from './rollback-command.ts';
+import { secretCommand } from './secret-command.ts';
 import { statusCommand } from './status-command.ts';
 
 const HELP = {
@@ -24,6 +25,7 @@ Commands:
   status PROJECT      what runs where: the ref and commit each environment runs, when, who
   deploy PROJECT ENV  deploy a ref, commit or pipeline and follow it until it has finished
   rollback PROJECT ENV  roll an environment back to an earlier successful deployment
+  secret set|list|delete  a project's environment secrets (values are never shown)
 
 Run "gantry <command> --help" for a command's options.`,
   login: `Usage: gantry login --url URL --token TOKEN
@@ -322,6 +324,8 @@ async function main(argv: string[]): Promise<void> {
       return deployCommand(args);
     case 'rollback':
       return rollbackCommand(args);
+    case 'secret':
+      return secretCommand(args);
     case undefined:
     case 'help':
     case '--help':

@@ -173,12 +173,15 @@ export class DeploymentRecorder {
       (isDeploymentFinished(to) && deployment.snapshot === null && job.started_at !== null)
         ? await this.#snapshot(job, deployment, environment)
         : undefined;
-    const updated = await this.#deps.deployments.transition(deployment.id, [from], {
+    let updated = await this.#deps.deployments.transition(deployment.id, [from], {
       status: to,
       ...(isDeploymentFinished(to) && { finished_at: now }),
-      ...(snapshot !== undefined && deployment.snapshot === null && { snapshot: JSON.stringify(snapshot) }),
     });
     if (!updated) return;
+    if (snapshot !== undefined && updated.snapshot === null) {
+      await this.#deps.deployments.setSnapshotIfNone(deployment.id, JSON.stringify(snapshot));
+      updated = (await this.#deps.deployments.findById(deployment.id)) ?? updated;
+    }
     await this.updateEnvironment(updated, environment, job);
     this.publish(updated);
   }

@@ -52,6 +52,8 @@ export interface CiEngine {
   gate: DeploymentGate;
   /** Builds what a runner receives for a job (the server-side deployer reads its variables too). */
   specs: JobSpecBuilder;
+  /** Keyed digest of the CI/CD variables that apply to a job (a snapshot's variables version). */
+  variablesVersion(job: JobRow, environmentName: string): Promise<string | null>;
   /** Picks up where a previous run stopped: unfinished pipelines, queued and delayed jobs. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -117,6 +119,18 @@ export async function createCiEngine(deps: {
     bus: deps.bus,
     onJobsCreated: (created, extras) => recorder!.recordJobs(created, extras),
   });
+  const variablesVersion = async (job: JobRow, environmentName: string): Promise<string | null> => {
+    const pipeline = await pipelines.findById(job.pipeline_id);
+    if (!pipeline) return null;
+    const resolved = await deps.variables.resolve({
+      projectId: job.project_id,
+      ref: pipeline.ref,
+      refType: pipeline.tag === 1 ? 'tag' : 'branch',
+      environmentName,
+    });
+    const canonical = JSON.stringify(resolved.map((v) => [v.key, v.value, v.file]).sort());
+    return deps.secrets.digest(canonical, `variables-version:${job.project_id}`);
+  };
   recorder = new DeploymentRecorder({
     jobs,
     pipelines,
@@ -127,18 +141,7 @@ export async function createCiEngine(deps: {
     bus: deps.bus,
     externalUrl: deps.externalUrl,
     keepAround: deps.keepAround,
-    variablesVersion: async (job, environmentName) => {
-      const pipeline = await pipelines.findById(job.pipeline_id);
-      if (!pipeline) return null;
-      const resolved = await deps.variables.resolve({
-        projectId: job.project_id,
-        ref: pipeline.ref,
-        refType: pipeline.tag === 1 ? 'tag' : 'branch',
-        environmentName,
-      });
-      const canonical = JSON.stringify(resolved.map((v) => [v.key, v.value, v.file]).sort());
-      return deps.secrets.digest(canonical, `variables-version:${job.project_id}`);
-    },
+    variablesVersion,
     refuse: (...args) => completion.refuse(...args),
   });
   gate = new DeploymentGate({
@@ -259,6 +262,7 @@ export async function createCiEngine(deps: {
     recorder,
     gate,
     specs,
+    variablesVersion,
     async start() {
       for (const pipeline of await pipelines.listUnfinished()) {
         // A crash between creating jobs and recording their deployments leaves them unrecorded.

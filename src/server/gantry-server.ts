@@ -10,6 +10,7 @@ import { CommitReader } from '../git/commit-reader.ts';
 import { DiskRepositoryStorage } from '../git/disk-repository-storage.ts';
 import { installHooks } from '../git/push-hook.ts';
 import { runGit } from '../git/run-git.ts';
+import { exportTree } from '../git/tree-export.ts';
 import { AutoStopTimer } from '../scheduler/auto-stop-timer.ts';
 import { PipelineScheduleRunner } from '../scheduler/pipeline-schedule-runner.ts';
 import { type ScheduleClock, systemClock } from '../scheduler/schedule-clock.ts';
@@ -26,6 +27,7 @@ import { type ApprovalEffects, DeploymentApprovalService } from '../services/dep
 import { DeploymentLockService } from '../services/deployment-lock-service.ts';
 import { DeploymentPolicy } from '../services/deployment-policy.ts';
 import { DeploymentService } from '../services/deployment-service.ts';
+import { EnvironmentSecretService } from '../services/environment-secret-service.ts';
 import { EnvironmentService } from '../services/environment-service.ts';
 import { FreezePeriodService } from '../services/freeze-period-service.ts';
 import { GitHttpService } from '../services/git-http-service.ts';
@@ -54,6 +56,7 @@ import { DeploymentApprovalRepository } from '../store/repositories/deployment-a
 import { DeploymentRepository } from '../store/repositories/deployment-repository.ts';
 import { DeploymentStatusRepository } from '../store/repositories/deployment-status-repository.ts';
 import { EnvironmentRepository } from '../store/repositories/environment-repository.ts';
+import { EnvironmentSecretRepository } from '../store/repositories/environment-secret-repository.ts';
 import { FreezePeriodRepository } from '../store/repositories/freeze-period-repository.ts';
 import { HookDeliveryRepository } from '../store/repositories/hook-delivery-repository.ts';
 import { MemberRepository } from '../store/repositories/member-repository.ts';
@@ -71,6 +74,10 @@ import { SessionRepository } from '../store/repositories/session-repository.ts';
 import { TargetRepository } from '../store/repositories/target-repository.ts';
 import { UserRepository } from '../store/repositories/user-repository.ts';
 import { ExternalTarget } from '../targets/external/external-target.ts';
+import { KubernetesTarget } from '../targets/kubernetes/kubernetes-target.ts';
+import { checkKubernetesTarget } from '../targets/kubernetes/kubernetes-target-check.ts';
+import { KubernetesTeardown } from '../targets/kubernetes/kubernetes-teardown.ts';
+import { ScriptJobCredentials } from '../targets/kubernetes/script-job-credentials.ts';
 import { ServerDeployer } from '../targets/server-deployer.ts';
 import { HookPayloads } from '../webhooks/hook-payloads.ts';
 import { ProjectHookEvents } from '../webhooks/project-hook-events.ts';
@@ -149,6 +156,7 @@ export async function startGantryServer(
   const db = store.db;
   const users = new UserRepository(db);
   const projectRows = new ProjectRepository(db);
+  const targetRows = new TargetRepository(db);
   const memberRows = new MemberRepository(db);
   const pushEvents = new PushEventRepository(db);
   const bus = new EventBus((error, event) => logger.error({ err: error, event }, 'event listener failed'));
@@ -187,6 +195,11 @@ export async function startGantryServer(
     protectedRefs,
     secrets,
   });
+  const scriptJobCredentials = new ScriptJobCredentials({
+    targets: targetRows,
+    projects: projectRows,
+    secrets,
+  });
   const engine = await createCiEngine({
     db,
     dataDir: config.dataDir,
@@ -208,6 +221,7 @@ export async function startGantryServer(
       await runGit(['--git-dir', storage.pathOf(projectId), 'update-ref', ref, sha], { timeoutMs: 30_000 });
     },
     runOnServer: (job, deployment) => serverDeployer.run(job, deployment),
+    targetVariables: (job, environment) => scriptJobCredentials.variablesFor(job, environment),
     log: (line) => logger.warn(line),
   });
   const kickEngine = () => {
@@ -274,6 +288,15 @@ export async function startGantryServer(
     onQueued: kickEngine,
     resolveRef: async (projectId, ref) =>
       (await new CommitReader(storage.pathOf(projectId)).resolve(ref))?.sha,
+    stopOnTarget: (environment, userId) => kubernetesTeardown.stop(environment, userId),
+  });
+  const kubernetesTeardown = new KubernetesTeardown({
+    deployments: engine.deployments,
+    environments: engine.environments,
+    targets: targetRows,
+    recorder: engine.recorder,
+    secrets,
+    log: (line) => logger.warn(line),
   });
   const approvalEffects: ApprovalEffects = deploymentActions.approvalEffects;
   const autoStop = new AutoStopTimer({
@@ -321,7 +344,6 @@ export async function startGantryServer(
   // hook_deliveries table, whose worker signs, sends and retries; bus events become hook deliveries.
   const projectHookRows = new ProjectHookRepository(db);
   const hookDeliveryRows = new HookDeliveryRepository(db);
-  const targetRows = new TargetRepository(db);
   const webhooks = new WebhookOutbox({
     deliveries: hookDeliveryRows,
     hooks: projectHookRows,
@@ -339,6 +361,14 @@ export async function startGantryServer(
     onError: (error, event) => logger.error({ err: error, event }, 'queuing project hook deliveries failed'),
   });
   projectHookEvents.start();
+  // Secrets the deployer hands to environments (environmentSecrets.secretSetForEnvironment).
+  const environmentSecrets = new EnvironmentSecretService({
+    environmentSecrets: new EnvironmentSecretRepository(db),
+    access,
+    roles,
+    secrets,
+    audit: auditLog,
+  });
   const serverDeployer = new ServerDeployer({
     kinds: [
       new ExternalTarget(
@@ -346,13 +376,26 @@ export async function startGantryServer(
           webhooks.enqueueForTarget(targetId, projectId, event, payload),
         config.externalUrl,
       ),
+      new KubernetesTarget({
+        secrets,
+        deployments: engine.deployments,
+        exportTree: (projectId, sha) => exportTree(storage.pathOf(projectId), sha),
+        jobVariables: async (job) => {
+          const spec = await engine.specs.build(job, '');
+          return new Map(spec.variables.map((variable) => [variable.key, variable.value]));
+        },
+        environmentSecrets: (projectId, name) => environmentSecrets.secretSetForEnvironment(projectId, name),
+        variablesVersion: (job, name) => engine.variablesVersion(job, name),
+      }),
     ],
     targetRows,
     environments: engine.environments,
     projects: projectRows,
     logs: engine.logs,
     completion: engine.completion,
+    bus,
   });
+  serverDeployer.start();
   // Every pushed ref becomes a pipeline; failures are logged, never lost silently.
   bus.on('push', (event) => {
     pipelines
@@ -448,7 +491,14 @@ export async function startGantryServer(
         payloads: hookPayloads,
         outbox: webhooks,
       }),
-      targets: new TargetService({ targets: targetRows, access, roles, secrets }),
+      targets: new TargetService({
+        targets: targetRows,
+        access,
+        roles,
+        secrets,
+        checkKubernetes: checkKubernetesTarget,
+      }),
+      environmentSecrets,
       pipelineSchedules,
       pipelines,
       jobs,
@@ -531,6 +581,7 @@ export async function startGantryServer(
       await app.close();
       await scheduleRunner.stop();
       autoStop.stop();
+      await serverDeployer.stop();
       await engine.stop();
       // Events already received are queued, sends under way finish; pending ones wait for the next start.
       await projectHookEvents.stop();

@@ -1,6 +1,9 @@
 import type { AuditEventRepository } from '../store/repositories/audit-event-repository.ts';
 
-/** What the audit log records: every action that changes what runs where, or who may change it. */
+/**
+ * What the audit log records: every action that changes what runs where, or who may change it, and
+ * changes to the secrets deployments receive (never their values).
+ */
 export type AuditAction =
   | 'deploy'
   | 'approve'
@@ -12,7 +15,8 @@ export type AuditAction =
   | 'freeze_override'
   | 'protected_environment_change'
   | 'freeze_period_change'
-  | 'auto_deploy_rule_change';
+  | 'auto_deploy_rule_change'
+  | 'environment_secret_change';
 
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'deploy',
@@ -26,6 +30,7 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'protected_environment_change',
   'freeze_period_change',
   'auto_deploy_rule_change',
+  'environment_secret_change',
 ];
 
 /** One audited action. `projectId` null: instance-wide; `userId` null: the system acted. */

@@ -187,8 +187,9 @@ export class DeploymentActions {
 
   /**
    * Stops an environment: runs its stop job (the `on_stop` job of its latest deployment that has
-   * one) and leaves it `stopping` until that job ends; without a stop job, or with `force`, it is
-   * stopped at once. Also used by auto-stop and when a branch is deleted (userId null: the server).
+   * one) and leaves it `stopping` until that job ends; without a stop job, its target stops it
+   * where it can (a Kubernetes target deletes what was applied, as a stop deployment); otherwise,
+   * or with `force`, it is stopped at once. Also used by auto-stop and when a branch is deleted (userId null: the server).
    */
   async stopEnvironment(
     environment: EnvironmentRow,
@@ -207,6 +208,9 @@ export class DeploymentActions {
       });
       this.#deps.onQueued();
       return stopping ?? (await this.#environmentOf(environment.project_id, environment.id));
+    }
+    if (!force && (await this.#deps.stopOnTarget?.(environment, userId))) {
+      return this.#environmentOf(environment.project_id, environment.id);
     }
     const stopped = await this.#deps.environments.transition(environment.id, ['available', 'stopping'], {
       state: 'stopped',
@@ -469,4 +473,9 @@ export interface DeploymentActionsDeps {
   onQueued: () => void;
   /** The commit a branch or tag points at now. */
   resolveRef(projectId: number, ref: string): Promise<string | undefined>;
+  /**
+   * Stops an environment without a stop job where its target can (Kubernetes: deletes what the
+   * current deployment applied); resolves with the stop deployment, or undefined when it cannot.
+   */
+  stopOnTarget?: (environment: EnvironmentRow, userId: number | null) => Promise<DeploymentRow | undefined>;
 }

@@ -344,6 +344,17 @@ export interface TargetsTable {
   updated_at: string;
 }
 
+/** A secret for the environments `environment_scope` matches; the value is encrypted (SecretBox). */
+export interface EnvironmentSecretsTable {
+  id: Generated<number>;
+  project_id: number;
+  environment_scope: string;
+  key: string;
+  value_encrypted: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface ProjectHooksTable {
   id: Generated<number>;
   project_id: number;
@@ -413,6 +424,7 @@ export interface Database {
   releases: ReleasesTable;
   release_links: ReleaseLinksTable;
   targets: TargetsTable;
+  environment_secrets: EnvironmentSecretsTable;
   project_hooks: ProjectHooksTable;
   hook_deliveries: HookDeliveriesTable;
   audit_events: AuditEventsTable;

@@ -20,6 +20,7 @@ import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
 import { commitFile, gitIn, initWorkTree, scratchDir } from '../support/git-work-tree.ts';
 import { ADMIN_TOKEN, createUserWithToken, startTestServer } from '../support/test-server.ts';
 import { deploymentRules } from './authorization-deployments.ts';
+import { environmentSecretsRules } from './authorization-environment-secrets.ts';
 import { environmentsRules } from './authorization-environments.ts';
 import { governanceRules } from './authorization-governance.ts';
 import { hookRules } from './authorization-hooks.ts';
@@ -362,6 +363,7 @@ const RULES: Rules = {
   },
   ...ciVariableRules(),
   ...deploymentRules(),
+  ...environmentSecretsRules(),
   ...environmentsRules(),
   ...governanceRules(),
   ...hookRules(),

@@ -5,6 +5,7 @@ import * as pipelines from './002-pipelines.ts';
 import * as defaultBranchProtection from './003-default-branch-protection.ts';
 import * as deployments from './004-deployments.ts';
 import * as deploymentHistoryIndexes from './005-deployment-history-indexes.ts';
+import * as environmentSecrets from './006-environment-secrets.ts';
 import * as kubernetesDeployments from './007-kubernetes-deployments.ts';
 
 interface VersionedMigration {
@@ -18,6 +19,7 @@ const all: Record<string, VersionedMigration> = {
   '003-default-branch-protection': defaultBranchProtection,
   '004-deployments': deployments,
   '005-deployment-history-indexes': deploymentHistoryIndexes,
+  '006-environment-secrets': environmentSecrets,
   '007-kubernetes-deployments': kubernetesDeployments,
 };
 

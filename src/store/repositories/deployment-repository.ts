@@ -83,6 +83,19 @@ export class DeploymentRepository {
       .executeTakeFirst();
   }
 
+  /**
+   * Records a snapshot unless one is there: a target that records its own (Kubernetes) must not be
+   * overwritten by the generic one the recorder writes when the job starts.
+   */
+  async setSnapshotIfNone(id: number, snapshot: string): Promise<void> {
+    await this.#db
+      .updateTable('deployments')
+      .set({ snapshot, updated_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .where('snapshot', 'is', null)
+      .execute();
+  }
+
   /** Changes the status only from one of `from`: concurrent updates cannot both win. */
   transition(id: number, from: string[], values: DeploymentUpdate): Promise<DeploymentRow | undefined> {
     return this.#db

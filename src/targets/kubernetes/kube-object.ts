@@ -40,7 +40,11 @@ export function describeRef(ref: ObjectRef): string {
 
 /** The reference of an object (its namespace as written; callers fill in the default). */
 export function refOf(object: KubeObject): ObjectRef {
-  const ref: ObjectRef = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name ?? '' };
+  const ref: ObjectRef = {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    name: object.metadata.name ?? '',
+  };
   if (object.metadata.namespace) ref.namespace = object.metadata.namespace;
   return ref;
 }
@@ -50,3 +54,18 @@ export function refKey(ref: ObjectRef): string {
   const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
   return `${group}|${ref.kind}|${ref.namespace ?? ''}|${ref.name}`;
 }
+
+/** One object of a rendered manifest set and where it came from (`deploy/web.yaml:12`, `helm chart …`). */
+export interface RenderedObject {
+  object: KubeObject;
+  source: string;
+}
+
+/** The API group of an `apiVersion`: `apps` for `apps/v1`, `` for the core group's `v1`. */
+export function apiGroupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash === -1 ? '' : apiVersion.slice(0, slash);
+}
+
+/** The field manager of every change Gantry makes, so `kubectl` and managedFields show who owns what. */
+export const FIELD_MANAGER = 'gantry';

@@ -1,0 +1,330 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import {
+  type DeployedImage,
+  type InventoryEntry,
+  type KubernetesSnapshot,
+  parseSnapshot,
+} from '../../domain/deployment-snapshot.ts';
+import type { ExportedTree } from '../../git/tree-export.ts';
+import { expandVariables } from '../../pipeline/index.ts';
+import type { DeploySpec } from '../../pipeline/pipeline-definition.ts';
+import { parseDefinition } from '../../scheduler/job-definition.ts';
+import type { SecretBox } from '../../secrets/secret-box.ts';
+import type { DeploymentRepository, DeploymentRow } from '../../store/repositories/deployment-repository.ts';
+import type { EnvironmentRow } from '../../store/repositories/environment-repository.ts';
+import type { JobRow } from '../../store/repositories/job-repository.ts';
+import type { DeployLog, DeployOutcome, DeployRequest, Target } from '../target.ts';
+import { applyObjects } from './applier.ts';
+import { applySteps, deletionSteps } from './apply-order.ts';
+import { deployedImages } from './deployed-images.ts';
+import { ensureNamespace } from './ensure-namespace.ts';
+import { environmentSecretObject } from './environment-secret-object.ts';
+import { addGantryMetadata } from './gantry-metadata.ts';
+import { rewriteImages } from './image-rewrite.ts';
+import { describeRef, type KubeObject, refKey, refOf } from './kube-object.ts';
+import { readLiveObjects } from './live-objects.ts';
+import { manifestDigest } from './manifest-digest.ts';
+import { renderManifests } from './manifest-render.ts';
+import { defaultNamespaces } from './namespace-default.ts';
+import { keepLiveImages } from './partial-rollout.ts';
+import { containersOf } from './pod-templates.ts';
+import { deleteObjects, refsToPrune } from './prune.ts';
+import { resourceCatalog } from './resource-catalog.ts';
+import { waitForRollout } from './rollout-watch.ts';
+import { redactSecrets, restoreSecrets } from './secret-redaction.ts';
+import { connectTarget, environmentNamespace } from './target-connection.ts';
+
+/** Rollouts wait this long for health when `deploy:timeout` is not given. */
+export const DEFAULT_ROLLOUT_TIMEOUT_SECONDS = 300;
+
+/** The encryption context of the Secret values a deployment applied. */
+export const deploymentSecretsContext = (deploymentId: number) => `deployments.secret_values:${deploymentId}`;
+
+export interface KubernetesTargetDeps {
+  secrets: SecretBox;
+  deployments: DeploymentRepository;
+  /** The commit's files on disk (kustomize and helm read trees). */
+  exportTree(projectId: number, sha: string): Promise<ExportedTree>;
+  /** The job's variables as a runner would get them (for `$VARIABLES` in `deploy:images`). */
+  jobVariables(job: JobRow): Promise<Map<string, string>>;
+  /** The environment's secrets (decrypted) and the version naming that set. */
+  environmentSecrets(
+    projectId: number,
+    environmentName: string,
+  ): Promise<{ values: Record<string, string>; version: string | null }>;
+  /** Keyed digest of the CI/CD variables that apply (the snapshot's variables version). */
+  variablesVersion(job: JobRow, environmentName: string): Promise<string | null>;
+}
+
+/** What one deployment applies: complete objects (Secret values included) in apply order. */
+interface Plan {
+  objects: KubeObject[];
+  images: DeployedImage[];
+  secretsVersion: string | null;
+}
+
+/**
+ * The built-in Kubernetes deployer for `deploy:` jobs. Renders the manifests at the deployment's
+ * commit (or takes a stored snapshot, for rollback and re-deploy), rewrites images, adds Gantry's
+ * labels, applies everything server-side in dependency order after a server-side dry run (so a
+ * rejected object changes nothing), prunes what the previous deployment applied and this one
+ * does not, and succeeds only once the workloads are healthy — failing as soon as a new pod
+ * crash-loops, cannot pull its image or cannot be scheduled.
+ */
+export class KubernetesTarget implements Target {
+  readonly kind = 'kubernetes';
+  readonly #deps: KubernetesTargetDeps;
+
+  constructor(deps: KubernetesTargetDeps) {
+    this.#deps = deps;
+  }
+
+  async deploy(request: DeployRequest): Promise<DeployOutcome> {
+    const { job, deployment, environment, project, target, log, signal } = request;
+    const definition = parseDefinition(job.definition);
+    const spec = definition.deploy;
+    if (!spec) throw new Error(`job ${job.name} has no deploy: settings`);
+    const connection = connectTarget(target, this.#deps.secrets);
+    const kubeConfig = connection.kubeConfig;
+    const namespace = environmentNamespace(
+      connection.config,
+      project,
+      environment.slug,
+      definition.environment?.kubernetesNamespace ?? null,
+    );
+    await log.line(
+      `Deploying to ${environment.name}: Kubernetes target "${target.name}" (${kubeConfig.getCurrentCluster()?.server}), namespace ${namespace}`,
+    );
+    const started = performance.now();
+    const previous = await this.#previousSnapshot(environment, deployment.id);
+    const source =
+      deployment.rollback_of === null ? null : await this.#sourceSnapshot(deployment.rollback_of);
+    const plan = source
+      ? await this.#planFromSnapshot(source, log)
+      : await this.#planFromCommit(request, spec, kubeConfig, namespace);
+    const inventory = plan.objects.map(refOf) as InventoryEntry[];
+    await this.#recordSnapshot(request, plan, inventory, namespace);
+
+    signal.throwIfAborted();
+    await ensureNamespace(kubeConfig, namespace);
+    const steps = applySteps(plan.objects).map((step) => step.items);
+    await applyObjects({ kubeConfig, steps, dryRun: true, signal });
+    await applyObjects({
+      kubeConfig,
+      steps,
+      signal,
+      onProgress: (ref, result) => log.line(`${describeRef(ref)} ${result}`),
+    });
+    const stale = refsToPrune(previous?.inventory ?? [], inventory);
+    if (stale.length > 0) {
+      await deleteObjects(
+        kubeConfig,
+        deletionSteps(stale).flatMap((step) => step.items),
+        { onProgress: (ref) => void log.line(`${describeRef(ref)} pruned (not in this deployment)`) },
+      );
+    }
+    await log.line('Waiting for the workloads to become healthy');
+    await waitForRollout({
+      kubeConfig,
+      namespace,
+      objects: inventory,
+      timeoutMs: (spec.timeoutSeconds ?? DEFAULT_ROLLOUT_TIMEOUT_SECONDS) * 1000,
+      signal,
+      onProgress: (line) => void log.line(line),
+    });
+    const images = await deployedImages(kubeConfig, namespace, environment.slug, plan.images);
+    await this.#deps.deployments.update(deployment.id, {
+      snapshot: JSON.stringify({ ...(await this.#snapshotOf(deployment.id)), images }),
+    });
+    await log.line(
+      `Deployment #${deployment.iid} is healthy after ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    return { status: 'success' };
+  }
+
+  /** Renders the manifests at the deployment's commit and turns them into what gets applied. */
+  async #planFromCommit(
+    request: DeployRequest,
+    spec: DeploySpec,
+    kubeConfig: KubeConfig,
+    namespace: string,
+  ): Promise<Plan> {
+    const { job, deployment, environment, project, log, signal } = request;
+    const tree = await this.#deps.exportTree(project.id, deployment.sha);
+    let rendered: KubeObject[];
+    try {
+      rendered = (
+        await renderManifests({
+          root: tree.root,
+          path: spec.manifests,
+          releaseName: environment.slug,
+          namespace,
+          signal,
+        })
+      ).map((entry) => entry.object);
+    } finally {
+      await tree.dispose();
+    }
+    await log.line(
+      `Rendered ${rendered.length} objects from ${spec.manifests} at ${deployment.sha.slice(0, 8)}`,
+    );
+    const variables = await this.#deps.jobVariables(job);
+    const images = Object.fromEntries(
+      Object.entries(spec.images).map(([container, image]) => [
+        container,
+        expandVariables(image, (name) => variables.get(name), { keepUnknown: true }),
+      ]),
+    );
+    let objects = rewriteImages(rendered, images).objects;
+    const secrets = await this.#deps.environmentSecrets(project.id, environment.name);
+    const secretObject = environmentSecretObject(secrets.values, namespace);
+    if (secretObject) {
+      objects = [
+        ...objects.filter((object) => refKey(refOf(object)) !== refKey(refOf(secretObject))),
+        secretObject,
+      ];
+      await log.line(
+        `Environment secrets: ${Object.keys(secrets.values).length} keys in Secret ${secretObject.metadata.name}`,
+      );
+    }
+    const catalog = resourceCatalog(kubeConfig);
+    // Discovery first (an unknown kind fails here, naming it), so defaulting can stay pure.
+    const scopes = new Map<string, boolean>();
+    for (const object of objects) {
+      const key = `${object.apiVersion}|${object.kind}`;
+      if (scopes.has(key)) continue;
+      const info = await catalog.find(object.apiVersion, object.kind);
+      // A custom resource whose CRD is in this same set: the cluster cannot know its kind yet.
+      const namespaced =
+        info?.namespaced ??
+        crdScope(objects, object) ??
+        (await catalog.get(object.apiVersion, object.kind)).namespaced;
+      scopes.set(key, namespaced);
+    }
+    objects = defaultNamespaces(objects, {
+      namespace,
+      isNamespaced: (apiVersion, kind) => scopes.get(`${apiVersion}|${kind}`) ?? true,
+    });
+    objects = addGantryMetadata(objects, {
+      projectId: project.id,
+      projectPath: project.path,
+      environmentSlug: environment.slug,
+      environmentName: environment.name,
+      deploymentId: deployment.id,
+      secretsVersion: secrets.version,
+    });
+    if (spec.containers !== null) {
+      const live = await readLiveObjects(kubeConfig, objects);
+      const partial = keepLiveImages(objects, live, spec.containers);
+      objects = partial.objects;
+      for (const kept of partial.kept) {
+        await log.line(
+          `${describeRef(kept.ref)}: container ${kept.container} keeps ${kept.image} (partial rollout)`,
+        );
+      }
+    }
+    return { objects, images: imagesOf(objects), secretsVersion: secrets.version };
+  }
+
+  /** Applies a stored snapshot again (rollback, re-deploy): its manifests, its Secret values. */
+  async #planFromSnapshot(
+    source: { row: DeploymentRow; snapshot: KubernetesSnapshot },
+    log: DeployLog,
+  ): Promise<Plan> {
+    const { row, snapshot } = source;
+    const values =
+      row.secret_values_encrypted === null
+        ? {}
+        : (JSON.parse(
+            this.#deps.secrets.decrypt(row.secret_values_encrypted, deploymentSecretsContext(row.id)),
+          ) as Parameters<typeof restoreSecrets>[1]);
+    const objects = restoreSecrets(snapshot.manifests as KubeObject[], values);
+    await log.line(`Applying the snapshot of deployment #${row.iid} (${snapshot.sha.slice(0, 8)}) again`);
+    return { objects, images: snapshot.images, secretsVersion: snapshot.secretsVersion };
+  }
+
+  async #recordSnapshot(
+    request: DeployRequest,
+    plan: Plan,
+    inventory: InventoryEntry[],
+    namespace: string,
+  ): Promise<void> {
+    const { job, deployment, environment, target } = request;
+    const definition = parseDefinition(job.definition);
+    const { redacted, values } = redactSecrets(plan.objects, (value) =>
+      this.#deps.secrets.digest(value, `secret-reference:${deployment.project_id}`),
+    );
+    const snapshot: KubernetesSnapshot = {
+      kind: 'kubernetes',
+      sha: deployment.sha,
+      ref: deployment.ref,
+      tag: deployment.tag === 1,
+      pipelineId: deployment.pipeline_id,
+      jobId: job.id,
+      jobName: job.name,
+      definition: { ...definition, environment: { ...definition.environment, name: environment.name } },
+      variablesVersion: await this.#deps.variablesVersion(job, environment.name),
+      targetId: target.id,
+      namespace,
+      manifests: redacted,
+      inventory,
+      images: plan.images,
+      manifestDigest: manifestDigest(redacted),
+      secretsVersion: plan.secretsVersion,
+    };
+    await this.#deps.deployments.update(deployment.id, {
+      snapshot: JSON.stringify(snapshot),
+      secret_values_encrypted:
+        Object.keys(values).length === 0
+          ? null
+          : this.#deps.secrets.encrypt(JSON.stringify(values), deploymentSecretsContext(deployment.id)),
+    });
+  }
+
+  async #snapshotOf(deploymentId: number): Promise<KubernetesSnapshot> {
+    const row = await this.#deps.deployments.findById(deploymentId);
+    const snapshot = parseSnapshot(row?.snapshot ?? null);
+    if (snapshot?.kind !== 'kubernetes') throw new Error(`deployment ${deploymentId} lost its snapshot`);
+    return snapshot;
+  }
+
+  /** What the environment runs now: its last successful deployment's snapshot, if Kubernetes. */
+  async #previousSnapshot(environment: EnvironmentRow, self: number): Promise<KubernetesSnapshot | null> {
+    const id = environment.last_success_deployment_id;
+    if (id === null || id === self) return null;
+    const snapshot = parseSnapshot((await this.#deps.deployments.findById(id))?.snapshot ?? null);
+    return snapshot?.kind === 'kubernetes' ? snapshot : null;
+  }
+
+  async #sourceSnapshot(id: number): Promise<{ row: DeploymentRow; snapshot: KubernetesSnapshot } | null> {
+    const row = await this.#deps.deployments.findById(id);
+    const snapshot = parseSnapshot(row?.snapshot ?? null);
+    return row && snapshot?.kind === 'kubernetes' ? { row, snapshot } : null;
+  }
+}
+
+/** The images of every container of every workload, as applied. */
+function imagesOf(objects: KubeObject[]): DeployedImage[] {
+  const images = new Map<string, DeployedImage>();
+  for (const object of objects) {
+    for (const container of containersOf(object)) {
+      if (container.image)
+        images.set(container.name, { container: container.name, image: container.image, digest: null });
+    }
+  }
+  return [...images.values()];
+}
+
+/**
+ * Whether a custom resource is namespaced according to a CRD in the same set (undefined when no
+ * CRD there defines its kind).
+ */
+function crdScope(objects: KubeObject[], object: KubeObject): boolean | undefined {
+  const group = object.apiVersion.split('/')[0];
+  for (const candidate of objects) {
+    if (candidate.kind !== 'CustomResourceDefinition') continue;
+    const spec = candidate.spec as { group?: string; scope?: string; names?: { kind?: string } } | undefined;
+    if (spec?.group === group && spec?.names?.kind === object.kind) return spec?.scope !== 'Cluster';
+  }
+  return undefined;
+}

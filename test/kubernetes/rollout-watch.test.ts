@@ -1,0 +1,390 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import {
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  KubeConfig,
+  type V1Deployment,
+  type V1PodSpec,
+  type V1PodTemplateSpec,
+} from '@kubernetes/client-node';
+import { readRigInfo } from '../../scripts/kube-rig/rig-info.ts';
+import type { ObjectRef } from '../../src/targets/kubernetes/kube-object.ts';
+import {
+  RolloutFailedError,
+  RolloutTimeoutError,
+  type RolloutWatchOptions,
+  waitForRollout,
+} from '../../src/targets/kubernetes/rollout-watch.ts';
+
+// TEMPORARY until test/support/kube-rig.ts exists.
+function rigKubeConfig(): KubeConfig | undefined {
+  const infoFile = process.env.GANTRY_TEST_KUBE_RIG;
+  if (!infoFile) return undefined;
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(readRigInfo(infoFile).kubeconfigPath);
+  return kubeConfig;
+}
+const kubeConfig = rigKubeConfig() as KubeConfig;
+const skip =
+  kubeConfig === undefined && process.env.CI !== 'true' ? 'no Kubernetes rig (GANTRY_TEST_KUBE_RIG)' : false;
+
+const READY_AFTER = 'rig.gantry.dev/ready-after-ms';
+const GOOD_IMAGE = 'registry.rig.test/shop/web:1.0';
+const namespaces: string[] = [];
+
+const apps = () => kubeConfig.makeApiClient(AppsV1Api);
+const batch = () => kubeConfig.makeApiClient(BatchV1Api);
+const core = () => kubeConfig.makeApiClient(CoreV1Api);
+
+async function freshNamespace(): Promise<string> {
+  const name = `rollout-${randomBytes(4).toString('hex')}`;
+  await core().createNamespace({ body: { metadata: { name } } });
+  namespaces.push(name);
+  return name;
+}
+
+const apiVersions: Record<string, string> = {
+  Deployment: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  DaemonSet: 'apps/v1',
+  Job: 'batch/v1',
+  Service: 'v1',
+  PersistentVolumeClaim: 'v1',
+  ConfigMap: 'v1',
+};
+const ref = (kind: string, name: string): ObjectRef => ({
+  apiVersion: apiVersions[kind] ?? 'v1',
+  kind,
+  name,
+});
+
+function template(
+  app: string,
+  image: string,
+  options: { readyAfterMs?: number; pod?: Partial<V1PodSpec> } = {},
+): V1PodTemplateSpec {
+  return {
+    metadata: {
+      labels: { app },
+      ...(options.readyAfterMs === undefined
+        ? {}
+        : { annotations: { [READY_AFTER]: String(options.readyAfterMs) } }),
+    },
+    spec: { containers: [{ name: app, image }], ...options.pod },
+  };
+}
+
+function deployment(
+  name: string,
+  image: string,
+  options: { replicas?: number; readyAfterMs?: number; pod?: Partial<V1PodSpec> } = {},
+): V1Deployment {
+  return {
+    metadata: { name },
+    spec: {
+      replicas: options.replicas ?? 3,
+      selector: { matchLabels: { app: name } },
+      template: template(name, image, options),
+    },
+  };
+}
+
+async function setImage(namespace: string, name: string, image: string): Promise<void> {
+  await apps().patchNamespacedDeployment({
+    name,
+    namespace,
+    body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: image }],
+  });
+}
+
+/** Waits with the test's defaults; progress lines are collected into `lines`. */
+function wait(namespace: string, objects: ObjectRef[], options: Partial<RolloutWatchOptions> = {}) {
+  const lines: string[] = [];
+  const done = waitForRollout({
+    kubeConfig,
+    namespace,
+    objects,
+    timeoutMs: 60_000,
+    onProgress: (line) => lines.push(line),
+    ...options,
+  });
+  return { lines, done };
+}
+
+async function rolloutFailure(done: Promise<void>): Promise<RolloutFailedError> {
+  const error = await done.then(
+    () => assert.fail('expected the rollout to fail'),
+    (caught: unknown) => caught,
+  );
+  assert.ok(error instanceof RolloutFailedError, `expected a RolloutFailedError, got ${String(error)}`);
+  return error;
+}
+
+describe('waitForRollout against the Kubernetes rig', { skip, concurrency: true }, () => {
+  before(() => {
+    assert.ok(kubeConfig, 'the Kubernetes rig is required when CI=true (GANTRY_TEST_KUBE_RIG)');
+  });
+  after(async () => {
+    await Promise.all(
+      namespaces.map((name) =>
+        core()
+          .deleteNamespace({ name })
+          .catch(() => undefined),
+      ),
+    );
+  });
+
+  test('a Deployment rolls out and its Service is healthy at once', async () => {
+    const namespace = await freshNamespace();
+    await core().createNamespacedService({
+      namespace,
+      body: { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } },
+    });
+    await apps().createNamespacedDeployment({
+      namespace,
+      body: deployment('web', GOOD_IMAGE, { readyAfterMs: 500 }),
+    });
+
+    const { lines, done } = wait(namespace, [
+      ref('Service', 'web'),
+      ref('Deployment', 'web'),
+      ref('ConfigMap', 'settings'),
+    ]);
+    await done;
+
+    const live = await apps().readNamespacedDeployment({ name: 'web', namespace });
+    assert.equal(live.status?.availableReplicas, 3);
+    assert.ok(lines.includes('Service web: ClusterIP'), lines.join('\n'));
+    assert.equal(
+      lines.filter((line) => line.startsWith('Deployment web:')).at(-1),
+      'Deployment web: 3 of 3 replicas updated and available',
+    );
+    assert.equal(new Set(lines).size, lines.length, `a line repeats: ${lines.join('\n')}`);
+  });
+
+  test('an upgrade to a crash-looping image fails naming pod, container and reason; the old pods keep running', async () => {
+    const namespace = await freshNamespace();
+    await apps().createNamespacedDeployment({ namespace, body: deployment('web', GOOD_IMAGE) });
+    await wait(namespace, [ref('Deployment', 'web')]).done;
+
+    await setImage(namespace, 'web', 'registry.rig.test/shop/web:2.0-crashloop');
+    const error = await rolloutFailure(wait(namespace, [ref('Deployment', 'web')]).done);
+
+    assert.equal(error.reason, 'CrashLoopBackOff');
+    assert.equal(error.container, 'web');
+    assert.match(
+      error.message,
+      new RegExp(`^Deployment web: pod ${error.pod} container web: CrashLoopBackOff`),
+    );
+    const failing = await core().readNamespacedPod({ name: error.pod ?? '', namespace });
+    assert.equal(failing.spec?.containers[0]?.image, 'registry.rig.test/shop/web:2.0-crashloop');
+    const pods = await core().listNamespacedPod({ namespace, labelSelector: 'app=web' });
+    const old = pods.items.filter((pod) => pod.spec?.containers[0]?.image === GOOD_IMAGE);
+    assert.equal(old.length, 3);
+    assert.ok(
+      old.every((pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')),
+    );
+  });
+
+  test('an image that cannot be pulled fails the rollout', async () => {
+    const namespace = await freshNamespace();
+    await apps().createNamespacedDeployment({
+      namespace,
+      body: deployment('web', 'registry.rig.test/shop/web:pull-fail', { replicas: 1 }),
+    });
+    const error = await rolloutFailure(wait(namespace, [ref('Deployment', 'web')]).done);
+    assert.ok(['ErrImagePull', 'ImagePullBackOff'].includes(error.reason), error.message);
+    assert.equal(error.container, 'web');
+  });
+
+  test('a pod no node can take fails the rollout as Unschedulable', async () => {
+    const namespace = await freshNamespace();
+    await apps().createNamespacedDeployment({
+      namespace,
+      body: deployment('web', GOOD_IMAGE, {
+        replicas: 1,
+        pod: { nodeSelector: { 'rig.gantry.dev/no-such-node': 'true' } },
+      }),
+    });
+    const error = await rolloutFailure(wait(namespace, [ref('Deployment', 'web')]).done);
+    assert.equal(error.reason, 'Unschedulable');
+    assert.equal(error.container, undefined);
+    assert.match(error.message, new RegExp(`^Deployment web: pod ${error.pod}: Unschedulable: `));
+  });
+
+  test('old pods crash-looping do not fail the rollout that replaces them', async () => {
+    const namespace = await freshNamespace();
+    await apps().createNamespacedDeployment({
+      namespace,
+      body: deployment('web', 'registry.rig.test/shop/web:0.9-crashloop', { replicas: 2 }),
+    });
+    await rolloutFailure(wait(namespace, [ref('Deployment', 'web')]).done);
+
+    await setImage(namespace, 'web', GOOD_IMAGE);
+    await wait(namespace, [ref('Deployment', 'web')]).done;
+  });
+
+  test('a StatefulSet with a claim template, a Job and a PersistentVolumeClaim become healthy', async () => {
+    const namespace = await freshNamespace();
+    await core().createNamespacedService({
+      namespace,
+      body: {
+        metadata: { name: 'db' },
+        spec: { clusterIP: 'None', selector: { app: 'db' }, ports: [{ port: 5432 }] },
+      },
+    });
+    await apps().createNamespacedStatefulSet({
+      namespace,
+      body: {
+        metadata: { name: 'db' },
+        spec: {
+          replicas: 2,
+          serviceName: 'db',
+          selector: { matchLabels: { app: 'db' } },
+          template: template('db', 'registry.rig.test/postgres:17'),
+          volumeClaimTemplates: [
+            {
+              metadata: { name: 'data' },
+              spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+            },
+          ],
+        },
+      },
+    });
+    await batch().createNamespacedJob({
+      namespace,
+      body: {
+        metadata: { name: 'migrate' },
+        spec: {
+          backoffLimit: 0,
+          template: template('migrate', 'registry.rig.test/shop/migrate:1.0', {
+            pod: { restartPolicy: 'Never' },
+          }),
+        },
+      },
+    });
+    await core().createNamespacedPersistentVolumeClaim({
+      namespace,
+      body: {
+        metadata: { name: 'uploads' },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+      },
+    });
+
+    const { lines, done } = wait(namespace, [
+      ref('Service', 'db'),
+      ref('StatefulSet', 'db'),
+      ref('Job', 'migrate'),
+      ref('PersistentVolumeClaim', 'uploads'),
+    ]);
+    await done;
+
+    const last = (prefix: string) => lines.filter((line) => line.startsWith(prefix)).at(-1);
+    assert.match(last('StatefulSet db:') ?? '', /^StatefulSet db: 2 of 2 pods ready at revision db-/);
+    assert.equal(last('Job migrate:'), 'Job migrate: completed (1 succeeded)');
+    assert.match(
+      last('PersistentVolumeClaim uploads:') ?? '',
+      /^PersistentVolumeClaim uploads: bound to volume /,
+    );
+  });
+
+  test('a failing Job fails the rollout', async () => {
+    const namespace = await freshNamespace();
+    await batch().createNamespacedJob({
+      namespace,
+      body: {
+        metadata: { name: 'migrate' },
+        spec: {
+          backoffLimit: 0,
+          template: template('migrate', 'registry.rig.test/shop/migrate:job-fail', {
+            pod: { restartPolicy: 'Never' },
+          }),
+        },
+      },
+    });
+    const error = await rolloutFailure(wait(namespace, [ref('Job', 'migrate')]).done);
+    assert.equal(error.ref.kind, 'Job');
+    assert.match(error.message, /^Job migrate: failed: BackoffLimitExceeded/);
+  });
+
+  test('a DaemonSet rolls out on every node', async () => {
+    const namespace = await freshNamespace();
+    await apps().createNamespacedDaemonSet({
+      namespace,
+      body: {
+        metadata: { name: 'agent' },
+        spec: {
+          selector: { matchLabels: { app: 'agent' } },
+          template: template('agent', 'registry.rig.test/agent:1.0'),
+        },
+      },
+    });
+    await wait(namespace, [ref('DaemonSet', 'agent')]).done;
+    const live = await apps().readNamespacedDaemonSet({ name: 'agent', namespace });
+    assert.ok((live.status?.desiredNumberScheduled ?? 0) > 0);
+    assert.equal(live.status?.numberAvailable, live.status?.desiredNumberScheduled);
+  });
+
+  test('a rollout still progressing when the timeout passes fails naming what it waited for', async () => {
+    const namespace = await freshNamespace();
+    await apps().createNamespacedDeployment({
+      namespace,
+      body: deployment('web', GOOD_IMAGE, { readyAfterMs: 600_000 }),
+    });
+    const error = await wait(namespace, [ref('Deployment', 'web')], { timeoutMs: 2_000 }).done.then(
+      () => assert.fail('expected a timeout'),
+      (caught: unknown) => caught,
+    );
+    assert.ok(error instanceof RolloutTimeoutError, String(error));
+    assert.deepEqual(
+      error.progressing.map((entry) => entry.ref.name),
+      ['web'],
+    );
+    assert.match(error.message, /^rollout not healthy after 2 s: Deployment web: /);
+  });
+
+  test('an abort stops the wait with the signal reason', async () => {
+    const namespace = await freshNamespace();
+    await apps().createNamespacedDeployment({
+      namespace,
+      body: deployment('web', GOOD_IMAGE, { readyAfterMs: 600_000 }),
+    });
+    const controller = new AbortController();
+    const { done } = wait(namespace, [ref('Deployment', 'web')], {
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
+    await assert.rejects(done, { name: 'AbortError' });
+  });
+
+  test('a client that may not read the namespace gets an error naming what it tried', async () => {
+    const namespace = await freshNamespace();
+    const anonymous = new KubeConfig();
+    const cluster = kubeConfig.getCurrentCluster();
+    assert.ok(cluster);
+    anonymous.loadFromClusterAndUser(cluster, { name: 'anonymous' });
+    await assert.rejects(
+      waitForRollout({
+        kubeConfig: anonymous,
+        namespace,
+        objects: [ref('Deployment', 'web')],
+        timeoutMs: 10_000,
+      }),
+      new RegExp(`listing (deployments|replicasets|pods) in namespace ${namespace} failed`),
+    );
+  });
+
+  test('a rollout slower than a watch lives (30 s) is still seen through', async () => {
+    const namespace = await freshNamespace();
+    await apps().createNamespacedDeployment({
+      namespace,
+      body: deployment('web', GOOD_IMAGE, { replicas: 1, readyAfterMs: 33_000 }),
+    });
+    const { lines, done } = wait(namespace, [ref('Deployment', 'web')], { timeoutMs: 90_000 });
+    await done;
+    assert.equal(lines.at(-1), 'Deployment web: 1 of 1 replicas updated and available');
+  });
+});
