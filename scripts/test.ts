@@ -1,27 +1,37 @@
 // Runs the test suite with Node's test runner on the Node that runs this script (24, from node_modules),
-// with a throwaway PostgreSQL server for the tests that need one.
+// with a throwaway PostgreSQL server and a Kubernetes rig (scripts/kube-rig) for the tests that need them.
 //
-//   node_modules/.bin/node scripts/test.ts                      every src/, test/ and bench/ **/*.test.ts
+//   node_modules/.bin/node scripts/test.ts                      every src/, test/, bench/, scripts/ **/*.test.ts
 //   node_modules/.bin/node scripts/test.ts path/a.test.ts ...   only these files (or globs)
 //   node_modules/.bin/node scripts/test.ts --test-name-pattern=x   extra flags go to `node --test`
 //
 // GANTRY_TEST_POSTGRES_URL, when set, names a server to use instead of starting one. Without PostgreSQL
 // binaries the run fails when CI=true and only warns otherwise (tests needing it then skip or fail).
+// GANTRY_TEST_KUBE_RIG likewise names a running rig's info file; else the rig starts once for the run when
+// it may be needed (a full run, or a named file mentioning kube-rig), with the same rule for missing binaries.
 // Nothing is printed after the test runner's summary, so it stays the last thing in the output.
 //
 // This file is also the runner's reporter (imported by `node --test`, so `import.meta.main` is false there):
 // Node's spec reporter with the summary moved after the list of failing tests, which it prints last.
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { spec, type TestEvent } from 'node:test/reporters';
 import { fileURLToPath } from 'node:url';
 import type { RunningPostgres } from '../test/support/postgres.ts';
+import type { KubeRig } from './kube-rig/rig.ts';
+import { KUBE_RIG_ENV, writeRigInfo } from './kube-rig/rig-info.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const defaultPatterns = ['src/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'];
+const defaultPatterns = [
+  'src/**/*.test.ts',
+  'test/**/*.test.ts',
+  'bench/**/*.test.ts',
+  'scripts/**/*.test.ts',
+];
 const defaultFlags = ['--test-concurrency=2', `--test-reporter=${import.meta.url}`, '--test-timeout=120000'];
 // Flags of `node` that take their value as the next argument, so that value is not taken for a file.
 const flagsWithValue = new Set([
@@ -71,6 +81,7 @@ function parseArgs(args: string[]): { flags: string[]; files: string[] } {
 }
 
 let postgres: RunningPostgres | undefined;
+let kubeRig: Promise<KubeRig | undefined> | undefined;
 let tests: ChildProcess | undefined;
 let signalled: NodeJS.Signals | undefined;
 
@@ -78,7 +89,7 @@ function onSignal(signal: NodeJS.Signals): void {
   if (signalled) {
     // A second signal: stop waiting for a graceful end.
     if (tests?.pid) killGroup(tests.pid, 'SIGKILL');
-    void postgres?.stop().finally(() => process.exit(128 + constants.signals[signal]));
+    void stopServices().finally(() => process.exit(128 + constants.signals[signal]));
     return;
   }
   signalled = signal;
@@ -95,6 +106,41 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** Stops PostgreSQL and the Kubernetes rig (once started), silently. */
+async function stopServices(): Promise<void> {
+  await Promise.all([postgres?.stop().catch(() => {}), kubeRig?.then((rig) => rig?.stop()).catch(() => {})]);
+}
+
+/**
+ * Whether the run may need the Kubernetes rig: a full run, or a named file that mentions it. A file that
+ * needs it without saying so still works: test/support/kube-rig.ts then starts a rig for that file.
+ */
+function mayNeedKubeRig(files: string[]): boolean {
+  return (
+    files.length === 0 ||
+    files.some((file) => {
+      try {
+        return readFileSync(file, 'utf8').includes('kube-rig');
+      } catch {
+        return true; // a glob, or unreadable: assume it may
+      }
+    })
+  );
+}
+
+/** Starts the run's Kubernetes rig; undefined when its binaries are not built (logged; CI then fails). */
+async function startKubeRigForRun(): Promise<KubeRig | undefined> {
+  const { RigBinariesMissingError, startKubeRig } = await import('./kube-rig/rig.ts');
+  try {
+    return await startKubeRig();
+  } catch (error) {
+    if (!(error instanceof RigBinariesMissingError)) throw error;
+    if (inCi) log(`error: ${error.message}; the Kubernetes rig is required when CI=true`);
+    else log(`warning: ${error.message}; tests that need Kubernetes will skip`);
+    return undefined;
+  }
+}
+
 async function main(): Promise<number> {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
   // Loaded here rather than at the top so that loading this file as the reporter stays light.
@@ -104,6 +150,14 @@ async function main(): Promise<number> {
 
   const { flags, files } = parseArgs(process.argv.slice(2));
   const env = { ...process.env };
+
+  if (process.env[KUBE_RIG_ENV]) log(`using the Kubernetes rig of ${KUBE_RIG_ENV}`);
+  // Started first and awaited after PostgreSQL: the two start side by side.
+  else if (mayNeedKubeRig(files)) {
+    kubeRig = startKubeRigForRun();
+    // Its failure is reported where it is awaited; until then it must not count as unhandled.
+    kubeRig.catch(() => {});
+  }
 
   if (postgresUrlFromEnv()) {
     log(`using PostgreSQL from ${POSTGRES_URL_ENV}`);
@@ -122,6 +176,19 @@ async function main(): Promise<number> {
     if (postgres) {
       env[POSTGRES_URL_ENV] = postgres.url;
       log(`PostgreSQL at ${postgres.url} (started in ${Math.round(performance.now() - started)} ms)`);
+    }
+  }
+  if (kubeRig) {
+    const rig = await kubeRig;
+    if (rig) {
+      const infoPath = join(rig.info.dataDir, 'rig.json');
+      writeRigInfo(infoPath, rig.info);
+      env[KUBE_RIG_ENV] = infoPath;
+      log(
+        `Kubernetes ${rig.info.versions.kubernetes} rig at ${rig.info.server} (started in ${rig.info.startMs} ms)`,
+      );
+    } else if (inCi) {
+      return 1;
     }
   }
   if (signalled) return 128 + constants.signals[signalled];
@@ -179,7 +246,7 @@ if (import.meta.main) {
     log(`error: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     // Silently: the runner's summary must stay the last output.
-    await postgres?.stop().catch(() => {});
+    await stopServices();
   }
   process.exit(exitCode);
 }

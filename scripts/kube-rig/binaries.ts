@@ -20,7 +20,9 @@ export interface RigBinaries {
 /** Thrown when the binaries were not built; the message says how to build them. */
 export class RigBinariesMissingError extends Error {
   constructor(binDir: string, missing: readonly string[]) {
-    super(`the Kubernetes rig's binaries (${missing.join(', ')}) are not in ${binDir}: build them with \`bash scripts/kube-rig/build.sh\``);
+    super(
+      `the Kubernetes rig's binaries (${missing.join(', ')}) are not in ${binDir}: build them with \`bash scripts/kube-rig/build.sh\``,
+    );
     this.name = 'RigBinariesMissingError';
   }
 }

@@ -46,7 +46,10 @@ export async function createCertificates(dir: string): Promise<RigCertificates> 
   writeFileSync(paths.serviceAccountKey, serviceAccount.privateKey.export({ type: 'pkcs8', format: 'pem' }), {
     mode: 0o600,
   });
-  writeFileSync(paths.serviceAccountPublicKey, serviceAccount.publicKey.export({ type: 'spki', format: 'pem' }));
+  writeFileSync(
+    paths.serviceAccountPublicKey,
+    serviceAccount.publicKey.export({ type: 'spki', format: 'pem' }),
+  );
 
   await openssl(config, paths.caKey, paths.caCert, '/CN=gantry-kube-rig-ca', [
     'basicConstraints=critical,CA:TRUE',
@@ -62,13 +65,24 @@ export async function createCertificates(dir: string): Promise<RigCertificates> 
       [...leaf('serverAuth'), 'subjectAltName=IP:127.0.0.1,DNS:localhost'],
       signedByCa,
     ),
-    openssl(config, paths.adminKey, paths.adminCert, `/O=system:masters/CN=${ADMIN_USER}`, leaf('clientAuth'), signedByCa),
+    openssl(
+      config,
+      paths.adminKey,
+      paths.adminCert,
+      `/O=system:masters/CN=${ADMIN_USER}`,
+      leaf('clientAuth'),
+      signedByCa,
+    ),
   ]);
   return paths;
 }
 
 function leaf(usage: 'serverAuth' | 'clientAuth'): string[] {
-  return ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', `extendedKeyUsage=${usage}`];
+  return [
+    'basicConstraints=critical,CA:FALSE',
+    'keyUsage=critical,digitalSignature',
+    `extendedKeyUsage=${usage}`,
+  ];
 }
 
 function writeKey(path: string): string {
@@ -85,7 +99,21 @@ async function openssl(
   extensions: string[],
   issuer: string[] = [],
 ): Promise<void> {
-  const args = ['req', '-config', config, '-x509', '-new', '-key', key, '-subj', subject, '-days', '3650', '-out', out];
+  const args = [
+    'req',
+    '-config',
+    config,
+    '-x509',
+    '-new',
+    '-key',
+    key,
+    '-subj',
+    subject,
+    '-days',
+    '3650',
+    '-out',
+    out,
+  ];
   for (const extension of extensions) args.push('-addext', extension);
   try {
     await run('openssl', [...args, ...issuer]);

@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { freePort } from '../../test/support/free-port.ts';
-import type { RigBinaries } from './binaries.ts';
+import type { RigBinaries, RigBinary } from './binaries.ts';
 import type { RigCertificates } from './certificates.ts';
 import { type Daemon, startDaemon } from './daemon.ts';
 import { kubeconfigYaml } from './kubeconfig.ts';
@@ -54,24 +54,29 @@ export interface ControlPlane {
   daemons: Daemon[];
 }
 
+export interface ControlPlaneOptions {
+  binaries: RigBinaries;
+  certs: RigCertificates;
+  /** Where etcd's data, the kubeconfig and the API server's scratch files go. */
+  dataDir: string;
+  /** Where each daemon's log (`<name>.log`) goes. */
+  logDir: string;
+  /** Called with each daemon as it starts, so the caller can stop it even if the start fails. */
+  onStart: (daemon: Daemon) => void;
+}
+
 /**
- * Starts etcd, kube-apiserver, kube-controller-manager and kube-scheduler on free loopback ports, with
- * data and logs under `dir`, and resolves once the API server's /readyz answers. A daemon exiting
- * meanwhile fails the start with the end of its log; the caller stops whatever was started.
+ * Starts etcd, kube-apiserver, kube-controller-manager and kube-scheduler on free loopback ports and
+ * resolves once the API server's /readyz answers. A daemon exiting meanwhile fails the start with the
+ * end of its log; the caller stops whatever was started.
  */
-export async function startControlPlane(
-  binaries: RigBinaries,
-  dir: string,
-  certs: RigCertificates,
-  started: (daemon: Daemon) => void,
-): Promise<ControlPlane> {
-  const logs = join(dir, 'logs');
-  mkdirSync(logs, { recursive: true });
+export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  const { binaries, certs, dataDir: dir } = options;
   const daemons: Daemon[] = [];
-  const launch = (name: 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler', args: string[]) => {
-    const daemon = startDaemon(name, binaries.path(name), args, join(logs, `${name}.log`));
+  const launch = (name: RigBinary, args: string[]) => {
+    const daemon = startDaemon(name, binaries.path(name), args, join(options.logDir, `${name}.log`));
     daemons.push(daemon);
-    started(daemon);
+    options.onStart(daemon);
     return daemon;
   };
 
@@ -100,7 +105,10 @@ export async function startControlPlane(
     kubeconfigYaml({
       server,
       caPem,
-      credentials: { certPem: readFileSync(certs.adminCert, 'utf8'), keyPem: readFileSync(certs.adminKey, 'utf8') },
+      credentials: {
+        certPem: readFileSync(certs.adminCert, 'utf8'),
+        keyPem: readFileSync(certs.adminKey, 'utf8'),
+      },
     }),
     { mode: 0o600 },
   );
@@ -126,7 +134,11 @@ export async function startControlPlane(
     '--event-ttl=15m',
     '--profiling=false',
   ]);
-  const controllerFlags = [`--kubeconfig=${kubeconfigPath}`, '--leader-elect=false', '--bind-address=127.0.0.1'];
+  const controllerFlags = [
+    `--kubeconfig=${kubeconfigPath}`,
+    '--leader-elect=false',
+    '--bind-address=127.0.0.1',
+  ];
   launch('kube-controller-manager', [
     ...controllerFlags,
     '--secure-port=0',
@@ -138,7 +150,11 @@ export async function startControlPlane(
   ]);
   launch('kube-scheduler', [...controllerFlags, '--secure-port=0', '--profiling=false']);
 
-  await waitFor(daemons, 'the API server to answer /readyz', async () => (await getStatus(`${server}/readyz`, caPem)) === 200);
+  await waitFor(
+    daemons,
+    'the API server to answer /readyz',
+    async () => (await getStatus(`${server}/readyz`, caPem)) === 200,
+  );
   return { server, kubeconfigPath, daemons };
 }
 
@@ -146,15 +162,24 @@ export async function startControlPlane(
  * Polls `check` until it holds, failing when any daemon exits first (with the end of its log) or after
  * the startup timeout.
  */
-export async function waitFor(daemons: readonly Daemon[], what: string, check: () => Promise<boolean>): Promise<void> {
+export async function waitFor(
+  daemons: readonly Daemon[],
+  what: string,
+  check: () => Promise<boolean>,
+): Promise<void> {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   for (;;) {
     const dead = daemons.find((daemon) => !daemon.isRunning());
-    if (dead) throw new Error(`${dead.name} exited while waiting for ${what}; the end of its log:\n${dead.logTail()}`);
+    if (dead)
+      throw new Error(
+        `${dead.name} exited while waiting for ${what}; the end of its log:\n${dead.logTail()}`,
+      );
     if (await check().catch(() => false)) return;
     if (Date.now() > deadline) {
       const tails = daemons.map((daemon) => `--- ${daemon.name}\n${daemon.logTail(10)}`).join('\n');
-      throw new Error(`timed out after ${STARTUP_TIMEOUT_MS} ms waiting for ${what}; the ends of the logs:\n${tails}`);
+      throw new Error(
+        `timed out after ${STARTUP_TIMEOUT_MS} ms waiting for ${what}; the ends of the logs:\n${tails}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

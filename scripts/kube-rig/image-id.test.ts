@@ -11,7 +11,10 @@ describe('fakeImageId', () => {
     ['nginx', `docker-pullable://nginx@${sha('nginx')}`],
     ['nginx:1.27', `docker-pullable://nginx@${sha('nginx:1.27')}`],
     ['registry:5000/team/app', `docker-pullable://registry:5000/team/app@${sha('registry:5000/team/app')}`],
-    ['registry:5000/team/app:v2', `docker-pullable://registry:5000/team/app@${sha('registry:5000/team/app:v2')}`],
+    [
+      'registry:5000/team/app:v2',
+      `docker-pullable://registry:5000/team/app@${sha('registry:5000/team/app:v2')}`,
+    ],
     [`app@${pinned}`, `docker-pullable://app@${pinned}`],
     [`app:v1@${pinned}`, `docker-pullable://app@${pinned}`],
   ];

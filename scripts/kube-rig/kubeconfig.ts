@@ -27,12 +27,21 @@ export function kubeconfigYaml(input: KubeconfigInput): string {
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: RIG_CONTEXT, cluster: { server: input.server, 'certificate-authority-data': base64(input.caPem) } }],
+    clusters: [
+      {
+        name: RIG_CONTEXT,
+        cluster: { server: input.server, 'certificate-authority-data': base64(input.caPem) },
+      },
+    ],
     users: [{ name: RIG_CONTEXT, user }],
     contexts: [
       {
         name: RIG_CONTEXT,
-        context: { cluster: RIG_CONTEXT, user: RIG_CONTEXT, ...(input.namespace ? { namespace: input.namespace } : {}) },
+        context: {
+          cluster: RIG_CONTEXT,
+          user: RIG_CONTEXT,
+          ...(input.namespace ? { namespace: input.namespace } : {}),
+        },
       },
     ],
     'current-context': RIG_CONTEXT,

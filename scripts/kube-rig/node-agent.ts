@@ -44,23 +44,38 @@ export async function startNodeAgent(kubeConfig: KubeConfig, options: NodeAgentO
   const startedAt = new Date().toISOString();
   const stopper = new AbortController();
   const report = (what: string) => (error: unknown) => {
-    if (!stopper.signal.aborted) options.log(`node agent: ${what}: ${error instanceof Error ? error.message : String(error)}`);
+    if (!stopper.signal.aborted)
+      options.log(`node agent: ${what}: ${error instanceof Error ? error.message : String(error)}`);
   };
 
   const heartbeat = (name: string) =>
     Promise.all([
       core.patchNodeStatus(
-        { name, body: nodeStatus(name, options.kubeletVersion, startedAt), fieldManager: RIG_FIELD_MANAGER, force: true },
+        {
+          name,
+          body: nodeStatus(name, options.kubeletVersion, startedAt),
+          fieldManager: RIG_FIELD_MANAGER,
+          force: true,
+        },
         serverSideApply,
       ),
       coordination.patchNamespacedLease(
-        { name, namespace: NODE_LEASE_NAMESPACE, body: lease(name), fieldManager: RIG_FIELD_MANAGER, force: true },
+        {
+          name,
+          namespace: NODE_LEASE_NAMESPACE,
+          body: lease(name),
+          fieldManager: RIG_FIELD_MANAGER,
+          force: true,
+        },
         serverSideApply,
       ),
     ]);
   await Promise.all(
     options.nodeNames.map(async (name, index) => {
-      await core.patchNode({ name, body: node(name, index), fieldManager: RIG_FIELD_MANAGER, force: true }, serverSideApply);
+      await core.patchNode(
+        { name, body: node(name, index), fieldManager: RIG_FIELD_MANAGER, force: true },
+        serverSideApply,
+      );
       await heartbeat(name);
     }),
   );
@@ -104,7 +119,12 @@ export async function startNodeAgent(kubeConfig: KubeConfig, options: NodeAgentO
     if (pod.metadata.deletionTimestamp) {
       // No containers to stop: finish the deletion at once, as a kubelet does once they have.
       await ignoringNotFound(() =>
-        core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0, body: { preconditions: { uid } } }),
+        core.deleteNamespacedPod({
+          name,
+          namespace,
+          gracePeriodSeconds: 0,
+          body: { preconditions: { uid } },
+        }),
       );
       return;
     }
@@ -112,7 +132,12 @@ export async function startNodeAgent(kubeConfig: KubeConfig, options: NodeAgentO
     if (statusSignature(planned.status) !== statusSignature(pod.status)) {
       await ignoringNotFound(() =>
         core.patchNamespacedPodStatus(
-          { name, namespace, body: { metadata: { uid }, status: planned.status }, fieldManager: RIG_FIELD_MANAGER },
+          {
+            name,
+            namespace,
+            body: { metadata: { uid }, status: planned.status },
+            fieldManager: RIG_FIELD_MANAGER,
+          },
           mergePatch,
         ),
       );
@@ -186,7 +211,12 @@ function nodeStatus(name: string, kubeletVersion: string, since: string) {
       capacity: NODE_CAPACITY,
       allocatable: NODE_CAPACITY,
       conditions: [
-        condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+        condition(
+          'MemoryPressure',
+          'False',
+          'KubeletHasSufficientMemory',
+          'kubelet has sufficient memory available',
+        ),
         condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
         condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
         condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),

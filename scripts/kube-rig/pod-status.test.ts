@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  CRASH_INTERVAL_MS,
   type ContainerSpec,
+  CRASH_INTERVAL_MS,
   imageFault,
   type PodJson,
   type PodStatusJson,
@@ -18,7 +18,11 @@ const placement = { hostIP: '127.0.0.1' };
 
 function pod(
   containers: ContainerSpec[],
-  options: { restartPolicy?: string; initContainers?: ContainerSpec[]; annotations?: Record<string, string> } = {},
+  options: {
+    restartPolicy?: string;
+    initContainers?: ContainerSpec[];
+    annotations?: Record<string, string>;
+  } = {},
 ): PodJson {
   return {
     metadata: { name: 'web-1', namespace: 'shop', uid: 'u-1', annotations: options.annotations ?? {} },
@@ -38,7 +42,8 @@ const web = (image: string): ContainerSpec => ({ name: 'web', image });
 function summary(status: PodStatusJson): string {
   const ready = status.conditions?.find((c) => c.type === 'Ready');
   const containers = (status.containerStatuses ?? []).map((c) => {
-    const state = c.state.waiting?.reason ?? (c.state.running ? 'Running' : `exit ${c.state.terminated?.exitCode}`);
+    const state =
+      c.state.waiting?.reason ?? (c.state.running ? 'Running' : `exit ${c.state.terminated?.exitCode}`);
     return `${c.name}=${state}/${c.restartCount}${c.ready ? '/ready' : ''}`;
   });
   return `${status.phase} Ready=${ready?.status} ${containers.join(' ')}`;
@@ -70,16 +75,36 @@ describe('planPodStatus', () => {
       5_000,
       'Running Ready=True web=Running/0/ready',
     ],
-    ['a crashloop image waits to restart', pod([web('web:crashloop')]), 0, 'Running Ready=False web=CrashLoopBackOff/1'],
+    [
+      'a crashloop image waits to restart',
+      pod([web('web:crashloop')]),
+      0,
+      'Running Ready=False web=CrashLoopBackOff/1',
+    ],
     [
       'its restarts rise with time',
       pod([web('web:crashloop')]),
       2 * CRASH_INTERVAL_MS + 1,
       'Running Ready=False web=CrashLoopBackOff/3',
     ],
-    ['a pull-fail image cannot be pulled', pod([web('web:pull-fail')]), 0, 'Pending Ready=False web=ErrImagePull/0'],
-    ['then backs off', pod([web('web:pull-fail')]), PULL_ERROR_MS, 'Pending Ready=False web=ImagePullBackOff/0'],
-    ['a Job container runs', pod([web('migrate:1')], { restartPolicy: 'Never' }), 0, 'Running Ready=True web=Running/0/ready'],
+    [
+      'a pull-fail image cannot be pulled',
+      pod([web('web:pull-fail')]),
+      0,
+      'Pending Ready=False web=ErrImagePull/0',
+    ],
+    [
+      'then backs off',
+      pod([web('web:pull-fail')]),
+      PULL_ERROR_MS,
+      'Pending Ready=False web=ImagePullBackOff/0',
+    ],
+    [
+      'a Job container runs',
+      pod([web('migrate:1')], { restartPolicy: 'Never' }),
+      0,
+      'Running Ready=True web=Running/0/ready',
+    ],
     [
       'then exits 0',
       pod([web('migrate:1')], { restartPolicy: 'OnFailure' }),
@@ -118,7 +143,9 @@ describe('planPodStatus', () => {
     ],
   ];
   for (const [name, input, elapsedMs, expected] of cases) {
-    test(name, () => assert.equal(summary(planPodStatus(input, START + elapsedMs, placement).status), expected));
+    test(name, () =>
+      assert.equal(summary(planPodStatus(input, START + elapsedMs, placement).status), expected),
+    );
   }
 
   test('a crash loop reports the failed run and the kubelet back-off', () => {
@@ -126,13 +153,19 @@ describe('planPodStatus', () => {
     const web0 = status.containerStatuses?.[0];
     assert.deepEqual(web0?.lastState.terminated?.exitCode, 1);
     assert.equal(web0?.lastState.terminated?.reason, 'Error');
-    assert.equal(web0?.state.waiting?.message, 'back-off 40s restarting failed container=web pod=web-1_shop(u-1)');
+    assert.equal(
+      web0?.state.waiting?.message,
+      'back-off 40s restarting failed container=web pod=web-1_shop(u-1)',
+    );
     assert.equal(nextChangeAt, START + 3 * CRASH_INTERVAL_MS);
   });
 
   test('a failing pull names the image', () => {
     const later = planPodStatus(pod([web('reg/web:pull-fail')]), START + PULL_ERROR_MS, placement).status;
-    assert.equal(later.containerStatuses?.[0]?.state.waiting?.message, 'Back-off pulling image "reg/web:pull-fail"');
+    assert.equal(
+      later.containerStatuses?.[0]?.state.waiting?.message,
+      'Back-off pulling image "reg/web:pull-fail"',
+    );
     assert.equal(later.containerStatuses?.[0]?.imageID, '');
   });
 
@@ -141,10 +174,19 @@ describe('planPodStatus', () => {
     assert.equal(status.podIP, undefined);
     assert.equal(status.hostIP, '127.0.0.1');
     assert.equal(status.startTime, '2026-01-02T03:04:05Z');
-    assert.match(status.containerStatuses?.[0]?.imageID ?? '', /^docker-pullable:\/\/nginx@sha256:[0-9a-f]{64}$/);
+    assert.match(
+      status.containerStatuses?.[0]?.imageID ?? '',
+      /^docker-pullable:\/\/nginx@sha256:[0-9a-f]{64}$/,
+    );
     assert.deepEqual(
       status.conditions?.map((c) => `${c.type}=${c.status}`),
-      ['PodReadyToStartContainers=True', 'Initialized=True', 'Ready=True', 'ContainersReady=True', 'PodScheduled=True'],
+      [
+        'PodReadyToStartContainers=True',
+        'Initialized=True',
+        'Ready=True',
+        'ContainersReady=True',
+        'PodScheduled=True',
+      ],
     );
     assert.equal(nextChangeAt, undefined);
   });
@@ -184,6 +226,9 @@ describe('statusSignature', () => {
   });
 
   test('differs from a pod the kubelet never wrote', () => {
-    assert.notEqual(statusSignature({ phase: 'Pending' }), statusSignature(planPodStatus(pod([web('a')]), START, placement).status));
+    assert.notEqual(
+      statusSignature({ phase: 'Pending' }),
+      statusSignature(planPodStatus(pod([web('a')]), START, placement).status),
+    );
   });
 });

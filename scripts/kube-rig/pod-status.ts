@@ -61,7 +61,13 @@ export interface PodCondition {
 export interface ContainerState {
   waiting?: { reason: string; message?: string };
   running?: { startedAt: string };
-  terminated?: { exitCode: number; reason: string; startedAt: string; finishedAt: string; containerID: string };
+  terminated?: {
+    exitCode: number;
+    reason: string;
+    startedAt: string;
+    finishedAt: string;
+    containerID: string;
+  };
 }
 
 export interface ContainerStatus {
@@ -99,7 +105,13 @@ export function imageFault(image: string): ImageFault | undefined {
 }
 
 /** The pod conditions the fake kubelet owns; any other condition on a pod is kept as it is. */
-const OWN_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
+const OWN_CONDITIONS = new Set([
+  'PodReadyToStartContainers',
+  'Initialized',
+  'Ready',
+  'ContainersReady',
+  'PodScheduled',
+]);
 
 type Outcome = 'waiting' | 'crashing' | 'running' | 'succeeded' | 'failed';
 
@@ -150,12 +162,24 @@ export function planPodStatus(pod: PodJson, now: number, placement: Placement): 
     condition('PodReadyToStartContainers', true, start),
     initialized
       ? condition('Initialized', true, start)
-      : condition('Initialized', false, start, 'ContainersNotInitialized', `containers with incomplete status: [${blockedBy}]`),
+      : condition(
+          'Initialized',
+          false,
+          start,
+          'ContainersNotInitialized',
+          `containers with incomplete status: [${blockedBy}]`,
+        ),
     ...['Ready', 'ContainersReady'].map((type) => {
       if (phase === 'Succeeded') return condition(type, false, start, 'PodCompleted');
       if (phase === 'Failed') return condition(type, false, start, 'PodFailed');
       if (unready.length > 0) {
-        return condition(type, false, start, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`);
+        return condition(
+          type,
+          false,
+          start,
+          'ContainersNotReady',
+          `containers with unready status: [${unready.join(' ')}]`,
+        );
       }
       return condition(type, true, start + readyAfterMs);
     }),
@@ -245,7 +269,12 @@ function running(container: ContainerSpec, clock: Clock, ready: boolean): Planne
   };
 }
 
-function terminated(container: ContainerSpec, clock: Clock, exitCode: number, finishedAt: number): PlannedContainer {
+function terminated(
+  container: ContainerSpec,
+  clock: Clock,
+  exitCode: number,
+  finishedAt: number,
+): PlannedContainer {
   const id = identity(container, clock, 0);
   return {
     outcome: exitCode === 0 ? 'succeeded' : 'failed',
@@ -331,7 +360,14 @@ function waitingToInitialize(container: ContainerSpec, clock: Clock): PlannedCon
   const { containerID: _none, ...id } = identity(container, clock, 0);
   return {
     outcome: 'waiting',
-    status: { ...id, imageID: '', ready: false, started: false, state: { waiting: { reason: 'PodInitializing' } }, lastState: {} },
+    status: {
+      ...id,
+      imageID: '',
+      ready: false,
+      started: false,
+      state: { waiting: { reason: 'PodInitializing' } },
+      lastState: {},
+    },
   };
 }
 
@@ -355,7 +391,8 @@ function identity(
 function podPhase(initialized: boolean, app: PlannedContainer[]): string {
   if (!initialized) return 'Pending';
   if (app.every((planned) => planned.outcome === 'succeeded')) return 'Succeeded';
-  if (app.every((planned) => planned.outcome === 'succeeded' || planned.outcome === 'failed')) return 'Failed';
+  if (app.every((planned) => planned.outcome === 'succeeded' || planned.outcome === 'failed'))
+    return 'Failed';
   // A container that never started (its image cannot be pulled) keeps the pod Pending, as on a kubelet.
   if (app.some((planned) => planned.outcome === 'waiting')) return 'Pending';
   return 'Running';
@@ -366,7 +403,13 @@ function scheduledCondition(pod: PodJson, start: number): PodCondition {
   return existing ?? condition('PodScheduled', true, start);
 }
 
-function condition(type: string, isTrue: boolean, since: number, reason?: string, message?: string): PodCondition {
+function condition(
+  type: string,
+  isTrue: boolean,
+  since: number,
+  reason?: string,
+  message?: string,
+): PodCondition {
   return {
     type,
     status: isTrue ? 'True' : 'False',

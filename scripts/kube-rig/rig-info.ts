@@ -42,7 +42,8 @@ export function writeRigInfo(path: string, info: RigInfo): void {
 export function readRigInfo(path: string): RigInfo {
   const info = JSON.parse(readFileSync(path, 'utf8')) as Partial<RigInfo>;
   for (const key of ['server', 'kubeconfigPath', 'caPem'] as const) {
-    if (typeof info[key] !== 'string') throw new Error(`${path} is not a kube rig info file: it has no "${key}"`);
+    if (typeof info[key] !== 'string')
+      throw new Error(`${path} is not a kube rig info file: it has no "${key}"`);
   }
   return info as RigInfo;
 }

@@ -7,7 +7,7 @@
 // SIGINT or SIGTERM (or until process PID is gone), then stops everything and deletes its files.
 // `startKubeRig()` does the same inside another process.
 
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,7 +18,12 @@ import { SERVICE_CLUSTER_IP_RANGE, startControlPlane, waitFor } from './control-
 import type { Daemon } from './daemon.ts';
 import { type NodeAgent, startNodeAgent } from './node-agent.ts';
 import { type RigInfo, writeRigInfo } from './rig-info.ts';
-import { RIG_PROVISIONER, RIG_STORAGE_CLASS, startVolumeProvisioner, type VolumeProvisioner } from './volume-provisioner.ts';
+import {
+  RIG_PROVISIONER,
+  RIG_STORAGE_CLASS,
+  startVolumeProvisioner,
+  type VolumeProvisioner,
+} from './volume-provisioner.ts';
 
 export { RigBinariesMissingError } from './binaries.ts';
 export type { RigInfo } from './rig-info.ts';
@@ -26,7 +31,7 @@ export type { RigInfo } from './rig-info.ts';
 export interface KubeRigOptions {
   /** How many fake nodes (default 3). */
   nodes?: number;
-  /** Receives the rig's own diagnostics (a heartbeat refused, a watch dropped); default: stderr. */
+  /** Receives the rig's own diagnostics (a heartbeat refused, a watch dropped); default: `rig.log` in the log directory. */
   log?: (message: string) => void;
 }
 
@@ -46,12 +51,16 @@ const STOP_GRACE_MS = 3_000;
  */
 export async function startKubeRig(options: KubeRigOptions = {}): Promise<KubeRig> {
   const began = performance.now();
-  const log = options.log ?? ((message: string) => process.stderr.write(`kube-rig: ${message}\n`));
   const binaries = rigBinaries();
   const missing = missingBinaries(binaries);
   if (missing.length > 0) throw new RigBinariesMissingError(binaries.binDir, missing);
 
   const dataDir = mkdtempSync(join(tmpdir(), 'gantry-kube-rig-'));
+  const logDir = mkdirAt(dataDir, 'logs');
+  const log =
+    options.log ??
+    ((message: string) =>
+      appendFileSync(join(logDir, 'rig.log'), `${new Date().toISOString()} ${message}\n`));
   const daemons: Daemon[] = [];
   let agent: NodeAgent | undefined;
   let provisioner: VolumeProvisioner | undefined;
@@ -79,7 +88,13 @@ export async function startKubeRig(options: KubeRigOptions = {}): Promise<KubeRi
 
   try {
     const certs = await createCertificates(mkdirAt(dataDir, 'pki'));
-    const plane = await startControlPlane(binaries, dataDir, certs, (daemon) => daemons.push(daemon));
+    const plane = await startControlPlane({
+      binaries,
+      certs,
+      dataDir,
+      logDir,
+      onStart: (daemon) => daemons.push(daemon),
+    });
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(plane.kubeconfigPath);
     const nodes = Array.from({ length: options.nodes ?? 3 }, (_, index) => `rig-node-${index}`);
@@ -92,9 +107,7 @@ export async function startKubeRig(options: KubeRigOptions = {}): Promise<KubeRi
       server: plane.server,
       kubeconfigPath: plane.kubeconfigPath,
       caPath: certs.caCert,
-      caPem: kubeConfig.getCurrentCluster()?.caData
-        ? Buffer.from(kubeConfig.getCurrentCluster()?.caData ?? '', 'base64').toString()
-        : '',
+      caPem: readFileSync(certs.caCert, 'utf8'),
       adminUser: ADMIN_USER,
       nodes,
       storageClass: RIG_STORAGE_CLASS,
@@ -102,7 +115,7 @@ export async function startKubeRig(options: KubeRigOptions = {}): Promise<KubeRi
       serviceClusterIpRange: SERVICE_CLUSTER_IP_RANGE,
       versions: { kubernetes: binaries.kubernetesVersion, etcd: binaries.etcdVersion },
       dataDir,
-      logDir: join(dataDir, 'logs'),
+      logDir,
       pids: Object.fromEntries(daemons.map((daemon) => [daemon.name, daemon.pid])),
       startMs: Math.round(performance.now() - began),
     };
@@ -114,14 +127,19 @@ export async function startKubeRig(options: KubeRigOptions = {}): Promise<KubeRi
 }
 
 /** Every node Ready without the not-ready taint (so pods schedule), and the default ServiceAccount made. */
-async function waitUntilUsable(kubeConfig: KubeConfig, nodes: readonly string[], daemons: readonly Daemon[]): Promise<void> {
+async function waitUntilUsable(
+  kubeConfig: KubeConfig,
+  nodes: readonly string[],
+  daemons: readonly Daemon[],
+): Promise<void> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   await waitFor(daemons, `nodes ${nodes.join(', ')} to be Ready and schedulable`, async () => {
     const list = await core.listNode();
     const usable = list.items.filter(
       (node) =>
-        node.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') &&
-        !node.spec?.taints?.some((taint) => taint.key.startsWith('node.kubernetes.io/')),
+        node.status?.conditions?.some(
+          (condition) => condition.type === 'Ready' && condition.status === 'True',
+        ) && !node.spec?.taints?.some((taint) => taint.key.startsWith('node.kubernetes.io/')),
     );
     return nodes.every((name) => usable.some((node) => node.metadata?.name === name));
   });
@@ -145,7 +163,8 @@ async function main(): Promise<void> {
       'parent-pid': { type: 'string' },
     },
   });
-  const rig = await startKubeRig(values.nodes ? { nodes: Number(values.nodes) } : {});
+  const log = (message: string) => process.stderr.write(`kube-rig: ${message}\n`);
+  const rig = await startKubeRig({ log, ...(values.nodes ? { nodes: Number(values.nodes) } : {}) });
   const stopAndExit = () => {
     rig.stop().finally(() => process.exit(0));
   };

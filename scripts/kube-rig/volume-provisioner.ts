@@ -11,7 +11,10 @@ export const RIG_STORAGE_CLASS = 'rig-local';
 export const RIG_PROVISIONER = 'rig.gantry.dev/local';
 
 /** Set by the PV controller on a claim that waits for an external provisioner. */
-const PROVISIONER_ANNOTATIONS = ['volume.kubernetes.io/storage-provisioner', 'volume.beta.kubernetes.io/storage-provisioner'];
+const PROVISIONER_ANNOTATIONS = [
+  'volume.kubernetes.io/storage-provisioner',
+  'volume.beta.kubernetes.io/storage-provisioner',
+];
 const PROVISIONED_BY = 'pv.kubernetes.io/provisioned-by';
 
 interface ClaimJson {
@@ -51,7 +54,8 @@ export async function startVolumeProvisioner(
   const storage = kubeConfig.makeApiClient(StorageV1Api);
   const stopper = new AbortController();
   const report = (what: string) => (error: unknown) => {
-    if (!stopper.signal.aborted) log(`volume provisioner: ${what}: ${error instanceof Error ? error.message : String(error)}`);
+    if (!stopper.signal.aborted)
+      log(`volume provisioner: ${what}: ${error instanceof Error ? error.message : String(error)}`);
   };
 
   await storage.patchStorageClass(
@@ -60,7 +64,10 @@ export async function startVolumeProvisioner(
       body: {
         apiVersion: 'storage.k8s.io/v1',
         kind: 'StorageClass',
-        metadata: { name: RIG_STORAGE_CLASS, annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+        metadata: {
+          name: RIG_STORAGE_CLASS,
+          annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
+        },
         provisioner: RIG_PROVISIONER,
         reclaimPolicy: 'Delete',
         volumeBindingMode: 'Immediate',
@@ -106,7 +113,9 @@ export async function startVolumeProvisioner(
   };
 
   const onClaim = (type: WatchEventType, claim: ClaimJson) => {
-    const wanted = PROVISIONER_ANNOTATIONS.some((key) => claim.metadata.annotations?.[key] === RIG_PROVISIONER);
+    const wanted = PROVISIONER_ANNOTATIONS.some(
+      (key) => claim.metadata.annotations?.[key] === RIG_PROVISIONER,
+    );
     const pending = (claim.status?.phase ?? 'Pending') === 'Pending' && !claim.spec.volumeName;
     if (type === 'DELETED' || !wanted || !pending || claim.metadata.deletionTimestamp) return;
     provision(claim).catch(report(`claim ${claim.metadata.namespace}/${claim.metadata.name}`));
@@ -114,12 +123,14 @@ export async function startVolumeProvisioner(
 
   const onVolume = (type: WatchEventType, volume: VolumeJson) => {
     const ours = volume.metadata.annotations?.[PROVISIONED_BY] === RIG_PROVISIONER;
-    const released = volume.status?.phase === 'Released' && volume.spec.persistentVolumeReclaimPolicy === 'Delete';
+    const released =
+      volume.status?.phase === 'Released' && volume.spec.persistentVolumeReclaimPolicy === 'Delete';
     if (type === 'DELETED' || !ours || !released || volume.metadata.deletionTimestamp) return;
     const name = volume.metadata.name ?? '';
     ignoringNotFound(() => core.deletePersistentVolume({ name }))
       .then(() => {
-        if (volume.spec.hostPath?.path.startsWith(root)) rmSync(volume.spec.hostPath.path, { recursive: true, force: true });
+        if (volume.spec.hostPath?.path.startsWith(root))
+          rmSync(volume.spec.hostPath.path, { recursive: true, force: true });
       })
       .catch(report(`volume ${name}`));
   };

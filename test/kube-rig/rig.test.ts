@@ -68,7 +68,10 @@ describe('the Kubernetes rig', { ...kubeRigSuiteOptions(), concurrency: true }, 
   });
 
   test('a Deployment of 3 replicas rolls out', async () => {
-    await rig.apps.createNamespacedDeployment({ namespace: ns, body: deployment('web', 'registry.rig/web:1', 3) });
+    await rig.apps.createNamespacedDeployment({
+      namespace: ns,
+      body: deployment('web', 'registry.rig/web:1', 3),
+    });
     const rolledOut = await waitForObject<KubeObject & { status?: { availableReplicas?: number } }>(
       rig,
       { path: `/apis/apps/v1/namespaces/${ns}/deployments`, name: 'web' },
@@ -84,11 +87,17 @@ describe('the Kubernetes rig', { ...kubeRigSuiteOptions(), concurrency: true }, 
         ['Running', true],
       ],
     );
-    assert.match(list.items[0]?.status?.containerStatuses?.[0]?.imageID ?? '', /^docker-pullable:\/\/registry\.rig\/web@sha256:/);
+    assert.match(
+      list.items[0]?.status?.containerStatuses?.[0]?.imageID ?? '',
+      /^docker-pullable:\/\/registry\.rig\/web@sha256:/,
+    );
   });
 
   test('a crashloop image crash-loops with rising restarts', async () => {
-    await rig.apps.createNamespacedDeployment({ namespace: ns, body: deployment('crash', 'registry.rig/web:crashloop', 1) });
+    await rig.apps.createNamespacedDeployment({
+      namespace: ns,
+      body: deployment('crash', 'registry.rig/web:crashloop', 1),
+    });
     const target = { path: pods(), labelSelector: 'app=crash' };
     const crashing = await waitForObject<PodView>(
       rig,
@@ -98,8 +107,15 @@ describe('the Kubernetes rig', { ...kubeRigSuiteOptions(), concurrency: true }, 
     const first = firstContainer(crashing);
     assert.equal(crashing.status?.phase, 'Running');
     assert.equal(condition(crashing, 'Ready')?.status, 'False');
-    assert.deepEqual(first?.lastState.terminated, { ...first?.lastState.terminated, exitCode: 1, reason: 'Error' });
-    assert.match(first?.state.waiting?.message ?? '', /^back-off \S+ restarting failed container=web pod=crash-/);
+    assert.deepEqual(first?.lastState.terminated, {
+      ...first?.lastState.terminated,
+      exitCode: 1,
+      reason: 'Error',
+    });
+    assert.match(
+      first?.state.waiting?.message ?? '',
+      /^back-off \S+ restarting failed container=web pod=crash-/,
+    );
     await waitForObject<PodView>(
       rig,
       target,
@@ -109,7 +125,10 @@ describe('the Kubernetes rig', { ...kubeRigSuiteOptions(), concurrency: true }, 
 
   test('a pull-fail image cannot be pulled', async () => {
     const image = 'registry.rig/web:pull-fail';
-    await rig.core.createNamespacedPod({ namespace: ns, body: { metadata: { name: 'pull' }, spec: { containers: [container('web', image)] } } });
+    await rig.core.createNamespacedPod({
+      namespace: ns,
+      body: { metadata: { name: 'pull' }, spec: { containers: [container('web', image)] } },
+    });
     const backingOff = await waitForObject<PodView>(
       rig,
       { path: pods(), name: 'pull' },
@@ -120,9 +139,15 @@ describe('the Kubernetes rig', { ...kubeRigSuiteOptions(), concurrency: true }, 
   });
 
   test('the scheduler leaves pods that fit nowhere Unschedulable', async () => {
-    const nowhere = { nodeSelector: { 'rig.gantry.dev/nowhere': 'true' }, containers: [container('web', 'web:1')] };
+    const nowhere = {
+      nodeSelector: { 'rig.gantry.dev/nowhere': 'true' },
+      containers: [container('web', 'web:1')],
+    };
     const huge = { containers: [container('web', 'web:1', { requests: { cpu: '1000' } })] };
-    for (const [name, spec] of [['nowhere', nowhere], ['huge', huge]] as const) {
+    for (const [name, spec] of [
+      ['nowhere', nowhere],
+      ['huge', huge],
+    ] as const) {
       await rig.core.createNamespacedPod({ namespace: ns, body: { metadata: { name }, spec } });
     }
     for (const name of ['nowhere', 'huge']) {
@@ -141,10 +166,16 @@ describe('the Kubernetes rig', { ...kubeRigSuiteOptions(), concurrency: true }, 
       namespace: ns,
       body: {
         metadata: { name: 'migrate' },
-        spec: { template: { spec: { restartPolicy: 'Never', containers: [container('migrate', 'registry.rig/migrate:1')] } } },
+        spec: {
+          template: {
+            spec: { restartPolicy: 'Never', containers: [container('migrate', 'registry.rig/migrate:1')] },
+          },
+        },
       },
     });
-    const done = await waitForObject<KubeObject & { status?: { succeeded?: number; conditions?: { type: string; status: string }[] } }>(
+    const done = await waitForObject<
+      KubeObject & { status?: { succeeded?: number; conditions?: { type: string; status: string }[] } }
+    >(
       rig,
       { path: `/apis/batch/v1/namespaces/${ns}/jobs`, name: 'migrate' },
       (job) => job.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True') === true,
@@ -160,7 +191,9 @@ describe('the Kubernetes rig', { ...kubeRigSuiteOptions(), concurrency: true }, 
         spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } } },
       },
     });
-    const bound = await waitForObject<KubeObject & { spec: { volumeName?: string; storageClassName?: string }; status?: { phase?: string } }>(
+    const bound = await waitForObject<
+      KubeObject & { spec: { volumeName?: string; storageClassName?: string }; status?: { phase?: string } }
+    >(
       rig,
       { path: `/api/v1/namespaces/${ns}/persistentvolumeclaims`, name: 'data' },
       (claim) => claim.status?.phase === 'Bound',
@@ -173,7 +206,11 @@ describe('the Kubernetes rig', { ...kubeRigSuiteOptions(), concurrency: true }, 
     await rig.core.deleteNamespacedPersistentVolumeClaim({ name: 'data', namespace: ns });
     await waitForObject(
       rig,
-      { path: '/api/v1/persistentvolumes', name: volumeName, resourceVersion: volume.metadata?.resourceVersion ?? '' },
+      {
+        path: '/api/v1/persistentvolumes',
+        name: volumeName,
+        resourceVersion: volume.metadata?.resourceVersion ?? '',
+      },
       (_, type) => type === 'DELETED',
     );
   });
@@ -187,7 +224,10 @@ describe('the Kubernetes rig', { ...kubeRigSuiteOptions(), concurrency: true }, 
           replicas: 2,
           serviceName: 'db',
           selector: { matchLabels: { app: 'db' } },
-          template: { metadata: { labels: { app: 'db' } }, spec: { containers: [container('db', 'registry.rig/db:1')] } },
+          template: {
+            metadata: { labels: { app: 'db' } },
+            spec: { containers: [container('db', 'registry.rig/db:1')] },
+          },
           volumeClaimTemplates: [
             {
               metadata: { name: 'data' },
@@ -202,14 +242,14 @@ describe('the Kubernetes rig', { ...kubeRigSuiteOptions(), concurrency: true }, 
       { path: `/apis/apps/v1/namespaces/${ns}/statefulsets`, name: 'db' },
       (set) => set.status?.readyReplicas === 2,
     );
-    const claims = await rig.core.listNamespacedPersistentVolumeClaim({ namespace: ns, labelSelector: 'app=db' });
-    assert.deepEqual(
-      claims.items.map((claim) => [claim.metadata?.name, claim.status?.phase]).sort(),
-      [
-        ['data-db-0', 'Bound'],
-        ['data-db-1', 'Bound'],
-      ],
-    );
+    const claims = await rig.core.listNamespacedPersistentVolumeClaim({
+      namespace: ns,
+      labelSelector: 'app=db',
+    });
+    assert.deepEqual(claims.items.map((claim) => [claim.metadata?.name, claim.status?.phase]).sort(), [
+      ['data-db-0', 'Bound'],
+      ['data-db-1', 'Bound'],
+    ]);
   });
 
   test('a ServiceAccount token is refused without RBAC (403) and once revoked (401)', async () => {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { GantryError } from '../../src/domain/errors.ts';
+import { DEPLOY_PERMISSIONS } from '../../src/targets/kubernetes/access-check.ts';
 import { type ApplyResult, applyObjects } from '../../src/targets/kubernetes/applier.ts';
 import { ensureNamespace } from '../../src/targets/kubernetes/ensure-namespace.ts';
 import { kubeConfigFromSettings, kubeRequest } from '../../src/targets/kubernetes/kube-connection.ts';
@@ -22,8 +23,18 @@ function appSet(namespace: string, overrides: { settings?: string; replicas?: nu
   const labels = { app: 'web' };
   return [
     [
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace }, data: { mode: overrides.settings ?? 'a' } },
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'credentials', namespace }, stringData: { password: 'hunter2' } },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'settings', namespace },
+        data: { mode: overrides.settings ?? 'a' },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'credentials', namespace },
+        stringData: { password: 'hunter2' },
+      },
     ],
     [
       {
@@ -103,9 +114,8 @@ describe('applyObjects against the rig', kubeRigSuiteOptions(), () => {
       ['ConfigMap string', 'Secret string', 'Service string', 'Deployment string'],
     );
     const deployment = first.objects[3]!;
-    assert.equal(deployment.metadata.managedFields instanceof Array, true);
     assert.ok(
-      (deployment.metadata.managedFields as { manager: string; operation: string }[]).some(
+      ((deployment.metadata.managedFields ?? []) as { manager: string; operation: string }[]).some(
         (entry) => entry.manager === 'gantry' && entry.operation === 'Apply',
       ),
     );
@@ -140,7 +150,10 @@ describe('applyObjects against the rig', kubeRigSuiteOptions(), () => {
     const steps = appSet(namespace, { replicas: -1 });
     const error = await rejection(applyObjects({ kubeConfig, steps }));
     assert.equal(error.code, 'validation_failed');
-    assert.match(error.message, new RegExp(`^cannot apply Deployment ${namespace}/web: the API server rejected it`));
+    assert.match(
+      error.message,
+      new RegExp(`^cannot apply Deployment ${namespace}/web: the API server rejected it`),
+    );
     assert.match(error.message, /spec\.replicas: Invalid value: -1/);
     assert.equal(await exists(kubeConfig, `/api/v1/namespaces/${namespace}/configmaps/settings`), false);
     assert.equal(await exists(kubeConfig, `/api/v1/namespaces/${namespace}/services/web`), false);
@@ -164,8 +177,13 @@ describe('applyObjects against the rig', kubeRigSuiteOptions(), () => {
   test('an unknown kind is refused before anything changes', async () => {
     const namespace = await freshNamespace(rig, 'apply-unknown');
     const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace } };
-    const error = await rejection(applyObjects({ kubeConfig, steps: [[...appSet(namespace)[0]!], [widget]] }));
-    assert.equal(error.message, 'kind Widget in example.com/v1 is not served by the cluster (no CRD installed?)');
+    const error = await rejection(
+      applyObjects({ kubeConfig, steps: [[...appSet(namespace)[0]!], [widget]] }),
+    );
+    assert.equal(
+      error.message,
+      'kind Widget in example.com/v1 is not served by the cluster (no CRD installed?)',
+    );
     assert.equal(await exists(kubeConfig, `/api/v1/namespaces/${namespace}/configmaps/settings`), false);
   });
 
@@ -195,10 +213,23 @@ describe('applyObjects against the rig', kubeRigSuiteOptions(), () => {
         ],
       },
     };
-    after(() => kubeRequest(kubeConfig, { method: 'DELETE', path: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.${group}` }));
-    const widget = { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w', namespace }, spec: { size: 3 } };
+    after(() =>
+      kubeRequest(kubeConfig, {
+        method: 'DELETE',
+        path: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.${group}`,
+      }),
+    );
+    const widget = {
+      apiVersion: `${group}/v1`,
+      kind: 'Widget',
+      metadata: { name: 'w', namespace },
+      spec: { size: 3 },
+    };
     const { objects, reported } = await applyAndReport(kubeConfig, [[crd], [widget]]);
-    assert.deepEqual(reported, [`CustomResourceDefinition widgets.${group} created`, `Widget ${namespace}/w created`]);
+    assert.deepEqual(reported, [
+      `CustomResourceDefinition widgets.${group} created`,
+      `Widget ${namespace}/w created`,
+    ]);
     assert.deepEqual(objects[1]?.spec, { size: 3 });
     const again = await applyAndReport(kubeConfig, [[crd], [widget]]);
     assert.deepEqual(again.reported, [
@@ -215,7 +246,10 @@ describe('applyObjects against the rig', kubeRigSuiteOptions(), () => {
       objects.map((object) => object.kind),
       ['ConfigMap', 'Secret', 'Service', 'Deployment'],
     );
-    const { body } = await kubeRequest<KubeObject>(kubeConfig, { method: 'GET', path: `/api/v1/namespaces/${namespace}` });
+    const { body } = await kubeRequest<KubeObject>(kubeConfig, {
+      method: 'GET',
+      path: `/api/v1/namespaces/${namespace}`,
+    });
     assert.equal(body.metadata.labels?.['app.kubernetes.io/managed-by'], 'gantry');
     assert.equal(await exists(kubeConfig, `/api/v1/namespaces/${namespace}/configmaps/settings`), false);
     assert.equal(await exists(kubeConfig, `/apis/apps/v1/namespaces/${namespace}/deployments/web`), false);
@@ -233,11 +267,24 @@ describe('applyObjects against the rig', kubeRigSuiteOptions(), () => {
   test('a token bound to one namespace deploys there without reading or creating namespaces', async () => {
     const namespace = await freshNamespace(rig, 'apply-scoped');
     const account = await serviceAccountToken(rig, { namespace, name: 'deployer' });
+    // Exactly what the access check asks for; unlike the built-in `edit` role, not even `get` on
+    // its own namespace.
+    await rig.rbac.createNamespacedRole({
+      namespace,
+      body: {
+        metadata: { name: 'deployer' },
+        rules: DEPLOY_PERMISSIONS.map(({ group, resource, verbs }) => ({
+          apiGroups: [group],
+          resources: [resource],
+          verbs,
+        })),
+      },
+    });
     await rig.rbac.createNamespacedRoleBinding({
       namespace,
       body: {
-        metadata: { name: 'deployer-edit' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
+        metadata: { name: 'deployer' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'deployer' },
         subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace }],
       },
     });
@@ -251,7 +298,10 @@ describe('applyObjects against the rig', kubeRigSuiteOptions(), () => {
   test('an existing namespace is left as it is', async () => {
     const namespace = await freshNamespace(rig, 'apply-existing');
     assert.equal(await ensureNamespace(kubeConfig, namespace), 'existing');
-    const { body } = await kubeRequest<KubeObject>(kubeConfig, { method: 'GET', path: `/api/v1/namespaces/${namespace}` });
+    const { body } = await kubeRequest<KubeObject>(kubeConfig, {
+      method: 'GET',
+      path: `/api/v1/namespaces/${namespace}`,
+    });
     assert.equal(body.metadata.labels?.['app.kubernetes.io/managed-by'], undefined);
   });
 });

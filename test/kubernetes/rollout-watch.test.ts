@@ -1,16 +1,6 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import {
-  AppsV1Api,
-  BatchV1Api,
-  CoreV1Api,
-  KubeConfig,
-  type V1Deployment,
-  type V1PodSpec,
-  type V1PodTemplateSpec,
-} from '@kubernetes/client-node';
-import { readRigInfo } from '../../scripts/kube-rig/rig-info.ts';
+import { before, describe, test } from 'node:test';
+import type { V1Deployment, V1PodSpec, V1PodTemplateSpec } from '@kubernetes/client-node';
 import type { ObjectRef } from '../../src/targets/kubernetes/kube-object.ts';
 import {
   RolloutFailedError,
@@ -18,33 +8,19 @@ import {
   type RolloutWatchOptions,
   waitForRollout,
 } from '../../src/targets/kubernetes/rollout-watch.ts';
+import {
+  freshNamespace,
+  type KubeRigClient,
+  kubeConfigFrom,
+  kubeRigSuiteOptions,
+  READY_AFTER_ANNOTATION,
+  serviceAccountToken,
+  useKubeRig,
+} from '../support/kube-rig.ts';
 
-// TEMPORARY until test/support/kube-rig.ts exists.
-function rigKubeConfig(): KubeConfig | undefined {
-  const infoFile = process.env.GANTRY_TEST_KUBE_RIG;
-  if (!infoFile) return undefined;
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(readRigInfo(infoFile).kubeconfigPath);
-  return kubeConfig;
-}
-const kubeConfig = rigKubeConfig() as KubeConfig;
-const skip =
-  kubeConfig === undefined && process.env.CI !== 'true' ? 'no Kubernetes rig (GANTRY_TEST_KUBE_RIG)' : false;
-
-const READY_AFTER = 'rig.gantry.dev/ready-after-ms';
 const GOOD_IMAGE = 'registry.rig.test/shop/web:1.0';
-const namespaces: string[] = [];
-
-const apps = () => kubeConfig.makeApiClient(AppsV1Api);
-const batch = () => kubeConfig.makeApiClient(BatchV1Api);
-const core = () => kubeConfig.makeApiClient(CoreV1Api);
-
-async function freshNamespace(): Promise<string> {
-  const name = `rollout-${randomBytes(4).toString('hex')}`;
-  await core().createNamespace({ body: { metadata: { name } } });
-  namespaces.push(name);
-  return name;
-}
+// Set by the suite's `before` hook, which every test runs after.
+let rig!: KubeRigClient;
 
 const apiVersions: Record<string, string> = {
   Deployment: 'apps/v1',
@@ -71,7 +47,7 @@ function template(
       labels: { app },
       ...(options.readyAfterMs === undefined
         ? {}
-        : { annotations: { [READY_AFTER]: String(options.readyAfterMs) } }),
+        : { annotations: { [READY_AFTER_ANNOTATION]: String(options.readyAfterMs) } }),
     },
     spec: { containers: [{ name: app, image }], ...options.pod },
   };
@@ -93,7 +69,7 @@ function deployment(
 }
 
 async function setImage(namespace: string, name: string, image: string): Promise<void> {
-  await apps().patchNamespacedDeployment({
+  await rig.apps.patchNamespacedDeployment({
     name,
     namespace,
     body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: image }],
@@ -104,7 +80,7 @@ async function setImage(namespace: string, name: string, image: string): Promise
 function wait(namespace: string, objects: ObjectRef[], options: Partial<RolloutWatchOptions> = {}) {
   const lines: string[] = [];
   const done = waitForRollout({
-    kubeConfig,
+    kubeConfig: rig.kubeConfig,
     namespace,
     objects,
     timeoutMs: 60_000,
@@ -123,27 +99,18 @@ async function rolloutFailure(done: Promise<void>): Promise<RolloutFailedError> 
   return error;
 }
 
-describe('waitForRollout against the Kubernetes rig', { skip, concurrency: true }, () => {
-  before(() => {
-    assert.ok(kubeConfig, 'the Kubernetes rig is required when CI=true (GANTRY_TEST_KUBE_RIG)');
-  });
-  after(async () => {
-    await Promise.all(
-      namespaces.map((name) =>
-        core()
-          .deleteNamespace({ name })
-          .catch(() => undefined),
-      ),
-    );
+describe('waitForRollout against the Kubernetes rig', { ...kubeRigSuiteOptions(), concurrency: true }, () => {
+  before(async () => {
+    rig = await useKubeRig();
   });
 
   test('a Deployment rolls out and its Service is healthy at once', async () => {
-    const namespace = await freshNamespace();
-    await core().createNamespacedService({
+    const namespace = await freshNamespace(rig, 'rollout');
+    await rig.core.createNamespacedService({
       namespace,
       body: { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } },
     });
-    await apps().createNamespacedDeployment({
+    await rig.apps.createNamespacedDeployment({
       namespace,
       body: deployment('web', GOOD_IMAGE, { readyAfterMs: 500 }),
     });
@@ -155,7 +122,7 @@ describe('waitForRollout against the Kubernetes rig', { skip, concurrency: true 
     ]);
     await done;
 
-    const live = await apps().readNamespacedDeployment({ name: 'web', namespace });
+    const live = await rig.apps.readNamespacedDeployment({ name: 'web', namespace });
     assert.equal(live.status?.availableReplicas, 3);
     assert.ok(lines.includes('Service web: ClusterIP'), lines.join('\n'));
     assert.equal(
@@ -166,8 +133,8 @@ describe('waitForRollout against the Kubernetes rig', { skip, concurrency: true 
   });
 
   test('an upgrade to a crash-looping image fails naming pod, container and reason; the old pods keep running', async () => {
-    const namespace = await freshNamespace();
-    await apps().createNamespacedDeployment({ namespace, body: deployment('web', GOOD_IMAGE) });
+    const namespace = await freshNamespace(rig, 'rollout');
+    await rig.apps.createNamespacedDeployment({ namespace, body: deployment('web', GOOD_IMAGE) });
     await wait(namespace, [ref('Deployment', 'web')]).done;
 
     await setImage(namespace, 'web', 'registry.rig.test/shop/web:2.0-crashloop');
@@ -179,9 +146,9 @@ describe('waitForRollout against the Kubernetes rig', { skip, concurrency: true 
       error.message,
       new RegExp(`^Deployment web: pod ${error.pod} container web: CrashLoopBackOff`),
     );
-    const failing = await core().readNamespacedPod({ name: error.pod ?? '', namespace });
+    const failing = await rig.core.readNamespacedPod({ name: error.pod ?? '', namespace });
     assert.equal(failing.spec?.containers[0]?.image, 'registry.rig.test/shop/web:2.0-crashloop');
-    const pods = await core().listNamespacedPod({ namespace, labelSelector: 'app=web' });
+    const pods = await rig.core.listNamespacedPod({ namespace, labelSelector: 'app=web' });
     const old = pods.items.filter((pod) => pod.spec?.containers[0]?.image === GOOD_IMAGE);
     assert.equal(old.length, 3);
     assert.ok(
@@ -190,8 +157,8 @@ describe('waitForRollout against the Kubernetes rig', { skip, concurrency: true 
   });
 
   test('an image that cannot be pulled fails the rollout', async () => {
-    const namespace = await freshNamespace();
-    await apps().createNamespacedDeployment({
+    const namespace = await freshNamespace(rig, 'rollout');
+    await rig.apps.createNamespacedDeployment({
       namespace,
       body: deployment('web', 'registry.rig.test/shop/web:pull-fail', { replicas: 1 }),
     });
@@ -201,8 +168,8 @@ describe('waitForRollout against the Kubernetes rig', { skip, concurrency: true 
   });
 
   test('a pod no node can take fails the rollout as Unschedulable', async () => {
-    const namespace = await freshNamespace();
-    await apps().createNamespacedDeployment({
+    const namespace = await freshNamespace(rig, 'rollout');
+    await rig.apps.createNamespacedDeployment({
       namespace,
       body: deployment('web', GOOD_IMAGE, {
         replicas: 1,
@@ -216,8 +183,8 @@ describe('waitForRollout against the Kubernetes rig', { skip, concurrency: true 
   });
 
   test('old pods crash-looping do not fail the rollout that replaces them', async () => {
-    const namespace = await freshNamespace();
-    await apps().createNamespacedDeployment({
+    const namespace = await freshNamespace(rig, 'rollout');
+    await rig.apps.createNamespacedDeployment({
       namespace,
       body: deployment('web', 'registry.rig.test/shop/web:0.9-crashloop', { replicas: 2 }),
     });
@@ -228,15 +195,15 @@ describe('waitForRollout against the Kubernetes rig', { skip, concurrency: true 
   });
 
   test('a StatefulSet with a claim template, a Job and a PersistentVolumeClaim become healthy', async () => {
-    const namespace = await freshNamespace();
-    await core().createNamespacedService({
+    const namespace = await freshNamespace(rig, 'rollout');
+    await rig.core.createNamespacedService({
       namespace,
       body: {
         metadata: { name: 'db' },
         spec: { clusterIP: 'None', selector: { app: 'db' }, ports: [{ port: 5432 }] },
       },
     });
-    await apps().createNamespacedStatefulSet({
+    await rig.apps.createNamespacedStatefulSet({
       namespace,
       body: {
         metadata: { name: 'db' },
@@ -254,7 +221,7 @@ describe('waitForRollout against the Kubernetes rig', { skip, concurrency: true 
         },
       },
     });
-    await batch().createNamespacedJob({
+    await rig.batch.createNamespacedJob({
       namespace,
       body: {
         metadata: { name: 'migrate' },
@@ -266,7 +233,7 @@ describe('waitForRollout against the Kubernetes rig', { skip, concurrency: true 
         },
       },
     });
-    await core().createNamespacedPersistentVolumeClaim({
+    await rig.core.createNamespacedPersistentVolumeClaim({
       namespace,
       body: {
         metadata: { name: 'uploads' },
@@ -292,8 +259,8 @@ describe('waitForRollout against the Kubernetes rig', { skip, concurrency: true 
   });
 
   test('a failing Job fails the rollout', async () => {
-    const namespace = await freshNamespace();
-    await batch().createNamespacedJob({
+    const namespace = await freshNamespace(rig, 'rollout');
+    await rig.batch.createNamespacedJob({
       namespace,
       body: {
         metadata: { name: 'migrate' },
@@ -311,8 +278,8 @@ describe('waitForRollout against the Kubernetes rig', { skip, concurrency: true 
   });
 
   test('a DaemonSet rolls out on every node', async () => {
-    const namespace = await freshNamespace();
-    await apps().createNamespacedDaemonSet({
+    const namespace = await freshNamespace(rig, 'rollout');
+    await rig.apps.createNamespacedDaemonSet({
       namespace,
       body: {
         metadata: { name: 'agent' },
@@ -323,14 +290,14 @@ describe('waitForRollout against the Kubernetes rig', { skip, concurrency: true 
       },
     });
     await wait(namespace, [ref('DaemonSet', 'agent')]).done;
-    const live = await apps().readNamespacedDaemonSet({ name: 'agent', namespace });
+    const live = await rig.apps.readNamespacedDaemonSet({ name: 'agent', namespace });
     assert.ok((live.status?.desiredNumberScheduled ?? 0) > 0);
     assert.equal(live.status?.numberAvailable, live.status?.desiredNumberScheduled);
   });
 
   test('a rollout still progressing when the timeout passes fails naming what it waited for', async () => {
-    const namespace = await freshNamespace();
-    await apps().createNamespacedDeployment({
+    const namespace = await freshNamespace(rig, 'rollout');
+    await rig.apps.createNamespacedDeployment({
       namespace,
       body: deployment('web', GOOD_IMAGE, { readyAfterMs: 600_000 }),
     });
@@ -347,8 +314,8 @@ describe('waitForRollout against the Kubernetes rig', { skip, concurrency: true 
   });
 
   test('an abort stops the wait with the signal reason', async () => {
-    const namespace = await freshNamespace();
-    await apps().createNamespacedDeployment({
+    const namespace = await freshNamespace(rig, 'rollout');
+    await rig.apps.createNamespacedDeployment({
       namespace,
       body: deployment('web', GOOD_IMAGE, { readyAfterMs: 600_000 }),
     });
@@ -361,25 +328,24 @@ describe('waitForRollout against the Kubernetes rig', { skip, concurrency: true 
   });
 
   test('a client that may not read the namespace gets an error naming what it tried', async () => {
-    const namespace = await freshNamespace();
-    const anonymous = new KubeConfig();
-    const cluster = kubeConfig.getCurrentCluster();
-    assert.ok(cluster);
-    anonymous.loadFromClusterAndUser(cluster, { name: 'anonymous' });
+    const namespace = await freshNamespace(rig, 'rollout');
+    const nobody = await serviceAccountToken(rig, { namespace, name: 'nobody' });
     await assert.rejects(
       waitForRollout({
-        kubeConfig: anonymous,
+        kubeConfig: kubeConfigFrom(nobody.kubeconfig),
         namespace,
         objects: [ref('Deployment', 'web')],
         timeoutMs: 10_000,
       }),
-      new RegExp(`listing (deployments|replicasets|pods) in namespace ${namespace} failed`),
+      new RegExp(
+        `^Error: listing (deployments|replicasets|pods) in namespace ${namespace} failed: .*forbidden`,
+      ),
     );
   });
 
   test('a rollout slower than a watch lives (30 s) is still seen through', async () => {
-    const namespace = await freshNamespace();
-    await apps().createNamespacedDeployment({
+    const namespace = await freshNamespace(rig, 'rollout');
+    await rig.apps.createNamespacedDeployment({
       namespace,
       body: deployment('web', GOOD_IMAGE, { replicas: 1, readyAfterMs: 33_000 }),
     });

@@ -102,10 +102,14 @@ async function startOwnRig(): Promise<string> {
   const infoPath = join(dir, 'rig.json');
   const logPath = join(dir, 'rig.log');
   const log = openSync(logPath, 'w');
-  const child = spawn(process.execPath, [RIG_SCRIPT, '--info-file', infoPath, '--parent-pid', String(process.pid)], {
-    stdio: ['ignore', log, log],
-    detached: true,
-  });
+  const child = spawn(
+    process.execPath,
+    [RIG_SCRIPT, '--info-file', infoPath, '--parent-pid', String(process.pid)],
+    {
+      stdio: ['ignore', log, log],
+      detached: true,
+    },
+  );
   closeSync(log);
   child.unref();
   let exited = false;
@@ -120,7 +124,9 @@ async function startOwnRig(): Promise<string> {
   const deadline = Date.now() + OWN_RIG_TIMEOUT_MS;
   while (!existsSync(infoPath)) {
     if (exited || Date.now() > deadline) {
-      throw new Error(`the Kubernetes rig did not start: ${readFileSync(logPath, 'utf8').trim() || '(no output)'}`);
+      throw new Error(
+        `the Kubernetes rig did not start: ${readFileSync(logPath, 'utf8').trim() || '(no output)'}`,
+      );
     }
     await new Promise((resolveWait) => setTimeout(resolveWait, 100));
   }
@@ -132,7 +138,12 @@ async function startOwnRig(): Promise<string> {
  * it to be gone).
  */
 export async function freshNamespace(rig: KubeRigClient, prefix: string): Promise<string> {
-  const label = prefix.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 50).replace(/^-+|-+$/g, '') || 'test';
+  const label =
+    prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .slice(0, 50)
+      .replace(/^-+|-+$/g, '') || 'test';
   const name = `${label}-${randomBytes(3).toString('hex')}`;
   await rig.core.createNamespace({ body: { metadata: { name } } });
   cleanups.push(() => rig.core.deleteNamespace({ name }));
@@ -179,7 +190,12 @@ export async function serviceAccountToken(
   if (!token) throw new Error(`the TokenRequest for ServiceAccount ${namespace}/${name} returned no token`);
   return {
     token,
-    kubeconfig: kubeconfigYaml({ server: rig.info.server, caPem: rig.info.caPem, credentials: { token }, namespace }),
+    kubeconfig: kubeconfigYaml({
+      server: rig.info.server,
+      caPem: rig.info.caPem,
+      credentials: { token },
+      namespace,
+    }),
     async revoke() {
       await rig.core.deleteNamespacedServiceAccount({ name, namespace });
     },
@@ -223,9 +239,15 @@ export async function waitForObject<T extends KubeObject = KubeObject>(
   return new Promise<T>((resolveObject, reject) => {
     const timer = setTimeout(() => {
       stopper.abort();
-      const seen = last ? JSON.stringify({ metadata: { name: last.metadata.name }, status: last.status }) : 'nothing';
+      const seen = last
+        ? JSON.stringify({ metadata: { name: last.metadata.name }, status: last.status })
+        : 'nothing';
       const error = lastError ? `; last watch error: ${String(lastError)}` : '';
-      reject(new Error(`timed out after ${timeoutMs} ms waiting on ${target.path}?${query}: last seen ${seen}${error}`));
+      reject(
+        new Error(
+          `timed out after ${timeoutMs} ms waiting on ${target.path}?${query}: last seen ${seen}${error}`,
+        ),
+      );
     }, timeoutMs);
     void followCollection<T>(
       rig.kubeConfig,

@@ -292,9 +292,9 @@ const dispatchers = new WeakMap<KubeConfig, { dispatcher: Dispatcher }>();
  *   the fetch error (with its `cause`) when the server cannot be reached.
  */
 export async function kubeRequest<T>(kubeConfig: KubeConfig, request: KubeRequest): Promise<KubeResponse<T>> {
-  // Concatenated, not resolved: a server URL may carry a path prefix (a proxy in front of the API).
   const server = kubeConfig.getCurrentCluster()?.server;
   if (!server) throw new Error('the Kubernetes client configuration has no current cluster');
+  // Concatenated, not resolved: a server URL may carry a path prefix (a proxy in front of the API).
   const url = new URL(`${server}${request.path}`);
   for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
   const context = new RequestContext(url.toString(), request.method);

@@ -1,4 +1,5 @@
 import { type KubeConfig, Watch } from '@kubernetes/client-node';
+import { kubeFailure } from './kube-errors.ts';
 import type { KubeObject } from './kube-object.ts';
 import { type ResourceType, resourcePath } from './rollout-watch-resources.ts';
 
@@ -53,15 +54,13 @@ export async function reflect(options: ReflectOptions): Promise<Reflector> {
     resourceVersion = listed.resourceVersion;
   };
 
-  const failure = (doing: string, error: unknown) => {
-    const reason = error instanceof Error ? error.message : String(error);
-    return new Error(`${doing} ${type.plural} in namespace ${namespace} failed: ${reason}`, { cause: error });
-  };
+  const failure = (verb: 'list' | 'watch', error: unknown) =>
+    kubeFailure(error, `${verb} ${type.plural} in namespace ${namespace}`);
 
   const fail = (error: unknown) => {
     if (stopped) return;
     stop();
-    onError(failure('watching', error));
+    onError(failure('watch', error));
   };
 
   const onEvent = (phase: string, object: EventObject) => {
@@ -127,7 +126,7 @@ export async function reflect(options: ReflectOptions): Promise<Reflector> {
   };
 
   await list().catch((error: unknown) => {
-    throw failure('listing', error);
+    throw failure('list', error);
   });
   open();
   return { objects, stop };

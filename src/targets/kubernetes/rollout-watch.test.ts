@@ -44,6 +44,6 @@ test('waitForRollout rejects, naming what it tried, when the cluster cannot be r
       objects: [{ apiVersion: 'v1', kind: 'Service', name: 'web' }],
       timeoutMs: 10_000,
     }),
-    /^Error: listing services in namespace shop failed: /,
+    { message: /^cannot list services in namespace shop: / },
   );
 });
