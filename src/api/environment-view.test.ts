@@ -54,6 +54,7 @@ test('a deployment shows its user, job, environment and parsed snapshot', () => 
     pipeline_id: 9,
     rollback_of: 4,
     snapshot: { kind: 'external', sha: 'aaa', ref: 'v1.0', tag: true },
+    rollout: null,
     external_state: 'in_progress',
   });
 });

@@ -38,6 +38,10 @@ export const DeploymentView = Type.Object({
     description: 'id of the deployment whose snapshot this one applied again',
   }),
   snapshot: Type.Unknown({ description: 'what the deployment applied (JSON), or null' }),
+  rollout: Type.Unknown({
+    description:
+      'an incremental rollout (Kubernetes strategy.steps): step, steps, percent, waiting (promote, pause or null), resume_at; null otherwise',
+  }),
   external_state: Type.Union([Type.String(), Type.Null()], {
     description: 'the last state an external deployer reported (queued, in_progress, success, …)',
   }),
@@ -81,6 +85,7 @@ export function deploymentView(
     pipeline_id: row.pipeline_id,
     rollback_of: row.rollback_of,
     snapshot: parseJson(row.snapshot),
+    rollout: parseJson(row.rollout_state),
     external_state: row.external_state,
   };
 }

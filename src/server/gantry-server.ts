@@ -274,6 +274,17 @@ export async function startGantryServer(
     users,
   });
   const autoDeployRules = new AutoDeployRuleRepository(db);
+  const kubernetesTarget = new KubernetesTarget({
+    secrets,
+    deployments: engine.deployments,
+    exportTree: (projectId, sha) => exportTree(storage.pathOf(projectId), sha),
+    jobVariables: async (job) => {
+      const spec = await engine.specs.build(job, '');
+      return new Map(spec.variables.map((variable) => [variable.key, variable.value]));
+    },
+    environmentSecrets: (projectId, name) => environmentSecrets.secretSetForEnvironment(projectId, name),
+    variablesVersion: (job, name) => engine.variablesVersion(job, name),
+  });
   const deploymentActions = new DeploymentActions({
     access,
     pipelines: engine.pipelines,
@@ -289,6 +300,10 @@ export async function startGantryServer(
     resolveRef: async (projectId, ref) =>
       (await new CommitReader(storage.pathOf(projectId)).resolve(ref))?.sha,
     stopOnTarget: (environment, userId) => kubernetesTeardown.stop(environment, userId),
+    rollouts: {
+      promote: (id) => kubernetesTarget.promote(id),
+      abort: (id, reason) => kubernetesTarget.abort(id, reason),
+    },
   });
   const kubernetesTeardown = new KubernetesTeardown({
     deployments: engine.deployments,
@@ -376,17 +391,7 @@ export async function startGantryServer(
           webhooks.enqueueForTarget(targetId, projectId, event, payload),
         config.externalUrl,
       ),
-      new KubernetesTarget({
-        secrets,
-        deployments: engine.deployments,
-        exportTree: (projectId, sha) => exportTree(storage.pathOf(projectId), sha),
-        jobVariables: async (job) => {
-          const spec = await engine.specs.build(job, '');
-          return new Map(spec.variables.map((variable) => [variable.key, variable.value]));
-        },
-        environmentSecrets: (projectId, name) => environmentSecrets.secretSetForEnvironment(projectId, name),
-        variablesVersion: (job, name) => engine.variablesVersion(job, name),
-      }),
+      kubernetesTarget,
     ],
     targetRows,
     environments: engine.environments,

@@ -10,6 +10,8 @@ export type AuditAction =
   | 'reject'
   | 'rollback'
   | 'redeploy'
+  | 'promote'
+  | 'abort'
   | 'stop'
   | 'lock_release'
   | 'freeze_override'
@@ -24,6 +26,8 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'reject',
   'rollback',
   'redeploy',
+  'promote',
+  'abort',
   'stop',
   'lock_release',
   'freeze_override',

@@ -1,6 +1,6 @@
 import type { Actor } from '../domain/actor.ts';
 import { isReapplicable, parseSnapshot } from '../domain/deployment-snapshot.ts';
-import { forbidden, GantryError, notFound } from '../domain/errors.ts';
+import { conflict, forbidden, GantryError, notFound } from '../domain/errors.ts';
 import { isFinished, type JobStatus } from '../domain/job-status.ts';
 import type { DeploymentExtras } from '../scheduler/deployment-recorder.ts';
 import type { JobCompletion } from '../scheduler/job-completion.ts';
@@ -161,6 +161,36 @@ export class DeploymentActions {
     if (!deployment) throw new Error(`the ${action} pipeline #${pipeline.iid} recorded no deployment`);
     await this.#audit(actor, action, deployment, { environment: environment.name, of: target.iid });
     return deployment;
+  }
+
+  /**
+   * `POST /projects/:id/deployments/:deployment_id/promote|abort`: moves an incremental rollout
+   * waiting at a step on, or aborts it (back to the previous deployment).
+   */
+  async steer(
+    actor: Actor,
+    projectRef: string,
+    deploymentId: number,
+    step: 'promote' | 'abort',
+  ): Promise<DeploymentRow> {
+    const project = await this.#deps.access.require(actor, projectRef, 'push');
+    const deployment = await this.#deps.deployments.findById(deploymentId);
+    if (!deployment || deployment.project_id !== project.id) throw notFound('deployment');
+    const environment = await this.#environmentOf(project.id, deployment.environment_id);
+    await this.#requireDeployer(actor, project, environment);
+    const done =
+      step === 'promote'
+        ? this.#deps.rollouts?.promote(deployment.id)
+        : this.#deps.rollouts?.abort(deployment.id, `aborted by ${actor.username}`);
+    if (!done) {
+      throw conflict(
+        step === 'promote'
+          ? `deployment #${deployment.iid} is not waiting for a promote`
+          : `deployment #${deployment.iid} is not an incremental rollout under way`,
+      );
+    }
+    await this.#audit(actor, step, deployment, { environment: environment.name });
+    return (await this.#deps.deployments.findById(deployment.id)) ?? deployment;
   }
 
   /** `POST /projects/:id/environments/:environment_id/stop`. */
@@ -443,7 +473,7 @@ export class DeploymentActions {
 
   async #audit(
     actor: Actor,
-    action: 'deploy' | 'rollback' | 'redeploy',
+    action: 'deploy' | 'rollback' | 'redeploy' | 'promote' | 'abort',
     deployment: DeploymentRow,
     details: Record<string, unknown>,
   ): Promise<void> {
@@ -478,4 +508,6 @@ export interface DeploymentActionsDeps {
    * current deployment applied); resolves with the stop deployment, or undefined when it cannot.
    */
   stopOnTarget?: (environment: EnvironmentRow, userId: number | null) => Promise<DeploymentRow | undefined>;
+  /** Incremental rollouts under way (the Kubernetes deployer's), to promote or abort. */
+  rollouts?: { promote(deploymentId: number): boolean; abort(deploymentId: number, reason: string): boolean };
 }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { deploymentEnds, environment } from '../deployments/deployment-helpers.ts';
+import { deployment, deploymentEnds, deploymentsOf, environment } from '../deployments/deployment-helpers.ts';
 import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
 import { scratchDir } from '../support/git-work-tree.ts';
 import { type KubeRigClient, kubeRigSuiteOptions, useKubeRig } from '../support/kube-rig.ts';
-import { eventually, trace } from '../support/pipeline-helpers.ts';
+import { eventually, pushFiles, trace } from '../support/pipeline-helpers.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import {
   appManifests,
@@ -160,6 +160,107 @@ timeout: 120s`);
       assert.equal(stopped.last_deployment?.status, 'success');
       assert.ok(!(await exists(() => rig.apps.readNamespacedDeployment({ namespace, name: 'web' }))));
       assert.ok(!(await exists(() => rig.core.readNamespacedService({ namespace, name: 'web' }))));
+    });
+
+    test('incremental rollout: canary steps with promote, a timed pause, and abort back to the running version', async () => {
+      const path = `k8s-${run}/${dialect}-steps`;
+      const project = await kubeProject(t, rig, work.path, path);
+      const namespace = `k8s-${run}-${dialect}-steps-production`;
+      const pipeline = (strategy: string) =>
+        deployPipeline(`
+manifests: k8s/
+images:
+  web: registry.local/shop/web:$CI_COMMIT_SHORT_SHA
+${strategy}
+timeout: 60s`);
+      const manifests = appManifests({ replicas: 4 });
+      const v1 = await pushAndDeploy(t, project, { 'k8s/app.yaml': manifests, '.gantry.yml': pipeline('') });
+      assert.equal(v1.deployment.status, 'success', await trace(t, project.id, v1.deployment.deployable!.id));
+      const v1Image = `registry.local/shop/web:${v1.sha.slice(0, 8)}`;
+
+      // Manual promote: the first step puts 2 of 4 replicas on the canary track and waits.
+      const sha2 = await pushFiles(project.clone, {
+        'k8s/app.yaml': manifests,
+        '.gantry.yml': pipeline('strategy: { steps: [50, 100] }'),
+      });
+      const waiting = await eventually(
+        async () => {
+          const d = (await deploymentsOf(t, project.id)).find((x) => x.sha === sha2);
+          const full = d && (await deployment(t, project.id, d.id));
+          return (full as { rollout?: { waiting?: string } } | undefined)?.rollout?.waiting === 'promote'
+            ? full
+            : undefined;
+        },
+        () => 'no rollout waiting for a promote',
+      );
+      const canary = await rig.apps.readNamespacedDeployment({ namespace, name: 'web-canary' });
+      assert.equal(canary.spec?.replicas, 2);
+      assert.equal(canary.spec?.template.metadata?.labels?.track, 'canary');
+      assert.equal(
+        canary.spec?.template.spec?.containers[0]?.image,
+        `registry.local/shop/web:${sha2.slice(0, 8)}`,
+      );
+      const stable = await rig.apps.readNamespacedDeployment({ namespace, name: 'web' });
+      assert.equal(stable.spec?.replicas, 2);
+      assert.equal(
+        stable.spec?.template.spec?.containers[0]?.image,
+        v1Image,
+        'the stable track keeps running v1',
+      );
+      const promoted = await t.api('POST', `projects/${project.id}/deployments/${waiting.id}/promote`);
+      assert.equal(promoted.status, 200, JSON.stringify(promoted.body));
+      const done = await deploymentEnds(t, project.id, waiting.id);
+      assert.equal(done.status, 'success', await trace(t, project.id, done.deployable!.id));
+      assert.ok(!(await exists(() => rig.apps.readNamespacedDeployment({ namespace, name: 'web-canary' }))));
+      const after = await rig.apps.readNamespacedDeployment({ namespace, name: 'web' });
+      assert.equal(after.spec?.replicas, 4);
+      assert.equal(
+        after.spec?.template.spec?.containers[0]?.image,
+        `registry.local/shop/web:${sha2.slice(0, 8)}`,
+      );
+      const again = await t.api('POST', `projects/${project.id}/deployments/${waiting.id}/promote`);
+      assert.equal(again.status, 409, 'nothing is waiting any more');
+
+      // A timed pause goes on by itself.
+      const timed = await pushAndDeploy(t, project, {
+        'k8s/app.yaml': manifests,
+        '.gantry.yml': pipeline('strategy: { steps: [25, 100], pause: 1s }'),
+      });
+      assert.equal(
+        timed.deployment.status,
+        'success',
+        await trace(t, project.id, timed.deployment.deployable!.id),
+      );
+      assert.match(await trace(t, project.id, timed.deployment.deployable!.id), /Pausing until/);
+
+      // Abort at a step: the canary goes, the running version gets its replicas back.
+      const sha4 = await pushFiles(project.clone, {
+        'k8s/app.yaml': manifests,
+        '.gantry.yml': pipeline('strategy: { steps: [50, 100] }'),
+      });
+      const held = await eventually(
+        async () => {
+          const d = (await deploymentsOf(t, project.id)).find((x) => x.sha === sha4);
+          const full = d && (await deployment(t, project.id, d.id));
+          return (full as { rollout?: { waiting?: string } } | undefined)?.rollout?.waiting === 'promote'
+            ? full
+            : undefined;
+        },
+        () => 'no rollout waiting for a promote',
+      );
+      const aborted = await t.api('POST', `projects/${project.id}/deployments/${held.id}/abort`);
+      assert.equal(aborted.status, 200, JSON.stringify(aborted.body));
+      const failed = await deploymentEnds(t, project.id, held.id);
+      assert.equal(failed.status, 'failed');
+      assert.match(await trace(t, project.id, failed.deployable!.id), /aborted by/);
+      assert.ok(!(await exists(() => rig.apps.readNamespacedDeployment({ namespace, name: 'web-canary' }))));
+      const restored = await rig.apps.readNamespacedDeployment({ namespace, name: 'web' });
+      assert.equal(restored.spec?.replicas, 4);
+      assert.equal(
+        restored.spec?.template.spec?.containers[0]?.image,
+        `registry.local/shop/web:${timed.sha.slice(0, 8)}`,
+      );
+      assert.equal((await productionOf(t, project.id)).last_successful_deployment?.id, timed.deployment.id);
     });
   });
 }

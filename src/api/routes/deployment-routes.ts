@@ -251,6 +251,33 @@ export function deploymentRoutes(app: GantryApp, deps: ApiDeps): void {
     },
   );
 
+  for (const step of ['promote', 'abort'] as const) {
+    app.post(
+      `/projects/:id/deployments/:deployment_id/${step}`,
+      {
+        schema: {
+          summary:
+            step === 'promote'
+              ? 'Promote an incremental rollout waiting at a step to its next step'
+              : 'Abort an incremental rollout: back to the previous deployment, this one failed',
+          tags,
+          params: DeploymentParams,
+          body: Type.Union([Type.Object({}, { additionalProperties: false }), Type.Null()]),
+          response: { 200: DeploymentView, ...errorResponses },
+        },
+      },
+      async (request) =>
+        view(
+          await deps.deploymentActions.steer(
+            request.actor!,
+            request.params.id,
+            request.params.deployment_id,
+            step,
+          ),
+        ),
+    );
+  }
+
   app.post(
     '/projects/:id/environments/:environment_id/deploy',
     {

@@ -16,12 +16,13 @@ import type { JobRow } from '../../store/repositories/job-repository.ts';
 import type { DeployLog, DeployOutcome, DeployRequest, Target } from '../target.ts';
 import { applyObjects } from './applier.ts';
 import { applySteps, deletionSteps } from './apply-order.ts';
+import { canaryOf, canaryReplicas, replicasOf, withReplicas } from './canary-track.ts';
 import { deployedImages } from './deployed-images.ts';
 import { ensureNamespace } from './ensure-namespace.ts';
 import { environmentSecretObject } from './environment-secret-object.ts';
 import { addGantryMetadata } from './gantry-metadata.ts';
 import { rewriteImages } from './image-rewrite.ts';
-import { describeRef, type KubeObject, refKey, refOf } from './kube-object.ts';
+import { describeRef, type KubeObject, type ObjectRef, refKey, refOf } from './kube-object.ts';
 import { readLiveObjects } from './live-objects.ts';
 import { manifestDigest } from './manifest-digest.ts';
 import { renderManifests } from './manifest-render.ts';
@@ -74,6 +75,7 @@ interface Plan {
 export class KubernetesTarget implements Target {
   readonly kind = 'kubernetes';
   readonly #deps: KubernetesTargetDeps;
+  readonly #rollouts = new Map<number, RolloutControl>();
 
   constructor(deps: KubernetesTargetDeps) {
     this.#deps = deps;
@@ -109,13 +111,22 @@ export class KubernetesTarget implements Target {
     await ensureNamespace(kubeConfig, namespace);
     const steps = applySteps(plan.objects).map((step) => step.items);
     await applyObjects({ kubeConfig, steps, dryRun: true, signal });
+    const timeoutMs = (spec.timeoutSeconds ?? DEFAULT_ROLLOUT_TIMEOUT_SECONDS) * 1000;
+    const canaries =
+      spec.strategy && previous && !source
+        ? await this.#stepThrough(
+            request,
+            { kubeConfig, namespace, plan, previous, timeoutMs },
+            spec.strategy,
+          )
+        : [];
     await applyObjects({
       kubeConfig,
       steps,
       signal,
       onProgress: (ref, result) => log.line(`${describeRef(ref)} ${result}`),
     });
-    const stale = refsToPrune(previous?.inventory ?? [], inventory);
+    const stale = [...canaries, ...refsToPrune(previous?.inventory ?? [], inventory)];
     if (stale.length > 0) {
       await deleteObjects(
         kubeConfig,
@@ -128,7 +139,7 @@ export class KubernetesTarget implements Target {
       kubeConfig,
       namespace,
       objects: inventory,
-      timeoutMs: (spec.timeoutSeconds ?? DEFAULT_ROLLOUT_TIMEOUT_SECONDS) * 1000,
+      timeoutMs,
       signal,
       onProgress: (line) => void log.line(line),
     });
@@ -140,6 +151,119 @@ export class KubernetesTarget implements Target {
       `Deployment #${deployment.iid} is healthy after ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
     return { status: 'success' };
+  }
+
+  /**
+   * Promotes an incremental rollout waiting at a step (`strategy` without `pause`); false when
+   * the deployment is not waiting for one.
+   */
+  promote(deploymentId: number): boolean {
+    const control = this.#rollouts.get(deploymentId);
+    if (!control?.waiting) return false;
+    control.promote();
+    return true;
+  }
+
+  /** Aborts an incremental rollout under way: back to the previous deployment, this one failed. */
+  abort(deploymentId: number, reason: string): boolean {
+    const control = this.#rollouts.get(deploymentId);
+    if (!control) return false;
+    control.abort(reason);
+    return true;
+  }
+
+  /**
+   * The steps of an incremental rollout before the last (100 %), on the canary track: each
+   * Deployment that runs now gets a `<name>-canary` Deployment of the new version with the step's
+   * share of the replicas while the running version is scaled down by as many; after each step
+   * Gantry waits for health, then for the pause or a promote. An abort (or a cancel) deletes the
+   * canaries and restores the running version. Returns the canaries, to delete after the last
+   * step. Deployments new in this release, and all other objects, are applied at the last step.
+   */
+  async #stepThrough(
+    request: DeployRequest,
+    context: {
+      kubeConfig: KubeConfig;
+      namespace: string;
+      plan: Plan;
+      previous: KubernetesSnapshot;
+      timeoutMs: number;
+    },
+    strategy: NonNullable<DeploySpec['strategy']>,
+  ): Promise<ObjectRef[]> {
+    const { deployment, log, signal } = request;
+    const { kubeConfig, namespace, plan, previous, timeoutMs } = context;
+    const running = new Map(
+      (previous.manifests as KubeObject[]).map((object) => [refKey(refOf(object)), object]),
+    );
+    const tracks = plan.objects
+      .filter((object) => object.kind === 'Deployment' && running.has(refKey(refOf(object))))
+      .map((next) => ({ next, stable: running.get(refKey(refOf(next)))! }));
+    if (tracks.length === 0) return [];
+    const canaryRefs = tracks.map(({ next }) => refOf(canaryOf(next, 1)));
+    const control = new RolloutControl(signal);
+    this.#rollouts.set(deployment.id, control);
+    try {
+      const steps = strategy.steps.filter((percent) => percent < 100);
+      for (const [index, percent] of steps.entries()) {
+        const objects = tracks.flatMap(({ next, stable }) => {
+          const total = replicasOf(next);
+          const canary = canaryReplicas(total, percent);
+          return [canaryOf(next, canary), withReplicas(stable, Math.max(0, total - canary))];
+        });
+        await log.line(
+          `Step ${index + 1} of ${strategy.steps.length}: ${percent}% of the replicas on the new version`,
+        );
+        await applyObjects({ kubeConfig, steps: [objects], signal: control.signal });
+        await waitForRollout({
+          kubeConfig,
+          namespace,
+          objects: objects.map(refOf),
+          timeoutMs,
+          signal: control.signal,
+          onProgress: (line) => void log.line(line),
+        });
+        const resumeAt =
+          strategy.pauseSeconds > 0
+            ? new Date(Date.now() + strategy.pauseSeconds * 1000).toISOString()
+            : null;
+        await this.#deps.deployments.update(deployment.id, {
+          rollout_state: JSON.stringify({
+            step: index + 1,
+            steps: strategy.steps,
+            percent,
+            waiting: resumeAt ? 'pause' : 'promote',
+            resume_at: resumeAt,
+          }),
+        });
+        await log.line(
+          resumeAt
+            ? `Pausing until ${resumeAt} (promote to go on now)`
+            : `Waiting for a promote (POST /projects/${deployment.project_id}/deployments/${deployment.id}/promote)`,
+        );
+        await control.waitForPromote(strategy.pauseSeconds * 1000);
+      }
+      await this.#deps.deployments.update(deployment.id, {
+        rollout_state: JSON.stringify({
+          step: strategy.steps.length,
+          steps: strategy.steps,
+          percent: 100,
+          waiting: null,
+          resume_at: null,
+        }),
+      });
+      await log.line(`Step ${strategy.steps.length} of ${strategy.steps.length}: 100%`);
+      return canaryRefs;
+    } catch (error) {
+      await log.line(
+        `Rolling back to deployment ${previous.jobName} at ${previous.sha.slice(0, 8)}: ${(error as Error).message}`,
+      );
+      await deleteObjects(kubeConfig, canaryRefs);
+      await applyObjects({ kubeConfig, steps: [tracks.map(({ stable }) => stable)] });
+      throw error;
+    } finally {
+      this.#rollouts.delete(deployment.id);
+    }
   }
 
   /** Renders the manifests at the deployment's commit and turns them into what gets applied. */
@@ -300,6 +424,62 @@ export class KubernetesTarget implements Target {
     const row = await this.#deps.deployments.findById(id);
     const snapshot = parseSnapshot(row?.snapshot ?? null);
     return row && snapshot?.kind === 'kubernetes' ? { row, snapshot } : null;
+  }
+}
+
+/**
+ * The controls of one incremental rollout: a promote (or the pause) moves it to its next step;
+ * an abort, a cancel of its job or a server shutdown stops it.
+ */
+class RolloutControl {
+  readonly #controller = new AbortController();
+  #promote: (() => void) | undefined;
+
+  constructor(outer: AbortSignal) {
+    outer.addEventListener('abort', () => this.#controller.abort(outer.reason), { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  get waiting(): boolean {
+    return this.#promote !== undefined;
+  }
+
+  promote(): void {
+    this.#promote?.();
+  }
+
+  abort(reason: string): void {
+    this.#controller.abort(new Error(reason));
+  }
+
+  /** Resolves on a promote, or after `pauseMs` when it is above 0; rejects when aborted. */
+  waitForPromote(pauseMs: number): Promise<void> {
+    const signal = this.#controller.signal;
+    return new Promise<void>((resolve, reject) => {
+      if (signal.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', aborted);
+        this.#promote = undefined;
+      };
+      const aborted = () => {
+        done();
+        reject(signal.reason);
+      };
+      const go = () => {
+        done();
+        resolve();
+      };
+      const timer = pauseMs > 0 ? setTimeout(go, pauseMs) : undefined;
+      this.#promote = go;
+      signal.addEventListener('abort', aborted, { once: true });
+    });
   }
 }
 
