@@ -16,6 +16,7 @@ import { gitRoutes } from './routes/git-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { jobArtifactRoutes } from './routes/job-artifact-routes.ts';
 import { jobRoutes } from './routes/job-routes.ts';
+import { kubernetesEnvironmentRoutes } from './routes/kubernetes-environment-routes.ts';
 import { memberRoutes } from './routes/member-routes.ts';
 import { mirrorRoutes } from './routes/mirror-routes.ts';
 import { pipelineRoutes } from './routes/pipeline-routes.ts';
@@ -132,6 +133,7 @@ export async function buildApp(deps: ApiDeps, options: { logger: FastifyBaseLogg
       projectHookRoutes(scoped, deps);
       targetRoutes(scoped, deps);
       environmentSecretRoutes(scoped, deps);
+      kubernetesEnvironmentRoutes(scoped, deps);
       pipelineScheduleRoutes(scoped, deps);
       pipelineRoutes(scoped, deps);
       deploymentRoutes(scoped, deps);

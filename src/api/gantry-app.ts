@@ -17,6 +17,7 @@ import type { EnvironmentService } from '../services/environment-service.ts';
 import type { FreezePeriodService } from '../services/freeze-period-service.ts';
 import type { GitHttpService } from '../services/git-http-service.ts';
 import type { JobService } from '../services/job-service.ts';
+import type { KubernetesEnvironmentService } from '../services/kubernetes-environment-service.ts';
 import type { MemberService } from '../services/member-service.ts';
 import type { MirrorService } from '../services/mirror-service.ts';
 import type { PipelineScheduleService } from '../services/pipeline-schedule-service.ts';
@@ -67,6 +68,8 @@ export interface ApiDeps {
   projectHooks: ProjectHookService;
   targets: TargetService;
   environmentSecrets: EnvironmentSecretService;
+  /** Live view and drift of environments deployed by the Kubernetes deployer. */
+  kubernetesEnvironments: KubernetesEnvironmentService;
   pipelineSchedules: PipelineScheduleService;
   pipelines: PipelineService;
   jobs: JobService;

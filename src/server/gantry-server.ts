@@ -32,6 +32,7 @@ import { EnvironmentService } from '../services/environment-service.ts';
 import { FreezePeriodService } from '../services/freeze-period-service.ts';
 import { GitHttpService } from '../services/git-http-service.ts';
 import { JobService } from '../services/job-service.ts';
+import { KubernetesEnvironmentService } from '../services/kubernetes-environment-service.ts';
 import { MemberService } from '../services/member-service.ts';
 import { MirrorService } from '../services/mirror-service.ts';
 import { PipelineScheduleService } from '../services/pipeline-schedule-service.ts';
@@ -77,6 +78,7 @@ import { ExternalTarget } from '../targets/external/external-target.ts';
 import { KubernetesTarget } from '../targets/kubernetes/kubernetes-target.ts';
 import { checkKubernetesTarget } from '../targets/kubernetes/kubernetes-target-check.ts';
 import { KubernetesTeardown } from '../targets/kubernetes/kubernetes-teardown.ts';
+import { LiveViewCache } from '../targets/kubernetes/live-view-cache.ts';
 import { ScriptJobCredentials } from '../targets/kubernetes/script-job-credentials.ts';
 import { ServerDeployer } from '../targets/server-deployer.ts';
 import { HookPayloads } from '../webhooks/hook-payloads.ts';
@@ -412,6 +414,10 @@ export async function startGantryServer(
         ),
       );
   });
+  // Watches of the namespaces whose live view is asked for; closed when idle and on shutdown.
+  const liveViews = new LiveViewCache({
+    onError: (error, where) => logger.warn({ err: error, ...where }, 'live view watch stopped'),
+  });
   let closing = false;
   let started = false;
 
@@ -504,6 +510,14 @@ export async function startGantryServer(
         checkKubernetes: checkKubernetesTarget,
       }),
       environmentSecrets,
+      kubernetesEnvironments: new KubernetesEnvironmentService({
+        access,
+        environments: engine.environments,
+        deployments: engine.deployments,
+        targets: targetRows,
+        secrets,
+        liveViews,
+      }),
       pipelineSchedules,
       pipelines,
       jobs,
@@ -563,6 +577,7 @@ export async function startGantryServer(
   } catch (error) {
     // Never leave a half-started server listening.
     await app.close();
+    liveViews.close();
     await scheduleRunner.stop();
     autoStop.stop();
     await engine.stop();
@@ -584,6 +599,7 @@ export async function startGantryServer(
       closing = true;
       await embeddedRunner?.stop();
       await app.close();
+      liveViews.close();
       await scheduleRunner.stop();
       autoStop.stop();
       await serverDeployer.stop();

@@ -33,7 +33,7 @@ interface DeployFixture {
 }
 
 /**
- * Deployments, deploy / re-deploy / rollback / stop, deployment locks, resource groups and
+ * Deployments, deploy / re-deploy / rollback / promote / abort / stop, deployment locks, resource groups and
  * auto-deploy rules: reporters (and read_api tokens) read; developers deploy and record
  * deployments; maintainers delete deployment records and change resource groups; only instance
  * administrators release a lock. The fixture server runs no jobs, so a "successful deployment" is
@@ -239,6 +239,26 @@ export function deploymentRules(): Rules {
       call: async (f) => {
         const { projectId, deploymentId } = await deployed(f);
         return { method: 'POST', path: `/api/v1/projects/${projectId}/deployments/${deploymentId}/rollback` };
+      },
+    },
+    'POST /api/v1/projects/:id/deployments/:deployment_id/promote': {
+      projectScoped: true,
+      allowed: DEVELOPERS,
+      // Nothing is rolling out in steps here: those allowed learn that, the others are refused first.
+      allowedStatus: 409,
+      call: async (f) => {
+        const { projectId, deploymentId } = await deployed(f);
+        return { method: 'POST', path: `/api/v1/projects/${projectId}/deployments/${deploymentId}/promote` };
+      },
+    },
+    'POST /api/v1/projects/:id/deployments/:deployment_id/abort': {
+      projectScoped: true,
+      allowed: DEVELOPERS,
+      // Nothing is rolling out in steps here: those allowed learn that, the others are refused first.
+      allowedStatus: 409,
+      call: async (f) => {
+        const { projectId, deploymentId } = await deployed(f);
+        return { method: 'POST', path: `/api/v1/projects/${projectId}/deployments/${deploymentId}/abort` };
       },
     },
     'POST /api/v1/projects/:id/environments/:environment_id/deploy': {

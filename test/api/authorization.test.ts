@@ -24,6 +24,7 @@ import { environmentSecretsRules } from './authorization-environment-secrets.ts'
 import { environmentsRules } from './authorization-environments.ts';
 import { governanceRules } from './authorization-governance.ts';
 import { hookRules } from './authorization-hooks.ts';
+import { kubernetesRules } from './authorization-kubernetes.ts';
 import { releaseRules } from './authorization-releases.ts';
 
 // Every route the server registers, and who may call it. A route missing from this table fails the
@@ -367,6 +368,7 @@ const RULES: Rules = {
   ...environmentsRules(),
   ...governanceRules(),
   ...hookRules(),
+  ...kubernetesRules(),
   ...protectedRefRules('protected_branches'),
   ...protectedRefRules('protected_tags'),
   ...pipelineScheduleRules(),

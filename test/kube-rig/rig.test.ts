@@ -7,6 +7,7 @@ import {
   type KubeRigClient,
   kubeConfigFrom,
   kubeRigSuiteOptions,
+  READY_AFTER_ANNOTATION,
   RIG_STORAGE_CLASS,
   serviceAccountToken,
   useKubeRig,
@@ -37,15 +38,38 @@ function container(name: string, image: string, resources?: { requests: Record<s
   return { name, image, ...(resources ? { resources } : {}) };
 }
 
-function deployment(name: string, image: string, replicas: number) {
+function deployment(name: string, image: string, replicas: number, annotations: Record<string, string> = {}) {
   return {
     metadata: { name },
     spec: {
       replicas,
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [container('web', image)] } },
+      template: {
+        metadata: { labels: { app: name }, annotations },
+        spec: { containers: [container('web', image)] },
+      },
     },
   };
+}
+
+interface DeploymentView extends KubeObject {
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+  };
+}
+
+/** kubectl's rule for a finished rollout (without the progress deadline). */
+function rolledOut(deployment: DeploymentView, replicas: number): boolean {
+  const status = deployment.status ?? {};
+  return (
+    (status.observedGeneration ?? 0) >= (deployment.metadata.generation ?? 1) &&
+    status.updatedReplicas === replicas &&
+    status.replicas === replicas &&
+    status.availableReplicas === replicas
+  );
 }
 
 async function statusCodeOf(call: Promise<unknown>): Promise<number> {
@@ -67,20 +91,16 @@ describe('the Kubernetes rig', { ...kubeRigSuiteOptions(), concurrency: true }, 
     ns = await freshNamespace(rig, 'rig');
   });
 
-  test('a Deployment of 3 replicas rolls out', async () => {
+  test('a Deployment of 3 replicas rolls out, and rolls out a new image replacing every pod', async () => {
+    const deployments = { path: `/apis/apps/v1/namespaces/${ns}/deployments`, name: 'web' };
     await rig.apps.createNamespacedDeployment({
       namespace: ns,
       body: deployment('web', 'registry.rig/web:1', 3),
     });
-    const rolledOut = await waitForObject<KubeObject & { status?: { availableReplicas?: number } }>(
-      rig,
-      { path: `/apis/apps/v1/namespaces/${ns}/deployments`, name: 'web' },
-      (object) => object.status?.availableReplicas === 3,
-    );
-    assert.equal(rolledOut.status?.availableReplicas, 3);
-    const list = await rig.core.listNamespacedPod({ namespace: ns, labelSelector: 'app=web' });
+    await waitForObject<DeploymentView>(rig, deployments, (object) => rolledOut(object, 3));
+    const first = await rig.core.listNamespacedPod({ namespace: ns, labelSelector: 'app=web' });
     assert.deepEqual(
-      list.items.map((pod) => [pod.status?.phase, pod.status?.containerStatuses?.[0]?.ready]),
+      first.items.map((pod) => [pod.status?.phase, pod.status?.containerStatuses?.[0]?.ready]),
       [
         ['Running', true],
         ['Running', true],
@@ -88,9 +108,41 @@ describe('the Kubernetes rig', { ...kubeRigSuiteOptions(), concurrency: true }, 
       ],
     );
     assert.match(
-      list.items[0]?.status?.containerStatuses?.[0]?.imageID ?? '',
+      first.items[0]?.status?.containerStatuses?.[0]?.imageID ?? '',
       /^docker-pullable:\/\/registry\.rig\/web@sha256:/,
     );
+
+    const patched = await rig.apps.patchNamespacedDeployment({
+      name: 'web',
+      namespace: ns,
+      body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'registry.rig/web:2' }],
+    });
+    // From the patch on: the watch's first view of the Deployment could still be the finished first rollout.
+    const afterPatch = { ...deployments, resourceVersion: patched.metadata?.resourceVersion ?? '' };
+    await waitForObject<DeploymentView>(rig, afterPatch, (object) => rolledOut(object, 3));
+    // The old pods are deleted for good, not left terminating: the fake kubelet finishes their deletion.
+    const old = new Set(first.items.map((pod) => pod.metadata?.name));
+    await waitForObject<PodView>(
+      rig,
+      { path: pods(), labelSelector: 'app=web', resourceVersion: first.metadata?.resourceVersion ?? '' },
+      (pod, type) => type === 'DELETED' && old.delete(pod.metadata.name) && old.size === 0,
+    );
+    const second = await rig.core.listNamespacedPod({ namespace: ns, labelSelector: 'app=web' });
+    assert.deepEqual(
+      second.items.map((pod) => pod.spec?.containers[0]?.image),
+      ['registry.rig/web:2', 'registry.rig/web:2', 'registry.rig/web:2'],
+    );
+  });
+
+  test('the ready-after annotation keeps a running pod unready for a while', async () => {
+    await rig.apps.createNamespacedDeployment({
+      namespace: ns,
+      body: deployment('slow', 'registry.rig/web:1', 1, { [READY_AFTER_ANNOTATION]: '3000' }),
+    });
+    const target = { path: pods(), labelSelector: 'app=slow' };
+    const running = await waitForObject<PodView>(rig, target, (pod) => pod.status?.phase === 'Running');
+    assert.equal(condition(running, 'Ready')?.status, 'False');
+    await waitForObject<PodView>(rig, target, (pod) => condition(pod, 'Ready')?.status === 'True');
   });
 
   test('a crashloop image crash-loops with rising restarts', async () => {

@@ -295,6 +295,16 @@ describe('applyObjects against the rig', kubeRigSuiteOptions(), () => {
     assert.ok(reported.every((line) => line.endsWith(' created')));
   });
 
+  test('a canceled apply throws the reason and changes nothing', async () => {
+    const namespace = `apply-canceled-${randomBytes(3).toString('hex')}`;
+    const controller = new AbortController();
+    controller.abort(new Error('deployment canceled'));
+    await assert.rejects(applyObjects({ kubeConfig, steps: appSet(namespace), signal: controller.signal }), {
+      message: 'deployment canceled',
+    });
+    assert.equal(await exists(kubeConfig, `/api/v1/namespaces/${namespace}`), false);
+  });
+
   test('an existing namespace is left as it is', async () => {
     const namespace = await freshNamespace(rig, 'apply-existing');
     assert.equal(await ensureNamespace(kubeConfig, namespace), 'existing');

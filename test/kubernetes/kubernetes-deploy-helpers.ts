@@ -27,12 +27,16 @@ export interface KubeDeploymentView extends DeploymentView {
   } | null;
 }
 
-/** A project whose `production`-and-everything target is the rig (admin kubeconfig). */
+/**
+ * A project whose target for every environment is the rig: its admin kubeconfig, or the
+ * `kubernetes` settings given (a ServiceAccount token, another server URL).
+ */
 export async function kubeProject(
   t: TestServer,
   rig: KubeRigClient,
   work: string,
   path: string,
+  kubernetes: Record<string, string> = { kubeconfig: readFileSync(rig.info.kubeconfigPath, 'utf8') },
 ): Promise<{ id: number; clone: string }> {
   const created = await t.api<{ id: number }>('POST', 'projects', { body: { path } });
   assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -40,7 +44,7 @@ export async function kubeProject(
     body: {
       name: 'rig',
       kind: 'kubernetes',
-      kubernetes: { kubeconfig: readFileSync(rig.info.kubeconfigPath, 'utf8') },
+      kubernetes,
     },
   });
   assert.equal(target.status, 201, JSON.stringify(target.body));

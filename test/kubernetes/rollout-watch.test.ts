@@ -258,6 +258,47 @@ describe('waitForRollout against the Kubernetes rig', { ...kubeRigSuiteOptions()
     );
   });
 
+  test('a StatefulSet and a DaemonSet upgraded to a crash-looping image fail naming a new pod', async () => {
+    const namespace = await freshNamespace(rig, 'rollout');
+    await rig.apps.createNamespacedStatefulSet({
+      namespace,
+      body: {
+        metadata: { name: 'db' },
+        spec: {
+          replicas: 2,
+          serviceName: 'db',
+          selector: { matchLabels: { app: 'db' } },
+          template: template('db', GOOD_IMAGE),
+        },
+      },
+    });
+    await rig.apps.createNamespacedDaemonSet({
+      namespace,
+      body: {
+        metadata: { name: 'agent' },
+        spec: { selector: { matchLabels: { app: 'agent' } }, template: template('agent', GOOD_IMAGE) },
+      },
+    });
+    await wait(namespace, [ref('StatefulSet', 'db'), ref('DaemonSet', 'agent')]).done;
+
+    const crashing = 'registry.rig.test/shop/web:2.0-crashloop';
+    const setTemplateImage = {
+      op: 'replace',
+      path: '/spec/template/spec/containers/0/image',
+      value: crashing,
+    };
+    await rig.apps.patchNamespacedStatefulSet({ name: 'db', namespace, body: [setTemplateImage] });
+    const statefulSet = await rolloutFailure(wait(namespace, [ref('StatefulSet', 'db')]).done);
+    await rig.apps.patchNamespacedDaemonSet({ name: 'agent', namespace, body: [setTemplateImage] });
+    const daemonSet = await rolloutFailure(wait(namespace, [ref('DaemonSet', 'agent')]).done);
+
+    for (const error of [statefulSet, daemonSet]) {
+      assert.equal(error.reason, 'CrashLoopBackOff');
+      const pod = await rig.core.readNamespacedPod({ name: error.pod ?? '', namespace });
+      assert.equal(pod.spec?.containers[0]?.image, crashing);
+    }
+  });
+
   test('a failing Job fails the rollout', async () => {
     const namespace = await freshNamespace(rig, 'rollout');
     await rig.batch.createNamespacedJob({
@@ -337,9 +378,11 @@ describe('waitForRollout against the Kubernetes rig', { ...kubeRigSuiteOptions()
         objects: [ref('Deployment', 'web')],
         timeoutMs: 10_000,
       }),
-      new RegExp(
-        `^Error: listing (deployments|replicasets|pods) in namespace ${namespace} failed: .*forbidden`,
-      ),
+      {
+        message: new RegExp(
+          `^cannot list (deployments|replicasets|pods) in namespace ${namespace}: forbidden \\(403 Forbidden\\)`,
+        ),
+      },
     );
   });
 

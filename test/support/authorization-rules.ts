@@ -37,7 +37,7 @@ export interface Call {
   basic?: boolean;
 }
 
-export type Expectation = 'ok' | 401 | 403 | 404;
+export type Expectation = 'ok' | 401 | 403 | 404 | 409;
 
 export interface RouteRule {
   /** Roles that succeed; others get the status `denied` gives them. */

@@ -221,8 +221,9 @@ export interface WaitTarget {
 }
 
 /**
- * Watches `target` until `accept` returns true for an event (existing objects arrive first as ADDED) and
- * returns that event's object; fails after `timeoutMs` with the last object seen.
+ * Watches `target` until `accept` returns true for an event and returns that event's object; fails after
+ * `timeoutMs` with the last object seen. Existing objects arrive first as ADDED, possibly a moment older
+ * than a write just made: to wait for the effects of a write, pass its resourceVersion.
  */
 export async function waitForObject<T extends KubeObject = KubeObject>(
   rig: KubeRigClient,

@@ -74,6 +74,7 @@ export async function applyObjects(options: ApplyOptions): Promise<KubeObject[]>
   const concurrency = options.concurrency ?? 16;
   const plan = await planSteps(kubeConfig, options.steps);
   const all = plan.flat();
+  signal?.throwIfAborted();
 
   const namespaces = new Set(all.flatMap((item) => (item.ref.namespace ? [item.ref.namespace] : [])));
   await Promise.all([...namespaces].map((namespace) => ensureNamespace(kubeConfig, namespace)));
@@ -106,15 +107,12 @@ export async function applyObjects(options: ApplyOptions): Promise<KubeObject[]>
       concurrency,
       stopOnError: true,
       signal,
+      onApplied: ({ ref }, { status, object }) =>
+        options.onProgress?.(ref, resultOf(status!, before.get(refKey(ref)), object!)),
     });
     const failed = outcomes.find((outcome) => outcome?.error);
     if (failed?.error) throw failed.error;
-    outcomes.forEach((outcome, index) => {
-      const { ref } = step[index]!;
-      const object = outcome.object!;
-      applied.push(object);
-      options.onProgress?.(ref, resultOf(outcome.status!, before.get(refKey(ref)), object));
-    });
+    applied.push(...outcomes.map((outcome) => outcome.object!));
     const crds = step.filter((item) => isCrd(item.object)).map((item) => item.object);
     const timeoutMs = options.crdTimeoutMs ?? 60_000;
     await Promise.all(crds.map((crd) => waitUntilServed(kubeConfig, crd, { timeoutMs, signal })));
@@ -176,7 +174,14 @@ interface Outcome {
 async function applyAll(
   kubeConfig: KubeConfig,
   items: Planned[],
-  options: { dryRun: boolean; concurrency: number; stopOnError: boolean; signal: AbortSignal | undefined },
+  options: {
+    dryRun: boolean;
+    concurrency: number;
+    stopOnError: boolean;
+    signal: AbortSignal | undefined;
+    /** Called as each object is applied, so progress shows while a long step runs. */
+    onApplied?: (item: Planned, outcome: Outcome) => void;
+  },
 ): Promise<Outcome[]> {
   const outcomes: Outcome[] = new Array(items.length);
   let next = 0;
@@ -184,14 +189,16 @@ async function applyAll(
   const worker = async () => {
     while (next < items.length && !(failed && options.stopOnError) && !options.signal?.aborted) {
       const index = next++;
+      const item = items[index]!;
+      let outcome: Outcome;
       try {
-        outcomes[index] = await applyOne(kubeConfig, items[index]!, options);
+        outcome = await applyOne(kubeConfig, item, options);
       } catch (error) {
         failed = true;
-        outcomes[index] = {
-          error: kubeFailure(error, `apply ${describeRef(items[index]!.ref)}`, apiServerUrl(kubeConfig)),
-        };
+        outcome = { error: kubeFailure(error, `apply ${describeRef(item.ref)}`, apiServerUrl(kubeConfig)) };
       }
+      outcomes[index] = outcome;
+      if (!outcome.error) options.onApplied?.(item, outcome);
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, items.length) }, worker));

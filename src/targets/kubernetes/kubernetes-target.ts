@@ -110,7 +110,6 @@ export class KubernetesTarget implements Target {
     signal.throwIfAborted();
     await ensureNamespace(kubeConfig, namespace);
     const steps = applySteps(plan.objects).map((step) => step.items);
-    await applyObjects({ kubeConfig, steps, dryRun: true, signal });
     const timeoutMs = (spec.timeoutSeconds ?? DEFAULT_ROLLOUT_TIMEOUT_SECONDS) * 1000;
     const canaries =
       spec.strategy && previous && !source

@@ -23,7 +23,6 @@ export interface ReflectOptions {
 
 /** A watch event's object: a changed object, or a `Status` for `ERROR` events. */
 interface EventObject {
-  kind?: string;
   code?: number;
   message?: string;
   metadata?: { name?: string; resourceVersion?: string };
@@ -57,16 +56,16 @@ export async function reflect(options: ReflectOptions): Promise<Reflector> {
   const failure = (verb: 'list' | 'watch', error: unknown) =>
     kubeFailure(error, `${verb} ${type.plural} in namespace ${namespace}`);
 
-  const fail = (error: unknown) => {
+  const fail = (verb: 'list' | 'watch') => (error: unknown) => {
     if (stopped) return;
     stop();
-    onError(failure('watch', error));
+    onError(failure(verb, error));
   };
 
   const onEvent = (phase: string, object: EventObject) => {
     if (phase === 'ERROR') {
       if (object.code === 410) relist = true;
-      else fail(new Error(object.message ?? `status ${object.code}`));
+      else fail('watch')(new Error(object.message ?? `status ${object.code}`));
       return;
     }
     resourceVersion = object.metadata?.resourceVersion ?? resourceVersion;
@@ -80,14 +79,14 @@ export async function reflect(options: ReflectOptions): Promise<Reflector> {
   const onEnd = (error: unknown) => {
     const status = (error as { statusCode?: number } | null)?.statusCode;
     if (status === 410) relist = true;
-    else if (status !== undefined && status < 500 && status !== 429) return fail(error);
+    else if (status !== undefined && status < 500 && status !== 429) return fail('watch')(error);
     if (relist) {
       relist = false;
       list().then(() => {
         if (stopped) return;
         onChange();
         open();
-      }, fail);
+      }, fail('list'));
     } else if (error && (error as { name?: string }).name !== 'TimeoutError') {
       // A dropped connection or a server error: retry shortly, not in a tight loop against a server that is down.
       setTimeout(() => stopped || open(), RECONNECT_AFTER_ERROR_MS).unref();
@@ -115,7 +114,7 @@ export async function reflect(options: ReflectOptions): Promise<Reflector> {
         else controller = opened;
       },
       // Not even sent (no cluster in the kubeconfig, credentials that cannot be loaded): retrying cannot help.
-      fail,
+      fail('watch'),
     );
   };
 
