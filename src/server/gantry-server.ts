@@ -401,6 +401,8 @@ export async function startGantryServer(
     logs: engine.logs,
     completion: engine.completion,
     bus,
+    jobs: engine.jobs,
+    deployments: engine.deployments,
   });
   serverDeployer.start();
   // Every pushed ref becomes a pipeline; failures are logged, never lost silently.
@@ -558,6 +560,7 @@ export async function startGantryServer(
   let embeddedRunner: Awaited<ReturnType<typeof startEmbeddedRunner>> | undefined;
   try {
     await engine.start();
+    await serverDeployer.recover();
     autoStop.start();
     // Runs schedules missed while the server was down (once each), then sleeps until the next one.
     await scheduleRunner.start();

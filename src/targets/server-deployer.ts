@@ -1,9 +1,9 @@
 import type { EventBus } from '../events/event-bus.ts';
 import type { JobCompletion } from '../scheduler/job-completion.ts';
 import type { JobLogStore } from '../scheduler/job-log-store.ts';
-import type { DeploymentRow } from '../store/repositories/deployment-repository.ts';
+import type { DeploymentRepository, DeploymentRow } from '../store/repositories/deployment-repository.ts';
 import type { EnvironmentRepository } from '../store/repositories/environment-repository.ts';
-import type { JobRow } from '../store/repositories/job-repository.ts';
+import type { JobRepository, JobRow } from '../store/repositories/job-repository.ts';
 import type { ProjectRepository } from '../store/repositories/project-repository.ts';
 import type { TargetRepository } from '../store/repositories/target-repository.ts';
 import type { DeployOutcome, DeployRequest, Target } from './target.ts';
@@ -42,6 +42,32 @@ export class ServerDeployer {
     this.#running.set(job.id, entry);
     await this.#deps.logs.open(job.id, []);
     entry.done = this.#deploy(job, deployment, controller.signal).finally(() => this.#running.delete(job.id));
+  }
+
+  /**
+   * After a restart: a `deploy:` job the server was running when it stopped has no process
+   * behind it any more. Those a target runs to the end (Kubernetes) fail, saying so — the cluster
+   * may hold part of the release, and the previous deployment stays the current one. Jobs handed
+   * to an external deployer keep waiting for its report.
+   */
+  async recover(): Promise<number> {
+    let failed = 0;
+    for (const job of await this.#deps.jobs.listByStatus('running')) {
+      if (job.runner_id !== null || this.#running.has(job.id)) continue;
+      const deployment = await this.#deps.deployments.findByJobId(job.id);
+      const environment = deployment && (await this.#deps.environments.findById(deployment.environment_id));
+      if (!environment) continue;
+      const target = await this.#deps.targetRows.findForEnvironment(job.project_id, environment.name);
+      if (!target || target.kind === 'external') continue;
+      await this.#deps.completion.finish(
+        job.id,
+        null,
+        { status: 'failed', exitCode: null, failureReason: 'runner_system_failure', dotenv: null },
+        'ERROR: the server stopped while this deployment ran; its outcome is unknown and the previous deployment stays current: deploy again',
+      );
+      failed++;
+    }
+    return failed;
   }
 
   /** Aborts every deployment under way and waits for them to end (server shutdown). */
@@ -108,4 +134,6 @@ export interface ServerDeployerDeps {
   logs: JobLogStore;
   completion: JobCompletion;
   bus: EventBus;
+  jobs: JobRepository;
+  deployments: DeploymentRepository;
 }

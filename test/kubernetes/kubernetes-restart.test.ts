@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type GantryProcess, runGantry, waitUntilReady } from '../support/gantry-process.ts';
+import { type ScratchDir, scratchDir } from '../support/git-work-tree.ts';
+import {
+  type KubeRigClient,
+  kubeRigSuiteOptions,
+  READY_AFTER_ANNOTATION,
+  useKubeRig,
+} from '../support/kube-rig.ts';
+import { cloneProject, eventually, pushFiles } from '../support/pipeline-helpers.ts';
+import { ADMIN_TOKEN, freePort, type TestServer } from '../support/test-server.ts';
+import type { KubeDeploymentView } from './kubernetes-deploy-helpers.ts';
+import { deployPipeline } from './kubernetes-deploy-helpers.ts';
+
+// Kill -9 the server while a Kubernetes deployment waits for its pods: after a restart the
+// deployment is not left running — it fails with the reason, and nothing claims success.
+
+const SLOW = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: slow
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: slow } }
+  template:
+    metadata:
+      labels: { app: slow }
+      annotations: { ${READY_AFTER_ANNOTATION}: "600000" }
+    spec:
+      containers: [{ name: slow, image: registry.local/slow:1 }]
+`;
+
+describe('a Kubernetes deployment interrupted by a server crash', kubeRigSuiteOptions(), () => {
+  let rig: KubeRigClient;
+  let dataDir: string;
+  let scratch: ScratchDir;
+  let port: number;
+  let server: GantryProcess | undefined;
+  const base = () => `http://127.0.0.1:${port}`;
+  const start = async () => {
+    server = runGantry(['serve', '--port', String(port), '--data-dir', dataDir], {
+      GANTRY_INITIAL_ADMIN_TOKEN: ADMIN_TOKEN,
+      GANTRY_LOG_LEVEL: 'warn',
+      GANTRY_MIRROR_INTERVAL: '0',
+    });
+    await waitUntilReady(`${base()}/readyz`, server);
+  };
+  const api = async <T>(method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${base()}/api/v1/${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${ADMIN_TOKEN}`,
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text === '' ? undefined : JSON.parse(text)) as T };
+  };
+
+  before(async () => {
+    rig = await useKubeRig();
+    dataDir = await mkdtemp(join(tmpdir(), 'gantry-kube-restart-'));
+    scratch = await scratchDir();
+    port = await freePort();
+  });
+  after(async () => {
+    server?.child.kill('SIGKILL');
+    await server?.exited;
+    await rm(dataDir, { recursive: true, force: true });
+    await scratch?.cleanup();
+  });
+
+  test('is failed with the reason after a restart, not left running', async () => {
+    await start();
+    const path = `restart-${Date.now().toString(36)}/app`;
+    const project = await api<{ id: number }>('POST', 'projects', { path });
+    assert.equal(project.status, 201, JSON.stringify(project.body));
+    const target = await api('POST', `projects/${project.body.id}/targets`, {
+      name: 'rig',
+      kind: 'kubernetes',
+      kubernetes: { kubeconfig: readFileSync(rig.info.kubeconfigPath, 'utf8') },
+    });
+    assert.equal(target.status, 201, JSON.stringify(target.body));
+    const work = await cloneProject({ url: base() } as TestServer, path, join(scratch.path, 'work'));
+    mkdirSync(join(work, 'k8s'));
+    await pushFiles(work, {
+      'k8s/slow.yaml': SLOW,
+      '.gantry.yml': deployPipeline('manifests: k8s/\ntimeout: 10m'),
+    });
+    const running = await eventually(
+      async () => {
+        const [d] = (await api<KubeDeploymentView[]>('GET', `projects/${project.body.id}/deployments`)).body;
+        return d?.status === 'running' && d.snapshot?.kind === 'kubernetes' ? d : undefined;
+      },
+      () => 'no running Kubernetes deployment',
+    );
+    server!.child.kill('SIGKILL');
+    await server!.exited;
+
+    await start();
+    const ended = await eventually(
+      async () => {
+        const got = await api<KubeDeploymentView>(
+          'GET',
+          `projects/${project.body.id}/deployments/${running.id}`,
+        );
+        return got.body.status === 'running' ? undefined : got.body;
+      },
+      () => 'the deployment stayed running after the restart',
+    );
+    assert.equal(ended.status, 'failed');
+    const trace = await fetch(
+      `${base()}/api/v1/projects/${project.body.id}/jobs/${ended.deployable!.id}/trace`,
+      {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      },
+    );
+    assert.match(await trace.text(), /the server stopped while this deployment ran/);
+  });
+});
