@@ -257,5 +257,81 @@ for (const dialect of DIALECTS) {
         }
       }
     });
+
+    test('a Secret the API server rejects (stringData misspelt) leaves its value nowhere', async () => {
+      const path = `k8s-secrets-${run}/${dialect}-misspelt`;
+      const project = await kubeProject(t, rig, work.path, path);
+      const namespace = `k8s-secrets-${run}-${dialect}-misspelt-production`;
+      const value = secretValue('misspelt');
+      const failed = await pushAndDeploy(t, project, {
+        'k8s/app.yaml': appManifests({
+          extra: `---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: misspelt
+stringdata:
+  token: ${value}
+`,
+        }),
+        '.gantry.yml': pipeline,
+      });
+      const log = await trace(t, project.id, failed.deployment.deployable!.id);
+      assert.equal(failed.deployment.status, 'failed', log);
+      assert.match(log, new RegExp(`ERROR: .*Secret ${namespace}/misspelt\\b.*stringdata`));
+      const shown = await api('GET', `projects/${project.id}/deployments/${failed.deployment.id}`);
+      for (const [where, text] of [
+        ['the job log', log],
+        ['the deployment API answer', JSON.stringify(shown.body)],
+        ['the database', await databaseText()],
+      ] as const) {
+        for (const form of [value, Buffer.from(value).toString('base64')]) {
+          assert.ok(!text.includes(form), `${where} holds the value of the rejected Secret (${form})`);
+        }
+      }
+    });
+
+    test('a Secret copied from `kubectl get -o yaml` keeps its values out of the snapshot', async () => {
+      const path = `k8s-secrets-${run}/${dialect}-copied`;
+      const project = await kubeProject(t, rig, work.path, path);
+      const value = secretValue('copied');
+      const encoded = Buffer.from(value).toString('base64');
+      // kubectl apply (client-side) records the whole object, data included, in this annotation.
+      const lastApplied = JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'copied' },
+        data: { token: encoded },
+      });
+      const deployed = await pushAndDeploy(t, project, {
+        'k8s/app.yaml': appManifests({
+          extra: `---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: copied
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: '${lastApplied}'
+data:
+  token: ${encoded}
+`,
+        }),
+        '.gantry.yml': pipeline,
+      });
+      assert.equal(
+        deployed.deployment.status,
+        'success',
+        await trace(t, project.id, deployed.deployment.deployable!.id),
+      );
+      const shown = await api('GET', `projects/${project.id}/deployments/${deployed.deployment.id}`);
+      for (const [where, text] of [
+        ['the deployment API answer', JSON.stringify(shown.body)],
+        ['the database', await databaseText()],
+      ] as const) {
+        for (const form of [value, encoded]) {
+          assert.ok(!text.includes(form), `${where} holds the value of Secret copied (${form})`);
+        }
+      }
+    });
   });
 }

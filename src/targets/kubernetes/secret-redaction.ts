@@ -7,6 +7,9 @@ export const REDACTED_PREFIX = 'gantry:redacted:';
 /** Secret values taken out of a manifest set: Secret `refKey` → data key → base64 value. */
 export type SecretValues = Record<string, Record<string, string>>;
 
+const SECRET_FIELDS = new Set(['apiVersion', 'kind', 'metadata', 'type', 'immutable', 'data', 'stringData']);
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
 const isSecret = (object: KubeObject) => apiGroupOf(object.apiVersion) === '' && object.kind === 'Secret';
 
 /**
@@ -28,6 +31,13 @@ export function redactSecrets(
   const values: SecretValues = {};
   const redacted = objects.map((object) => {
     if (!isSecret(object)) return object;
+    for (const field of Object.keys(object)) {
+      if (!SECRET_FIELDS.has(field))
+        throw new GantryError(
+          'validation_failed',
+          `${describeRef(refOf(object))}: a Secret has no field "${field}"`,
+        );
+    }
     const data = { ...stringsOf(object, 'data') };
     for (const [key, value] of Object.entries(stringsOf(object, 'stringData'))) {
       data[key] = Buffer.from(value, 'utf8').toString('base64');
@@ -35,6 +45,7 @@ export function redactSecrets(
     values[refKey(refOf(object))] = data;
     const copy = structuredClone(object);
     delete copy.stringData;
+    if (copy.metadata.annotations) delete copy.metadata.annotations[LAST_APPLIED];
     copy.data = Object.fromEntries(
       Object.entries(data).map(([key, value]) => [key, REDACTED_PREFIX + digest(value)]),
     );
