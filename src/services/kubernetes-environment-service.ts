@@ -18,7 +18,7 @@ import type { ProjectAccess } from './project-access.ts';
 
 /** Which deployment a live view or drift report is about; nulls when the environment runs none on Kubernetes. */
 export interface KubernetesSource {
-  /** The environment's current deployment: its last successful one, when that started it on Kubernetes. */
+  /** The environment's current deployment: its last successful one, unless the environment is stopped. */
   deployment_id: number | null;
   namespace: string | null;
 }
@@ -134,6 +134,8 @@ export class KubernetesEnvironmentService {
     const project = await this.#access.require(actor, ref, 'read');
     const environment = await this.#environments.findById(environmentId);
     if (!environment || environment.project_id !== project.id) throw notFound('environment');
+    // A stopped environment keeps its last successful deployment as history, but nothing runs.
+    if (environment.state === 'stopped') return undefined;
     const id = environment.last_success_deployment_id;
     const deployment = id === null ? undefined : await this.#deployments.findById(id);
     if (deployment?.action !== 'start') return undefined;

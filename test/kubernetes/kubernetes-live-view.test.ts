@@ -7,6 +7,7 @@ import type {
   EnvironmentLiveView,
 } from '../../src/services/kubernetes-environment-service.ts';
 import { kubeRequest } from '../../src/targets/kubernetes/kube-connection.ts';
+import { environment } from '../deployments/deployment-helpers.ts';
 import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
 import { scratchDir } from '../support/git-work-tree.ts';
 import { type KubeRigClient, kubeRigSuiteOptions, useKubeRig } from '../support/kube-rig.ts';
@@ -294,6 +295,18 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(none.body.objects, []);
       const elsewhere = await t.api('GET', `projects/${project.id}/environments/999999/kubernetes`);
       assert.equal(elsewhere.status, 404);
+    });
+
+    test('a stopped environment has an empty view', async () => {
+      const stop = await t.api('POST', `projects/${project.id}/environments/${environmentId}/stop`);
+      assert.equal(stop.status, 200, JSON.stringify(stop.body));
+      await eventually(
+        async () =>
+          (await environment(t, project.id, environmentId)).state === 'stopped' ? true : undefined,
+        async () => JSON.stringify(await environment(t, project.id, environmentId)),
+      );
+      const live = await view();
+      assert.deepEqual([live.deployment_id, live.namespace, live.workloads, live.pods], [null, null, [], []]);
     });
 
     test('a cluster that cannot be reached: 503 saying so', async () => {
