@@ -23,3 +23,18 @@ export async function ignoringNotFound(call: () => Promise<unknown>): Promise<vo
     if (statusOf(error) !== 404) throw error;
   }
 }
+
+/**
+ * Makes `report(what)` callbacks that log a failure as `<component>: <what>: <message>`, and stay silent
+ * once `signal` has aborted: requests of a stopping rig fail by design.
+ */
+export function failureReporter(
+  component: string,
+  signal: AbortSignal,
+  log: (message: string) => void,
+): (what: string) => (error: unknown) => void {
+  return (what) => (error) => {
+    if (!signal.aborted)
+      log(`${component}: ${what}: ${error instanceof Error ? error.message : String(error)}`);
+  };
+}

@@ -23,10 +23,10 @@ export interface FollowOptions {
 
 /**
  * Follows a collection (e.g. `/api/v1/pods`, query parameters allowed) until the signal aborts: every
- * existing object first arrives as ADDED (unless a starting resourceVersion is given), then each change. A watch request ends after {@link WATCH_SECONDS} (the client library gives up
- * on a silent one after 30 s), so the next one resumes from the last resourceVersion seen, bookmarks
- * included; when that version is too old (410 Gone) it starts over, replaying the current objects as
- * ADDED.
+ * existing object first arrives as ADDED (unless a starting resourceVersion is given), then each change.
+ * A watch request ends after {@link WATCH_SECONDS} (the client library gives up on a silent one after
+ * 30 s), so the next one resumes from the last resourceVersion seen, bookmarks included; when that
+ * version is too old (410 Gone) it starts over, replaying the current objects as ADDED.
  */
 export async function followCollection<T extends Watched>(
   kubeConfig: KubeConfig,
@@ -53,7 +53,7 @@ export async function followCollection<T extends Watched>(
           params,
           (type: string, object: T & { code?: number; message?: string }) => {
             if (type === 'ERROR') {
-              // 410 Gone: our version was compacted away; anything else is reported when the watch ends.
+              // 410 Gone: our version was compacted away. Either way the server then ends the watch.
               if (object.code === 410) resourceVersion = undefined;
               else onError(new Error(`watch of ${path} failed: ${object.message ?? JSON.stringify(object)}`));
               return;

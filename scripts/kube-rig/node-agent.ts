@@ -1,6 +1,12 @@
 import { release } from 'node:os';
 import { CoordinationV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { ignoringNotFound, mergePatch, RIG_FIELD_MANAGER, serverSideApply } from './api-calls.ts';
+import {
+  failureReporter,
+  ignoringNotFound,
+  mergePatch,
+  RIG_FIELD_MANAGER,
+  serverSideApply,
+} from './api-calls.ts';
 import { followCollection, type WatchEventType } from './list-watch.ts';
 import { type PodJson, planPodStatus, statusSignature } from './pod-status.ts';
 
@@ -13,6 +19,8 @@ export const NODE_CAPACITY = {
 } as const;
 
 const HEARTBEAT_MS = 10_000;
+/** A pod whose status could not be written is tried again after this long. */
+const RETRY_MS = 1_000;
 const LEASE_SECONDS = 40;
 const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 /** Every fake node "runs" on loopback, so no node address leads off the machine. */
@@ -43,10 +51,7 @@ export async function startNodeAgent(kubeConfig: KubeConfig, options: NodeAgentO
   const nodes = new Set(options.nodeNames);
   const startedAt = new Date().toISOString();
   const stopper = new AbortController();
-  const report = (what: string) => (error: unknown) => {
-    if (!stopper.signal.aborted)
-      options.log(`node agent: ${what}: ${error instanceof Error ? error.message : String(error)}`);
-  };
+  const report = failureReporter('node agent', stopper.signal, options.log);
 
   const heartbeat = (name: string) =>
     Promise.all([
@@ -94,7 +99,10 @@ export async function startNodeAgent(kubeConfig: KubeConfig, options: NodeAgentO
     timers.delete(uid);
   };
 
-  /** One write per pod at a time; an event arriving meanwhile makes it run again on the newest pod. */
+  /**
+   * One write per pod at a time; an event arriving meanwhile makes it run again on the newest pod. The
+   * next change the plan foresees (a restart, readiness, an exit) or a failed write schedules another run.
+   */
   const reconcile = (uid: string): void => {
     if (busy.has(uid)) {
       dirty.add(uid);
@@ -103,30 +111,40 @@ export async function startNodeAgent(kubeConfig: KubeConfig, options: NodeAgentO
     const pod = pods.get(uid);
     if (!pod || stopper.signal.aborted) return;
     busy.add(uid);
+    clearTimeout(timers.get(uid));
     syncPod(pod)
-      .catch(report(`pod ${pod.metadata.namespace}/${pod.metadata.name}`))
-      .finally(() => {
+      .catch((error: unknown) => {
+        report(`pod ${pod.metadata.namespace}/${pod.metadata.name}`)(error);
+        return Date.now() + RETRY_MS;
+      })
+      .then((next) => {
         busy.delete(uid);
         if (dirty.delete(uid)) reconcile(uid);
+        else if (next !== undefined && pods.has(uid) && !stopper.signal.aborted) {
+          timers.set(
+            uid,
+            setTimeout(() => reconcile(uid), Math.max(0, next - Date.now())),
+          );
+        }
       });
   };
 
-  const syncPod = async (pod: PodJson): Promise<void> => {
+  /** Writes what the pod's status should be now; returns when it changes next, if it will. */
+  const syncPod = async (pod: PodJson): Promise<number | undefined> => {
     const uid = pod.metadata.uid ?? '';
-    clearTimeout(timers.get(uid));
     const name = pod.metadata.name ?? '';
     const namespace = pod.metadata.namespace ?? '';
     if (pod.metadata.deletionTimestamp) {
-      // No containers to stop: finish the deletion at once, as a kubelet does once they have.
+      // No containers to stop: finish the deletion at once, as a kubelet does once they have. The grace
+      // period goes in the body: given a body, the API server ignores the query parameters.
       await ignoringNotFound(() =>
         core.deleteNamespacedPod({
           name,
           namespace,
-          gracePeriodSeconds: 0,
-          body: { preconditions: { uid } },
+          body: { gracePeriodSeconds: 0, preconditions: { uid } },
         }),
       );
-      return;
+      return undefined;
     }
     const planned = planPodStatus(pod, Date.now(), { hostIP: HOST_IP });
     if (statusSignature(planned.status) !== statusSignature(pod.status)) {
@@ -144,12 +162,7 @@ export async function startNodeAgent(kubeConfig: KubeConfig, options: NodeAgentO
       // Until the watch brings the written pod back, later plans must start from the same startTime.
       if (pods.get(uid) === pod) pods.set(uid, { ...pod, status: planned.status });
     }
-    if (planned.nextChangeAt !== undefined && pods.has(uid)) {
-      timers.set(
-        uid,
-        setTimeout(() => reconcile(uid), Math.max(0, planned.nextChangeAt - Date.now())),
-      );
-    }
+    return planned.nextChangeAt;
   };
 
   const onPod = (type: WatchEventType, pod: PodJson) => {

@@ -98,10 +98,13 @@ export async function startKubeRig(options: KubeRigOptions = {}): Promise<KubeRi
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(plane.kubeconfigPath);
     const nodes = Array.from({ length: options.nodes ?? 3 }, (_, index) => `rig-node-${index}`);
-    [agent, provisioner] = await Promise.all([
-      startNodeAgent(kubeConfig, { nodeNames: nodes, kubeletVersion: binaries.kubernetesVersion, log }),
-      startVolumeProvisioner(kubeConfig, mkdirAt(dataDir, 'volumes'), log),
-    ]);
+    // One after the other, so that a failure leaves nothing unknown to stop() running.
+    agent = await startNodeAgent(kubeConfig, {
+      nodeNames: nodes,
+      kubeletVersion: binaries.kubernetesVersion,
+      log,
+    });
+    provisioner = await startVolumeProvisioner(kubeConfig, mkdirAt(dataDir, 'volumes'), log);
     await waitUntilUsable(kubeConfig, nodes, daemons);
     const info: RigInfo = {
       server: plane.server,
@@ -163,20 +166,33 @@ async function main(): Promise<void> {
       'parent-pid': { type: 'string' },
     },
   });
+  const infoFile = values['info-file'];
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  // Until the rig is up, a signal ends the process at once; the `exit` handler of startKubeRig then kills
+  // the daemons (which sit in their own process group, out of the signal's reach) and deletes the files.
+  const exitNow = () => process.exit(130);
+  for (const signal of signals) process.once(signal, exitNow);
   const log = (message: string) => process.stderr.write(`kube-rig: ${message}\n`);
   const rig = await startKubeRig({ log, ...(values.nodes ? { nodes: Number(values.nodes) } : {}) });
   const stopAndExit = () => {
-    rig.stop().finally(() => process.exit(0));
+    void rig.stop().finally(() => {
+      if (infoFile) rmSync(infoFile, { force: true });
+      process.exit(0);
+    });
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, stopAndExit);
-  if (values['info-file']) writeRigInfo(values['info-file'], rig.info);
+  for (const signal of signals) {
+    process.removeListener(signal, exitNow);
+    process.once(signal, stopAndExit);
+  }
+  if (infoFile) writeRigInfo(infoFile, rig.info);
   const { info } = rig;
   process.stdout.write(
     [
-      `kube-rig: Kubernetes ${info.versions.kubernetes} (etcd ${info.versions.etcd}) ready at ${info.server} in ${info.startMs} ms`,
+      `kube-rig: Kubernetes ${info.versions.kubernetes} (etcd ${info.versions.etcd}) ready at ${info.server} in ${info.startMs} ms` +
+        ` (${Math.round(performance.now())} ms after this process started)`,
       `  nodes: ${info.nodes.join(', ')}; default StorageClass ${info.storageClass}`,
       `  export KUBECONFIG=${info.kubeconfigPath}`,
-      ...(values['info-file'] ? [`  info: ${values['info-file']}`] : []),
+      ...(infoFile ? [`  info: ${infoFile}`] : []),
       `  logs: ${info.logDir}`,
       '  Ctrl-C stops the rig and deletes its files.',
       '',
@@ -185,10 +201,11 @@ async function main(): Promise<void> {
   const parent = Number(values['parent-pid']);
   if (Number.isInteger(parent) && parent > 0) {
     // A test process that started us may die without a word: do not outlive it.
-    setInterval(() => {
+    const watching = setInterval(() => {
       try {
         process.kill(parent, 0);
       } catch {
+        clearInterval(watching);
         stopAndExit();
       }
     }, 1_000);

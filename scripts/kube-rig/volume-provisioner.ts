@@ -2,7 +2,13 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig, StorageV1Api } from '@kubernetes/client-node';
 import type { KubeMetadata } from '../../src/targets/kubernetes/kube-object.ts';
-import { ignoringNotFound, RIG_FIELD_MANAGER, serverSideApply, statusOf } from './api-calls.ts';
+import {
+  failureReporter,
+  ignoringNotFound,
+  RIG_FIELD_MANAGER,
+  serverSideApply,
+  statusOf,
+} from './api-calls.ts';
 import { followCollection, type WatchEventType } from './list-watch.ts';
 
 /** The rig's default StorageClass. */
@@ -16,6 +22,7 @@ const PROVISIONER_ANNOTATIONS = [
   'volume.beta.kubernetes.io/storage-provisioner',
 ];
 const PROVISIONED_BY = 'pv.kubernetes.io/provisioned-by';
+const RETRY_MS = 1_000;
 
 interface ClaimJson {
   metadata: KubeMetadata;
@@ -53,10 +60,7 @@ export async function startVolumeProvisioner(
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const storage = kubeConfig.makeApiClient(StorageV1Api);
   const stopper = new AbortController();
-  const report = (what: string) => (error: unknown) => {
-    if (!stopper.signal.aborted)
-      log(`volume provisioner: ${what}: ${error instanceof Error ? error.message : String(error)}`);
-  };
+  const report = failureReporter('volume provisioner', stopper.signal, log);
 
   await storage.patchStorageClass(
     {
@@ -118,7 +122,12 @@ export async function startVolumeProvisioner(
     );
     const pending = (claim.status?.phase ?? 'Pending') === 'Pending' && !claim.spec.volumeName;
     if (type === 'DELETED' || !wanted || !pending || claim.metadata.deletionTimestamp) return;
-    provision(claim).catch(report(`claim ${claim.metadata.namespace}/${claim.metadata.name}`));
+    provision(claim).catch((error: unknown) => {
+      report(`claim ${claim.metadata.namespace}/${claim.metadata.name}`)(error);
+      // Claims seldom change again on their own: try again. A volume made for a claim deleted meanwhile
+      // is released by the PV controller, then deleted below.
+      if (!stopper.signal.aborted) setTimeout(() => onClaim(type, claim), RETRY_MS);
+    });
   };
 
   const onVolume = (type: WatchEventType, volume: VolumeJson) => {
