@@ -82,6 +82,7 @@ for (const dialect of DIALECTS) {
           kind: 'external',
           environment_scope: 'review/*',
           url: 'https://deployer.example.com/hook',
+          kubernetes: null,
           created_at: '',
           updated_at: '',
         },
@@ -150,7 +151,9 @@ for (const dialect of DIALECTS) {
     test('refused input names the field: unknown kind, missing or bad URL, bad scope, duplicate name', async () => {
       const id = await project();
       const cases: Array<[Record<string, unknown>, number, string]> = [
-        [{ name: 'k', kind: 'kubernetes', url: 'https://x.example.com' }, 400, '/kind'],
+        [{ name: 'k', kind: 'nomad', url: 'https://x.example.com' }, 400, '/kind'],
+        [{ name: 'k', kind: 'kubernetes', url: 'https://x.example.com' }, 400, '/url'],
+        [{ name: 'k', kind: 'external', url: 'https://x.example.com', kubernetes: {} }, 400, '/kubernetes'],
         [{ name: 'u', kind: 'external' }, 400, '/url'],
         [{ name: 'u', kind: 'external', url: 'ftp://x.example.com' }, 400, '/url'],
         [{ name: 'u', kind: 'external', url: 'https://a:b@x.example.com' }, 400, '/url'],
