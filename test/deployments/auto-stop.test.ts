@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type GantryProcess, runGantry, waitUntilReady } from '../support/gantry-process.ts';
+import { type RestartableGantry, restartableGantry } from '../support/gantry-process.ts';
 import { type ScratchDir, scratchDir } from '../support/git-work-tree.ts';
 import { cloneProject, eventually, type JobView, pushFiles } from '../support/pipeline-helpers.ts';
 import { ADMIN_TOKEN, freePort, type TestServer } from '../support/test-server.ts';
@@ -29,52 +29,40 @@ stop_review:
 let dataDir: string;
 let scratch: ScratchDir;
 let port: number;
-let server: GantryProcess | undefined;
-const base = () => `http://127.0.0.1:${port}`;
-const start = async () => {
-  server = runGantry(['serve', '--port', String(port), '--data-dir', dataDir], {
-    GANTRY_INITIAL_ADMIN_TOKEN: ADMIN_TOKEN,
-    GANTRY_LOG_LEVEL: 'warn',
-    GANTRY_RUNNER_CONCURRENCY: '1',
-    GANTRY_MIRROR_INTERVAL: '0',
-  });
-  await waitUntilReady(`${base()}/readyz`, server);
-};
-const api = async <T>(method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${base()}/api/v1/${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${ADMIN_TOKEN}`,
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text === '' ? undefined : JSON.parse(text)) as T };
-};
+let gantry: RestartableGantry;
 
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'gantry-auto-stop-'));
   scratch = await scratchDir();
   port = await freePort();
+  gantry = restartableGantry({
+    port,
+    dataDir,
+    adminToken: ADMIN_TOKEN,
+    env: { GANTRY_RUNNER_CONCURRENCY: '1' },
+  });
 });
 after(async () => {
-  server?.child.kill('SIGKILL');
-  await server?.exited;
+  await gantry?.kill();
   await rm(dataDir, { recursive: true, force: true });
   await scratch?.cleanup();
 });
 
 test('an environment due to auto-stop while the server was down is stopped by its stop job after a restart', async () => {
-  await start();
-  const project = await api<{ id: number }>('POST', 'projects', { path: 'auto/stop' });
+  await gantry.start();
+  const project = await gantry.api<{ id: number }>('POST', 'projects', { path: 'auto/stop' });
   assert.equal(project.status, 201, JSON.stringify(project.body));
   const projectId = project.body.id;
-  const work = await cloneProject({ url: base() } as TestServer, 'auto/stop', join(scratch.path, 'work'));
+  const work = await cloneProject(
+    { url: gantry.base() } as TestServer,
+    'auto/stop',
+    join(scratch.path, 'work'),
+  );
   await pushFiles(work, { '.gantry.yml': PIPELINE });
 
   const environmentRow = async () =>
-    (await api<EnvironmentView[]>('GET', `projects/${projectId}/environments?name=review%2Fx`)).body[0];
+    (await gantry.api<EnvironmentView[]>('GET', `projects/${projectId}/environments?name=review%2Fx`))
+      .body[0];
   const deployed = await eventually(
     async () => {
       const env = await environmentRow();
@@ -83,8 +71,7 @@ test('an environment due to auto-stop while the server was down is stopped by it
     async () => JSON.stringify(await environmentRow()),
   );
   // Killed at once: the auto-stop time (3 s after the deployment) has not come yet.
-  server!.child.kill('SIGKILL');
-  await server!.exited;
+  await gantry.kill();
   assert.equal(deployed.state, 'available');
   assert.equal(deployed.last_deployment?.action, 'start');
   const autoStopAt = Date.parse(deployed.auto_stop_at!);
@@ -92,7 +79,7 @@ test('an environment due to auto-stop while the server was down is stopped by it
 
   // Down until the time has passed, then up again on the same data directory.
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, autoStopAt - Date.now()) + 300));
-  await start();
+  await gantry.start();
 
   const stopped = await eventually(
     async () => {
@@ -102,7 +89,7 @@ test('an environment due to auto-stop while the server was down is stopped by it
     async () => JSON.stringify(await environmentRow()),
   );
   assert.equal(stopped.auto_stop_at, null);
-  const deployments = await api<DeploymentView[]>(
+  const deployments = await gantry.api<DeploymentView[]>(
     'GET',
     `projects/${projectId}/deployments?environment=review%2Fx`,
   );
@@ -110,13 +97,13 @@ test('an environment due to auto-stop while the server was down is stopped by it
   assert.ok(stop, JSON.stringify(deployments.body));
   assert.equal(stop.status, 'success');
   assert.equal(stop.deployable?.name, 'stop_review');
-  const stopJob = await api<JobView>('GET', `projects/${projectId}/jobs/${stop.deployable!.id}`);
+  const stopJob = await gantry.api<JobView>('GET', `projects/${projectId}/jobs/${stop.deployable!.id}`);
   assert.equal(stopJob.body.status, 'success');
-  const log = await fetch(`${base()}/api/v1/projects/${projectId}/jobs/${stop.deployable!.id}/trace`, {
+  const log = await fetch(`${gantry.base()}/api/v1/projects/${projectId}/jobs/${stop.deployable!.id}/trace`, {
     headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
   });
   assert.match(await log.text(), /stopped review/);
-  const audit = await api<Array<{ action: string; details: Record<string, unknown> }>>(
+  const audit = await gantry.api<Array<{ action: string; details: Record<string, unknown> }>>(
     'GET',
     `projects/${projectId}/audit_events?action=stop`,
   );

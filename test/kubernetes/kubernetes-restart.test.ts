@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type GantryProcess, runGantry, waitUntilReady } from '../support/gantry-process.ts';
+import { type RestartableGantry, restartableGantry } from '../support/gantry-process.ts';
 import { type ScratchDir, scratchDir } from '../support/git-work-tree.ts';
 import {
   type KubeRigClient,
@@ -40,54 +40,33 @@ describe('a Kubernetes deployment interrupted by a server crash', kubeRigSuiteOp
   let dataDir: string;
   let scratch: ScratchDir;
   let port: number;
-  let server: GantryProcess | undefined;
-  const base = () => `http://127.0.0.1:${port}`;
-  const start = async () => {
-    server = runGantry(['serve', '--port', String(port), '--data-dir', dataDir], {
-      GANTRY_INITIAL_ADMIN_TOKEN: ADMIN_TOKEN,
-      GANTRY_LOG_LEVEL: 'warn',
-      GANTRY_MIRROR_INTERVAL: '0',
-    });
-    await waitUntilReady(`${base()}/readyz`, server);
-  };
-  const api = async <T>(method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${base()}/api/v1/${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${ADMIN_TOKEN}`,
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text === '' ? undefined : JSON.parse(text)) as T };
-  };
+  let gantry: RestartableGantry;
 
   before(async () => {
     rig = await useKubeRig();
     dataDir = await mkdtemp(join(tmpdir(), 'gantry-kube-restart-'));
     scratch = await scratchDir();
     port = await freePort();
+    gantry = restartableGantry({ port, dataDir, adminToken: ADMIN_TOKEN });
   });
   after(async () => {
-    server?.child.kill('SIGKILL');
-    await server?.exited;
+    await gantry?.kill();
     await rm(dataDir, { recursive: true, force: true });
     await scratch?.cleanup();
   });
 
   test('is failed with the reason after a restart, not left running', async () => {
-    await start();
+    await gantry.start();
     const path = `restart-${Date.now().toString(36)}/app`;
-    const project = await api<{ id: number }>('POST', 'projects', { path });
+    const project = await gantry.api<{ id: number }>('POST', 'projects', { path });
     assert.equal(project.status, 201, JSON.stringify(project.body));
-    const target = await api('POST', `projects/${project.body.id}/targets`, {
+    const target = await gantry.api('POST', `projects/${project.body.id}/targets`, {
       name: 'rig',
       kind: 'kubernetes',
       kubernetes: { kubeconfig: readFileSync(rig.info.kubeconfigPath, 'utf8') },
     });
     assert.equal(target.status, 201, JSON.stringify(target.body));
-    const work = await cloneProject({ url: base() } as TestServer, path, join(scratch.path, 'work'));
+    const work = await cloneProject({ url: gantry.base() } as TestServer, path, join(scratch.path, 'work'));
     mkdirSync(join(work, 'k8s'));
     await pushFiles(work, {
       'k8s/slow.yaml': SLOW,
@@ -95,18 +74,18 @@ describe('a Kubernetes deployment interrupted by a server crash', kubeRigSuiteOp
     });
     const running = await eventually(
       async () => {
-        const [d] = (await api<KubeDeploymentView[]>('GET', `projects/${project.body.id}/deployments`)).body;
+        const [d] = (await gantry.api<KubeDeploymentView[]>('GET', `projects/${project.body.id}/deployments`))
+          .body;
         return d?.status === 'running' && d.snapshot?.kind === 'kubernetes' ? d : undefined;
       },
       () => 'no running Kubernetes deployment',
     );
-    server!.child.kill('SIGKILL');
-    await server!.exited;
+    await gantry.kill();
 
-    await start();
+    await gantry.start();
     const ended = await eventually(
       async () => {
-        const got = await api<KubeDeploymentView>(
+        const got = await gantry.api<KubeDeploymentView>(
           'GET',
           `projects/${project.body.id}/deployments/${running.id}`,
         );
@@ -116,7 +95,7 @@ describe('a Kubernetes deployment interrupted by a server crash', kubeRigSuiteOp
     );
     assert.equal(ended.status, 'failed');
     const trace = await fetch(
-      `${base()}/api/v1/projects/${project.body.id}/jobs/${ended.deployable!.id}/trace`,
+      `${gantry.base()}/api/v1/projects/${project.body.id}/jobs/${ended.deployable!.id}/trace`,
       {
         headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
       },

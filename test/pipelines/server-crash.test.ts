@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type GantryProcess, runGantry, waitUntilReady } from '../support/gantry-process.ts';
+import { type RestartableGantry, restartableGantry } from '../support/gantry-process.ts';
 import { type ScratchDir, scratchDir } from '../support/git-work-tree.ts';
 import { cloneProject, eventually, type JobView, pushFiles } from '../support/pipeline-helpers.ts';
 import { ADMIN_TOKEN, freePort, type TestServer } from '../support/test-server.ts';
@@ -13,45 +13,29 @@ import { ADMIN_TOKEN, freePort, type TestServer } from '../support/test-server.t
 let dataDir: string;
 let scratch: ScratchDir;
 let port: number;
-let server: GantryProcess | undefined;
-const base = () => `http://127.0.0.1:${port}`;
-const start = async () => {
-  server = runGantry(['serve', '--port', String(port), '--data-dir', dataDir], {
-    GANTRY_INITIAL_ADMIN_TOKEN: ADMIN_TOKEN,
-    GANTRY_LOG_LEVEL: 'warn',
-    GANTRY_JOB_LEASE_SECONDS: '3',
-    GANTRY_RUNNER_CONCURRENCY: '1',
-    GANTRY_MIRROR_INTERVAL: '0',
-  });
-  await waitUntilReady(`${base()}/readyz`, server);
-};
-const api = async <T>(method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${base()}/api/v1/${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${ADMIN_TOKEN}`,
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-};
+let gantry: RestartableGantry;
 
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'gantry-crash-'));
   scratch = await scratchDir();
   port = await freePort();
+  gantry = restartableGantry({
+    port,
+    dataDir,
+    adminToken: ADMIN_TOKEN,
+    env: { GANTRY_JOB_LEASE_SECONDS: '3', GANTRY_RUNNER_CONCURRENCY: '1' },
+  });
 });
 after(async () => {
-  server?.child.kill('SIGKILL');
+  await gantry?.kill();
   await rm(dataDir, { recursive: true, force: true });
   await scratch?.cleanup();
 });
 
 test('after kill -9 mid-job, the running job fails as runner lost and queued work still runs', async () => {
-  await start();
-  const project = await api<{ id: number }>('POST', 'projects', { path: 'crash/app' });
-  const fake = { url: base() } as TestServer;
+  await gantry.start();
+  const project = await gantry.api<{ id: number }>('POST', 'projects', { path: 'crash/app' });
+  const fake = { url: gantry.base() } as TestServer;
   const work = await cloneProject(fake, 'crash/app', join(scratch.path, 'work'));
   await pushFiles(work, {
     '.gantry.yml': `long:
@@ -67,24 +51,23 @@ cleanup:
 `,
   });
   const jobs = async () => {
-    const pipelines = await api<Array<{ id: number; status: string }>>(
+    const pipelines = await gantry.api<Array<{ id: number; status: string }>>(
       'GET',
       `projects/${project.body.id}/pipelines`,
     );
     const id = pipelines.body[0]?.id;
     return id === undefined
       ? []
-      : (await api<JobView[]>('GET', `projects/${project.body.id}/pipelines/${id}/jobs`)).body;
+      : (await gantry.api<JobView[]>('GET', `projects/${project.body.id}/pipelines/${id}/jobs`)).body;
   };
   // With one slot, `long` runs while `short` waits in the queue.
   await eventually(
     async () => ((await jobs()).find((j) => j.name === 'long')?.status === 'running' ? true : undefined),
     async () => JSON.stringify(await jobs()),
   );
-  server!.child.kill('SIGKILL');
-  await server!.exited;
+  await gantry.kill();
 
-  await start();
+  await gantry.start();
   const final = await eventually(
     async () => {
       const now = await jobs();
@@ -101,10 +84,16 @@ cleanup:
   assert.equal(byName.long?.failure_reason, 'runner_system_failure');
   assert.equal(byName.short?.status, 'success', 'the queued job ran after the restart');
   assert.equal(byName.cleanup?.status, 'success');
-  const log = await fetch(`${base()}/api/v1/projects/${project.body.id}/jobs/${byName.long!.id}/trace`, {
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-  });
+  const log = await fetch(
+    `${gantry.base()}/api/v1/projects/${project.body.id}/jobs/${byName.long!.id}/trace`,
+    {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    },
+  );
   assert.match(await log.text(), /runner lost/);
-  const pipelines = await api<Array<{ status: string }>>('GET', `projects/${project.body.id}/pipelines`);
+  const pipelines = await gantry.api<Array<{ status: string }>>(
+    'GET',
+    `projects/${project.body.id}/pipelines`,
+  );
   assert.equal(pipelines.body[0]?.status, 'failed');
 });
