@@ -88,19 +88,22 @@ export class KubernetesTarget implements Target {
     if (!spec) throw new Error(`job ${job.name} has no deploy: settings`);
     const connection = connectTarget(target, this.#deps.secrets);
     const kubeConfig = connection.kubeConfig;
-    const namespace = environmentNamespace(
-      connection.config,
-      project,
-      environment.slug,
-      definition.environment?.kubernetesNamespace ?? null,
-    );
+    const source =
+      deployment.rollback_of === null ? null : await this.#sourceSnapshot(deployment.rollback_of);
+    // A snapshot applied again goes where it went then: its manifests name that namespace.
+    const namespace =
+      source?.snapshot.namespace ??
+      environmentNamespace(
+        connection.config,
+        project,
+        environment.slug,
+        definition.environment?.kubernetesNamespace ?? null,
+      );
     await log.line(
       `Deploying to ${environment.name}: Kubernetes target "${target.name}" (${kubeConfig.getCurrentCluster()?.server}), namespace ${namespace}`,
     );
     const started = performance.now();
     const previous = await this.#previousSnapshot(environment, deployment.id);
-    const source =
-      deployment.rollback_of === null ? null : await this.#sourceSnapshot(deployment.rollback_of);
     const plan = source
       ? await this.#planFromSnapshot(source, log)
       : await this.#planFromCommit(request, spec, kubeConfig, namespace);
@@ -226,6 +229,9 @@ export class KubernetesTarget implements Target {
           strategy.pauseSeconds > 0
             ? new Date(Date.now() + strategy.pauseSeconds * 1000).toISOString()
             : null;
+        // Waiting (and so promotable) before the state says so: a promote right after reading it lands.
+        const promoted = control.waitForPromote(strategy.pauseSeconds * 1000);
+        promoted.catch(() => {});
         await this.#deps.deployments.update(deployment.id, {
           rollout_state: JSON.stringify({
             step: index + 1,
@@ -240,7 +246,7 @@ export class KubernetesTarget implements Target {
             ? `Pausing until ${resumeAt} (promote to go on now)`
             : `Waiting for a promote (POST /projects/${deployment.project_id}/deployments/${deployment.id}/promote)`,
         );
-        await control.waitForPromote(strategy.pauseSeconds * 1000);
+        await promoted;
       }
       await this.#deps.deployments.update(deployment.id, {
         rollout_state: JSON.stringify({
