@@ -29,7 +29,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { followCollection } from '../scripts/kube-rig/list-watch.ts';
 import type { Dialect } from '../src/store/dialect.ts';
-import { applyObjects } from '../src/targets/kubernetes/applier.ts';
+import { applyObjects, DEFAULT_APPLY_CONCURRENCY } from '../src/targets/kubernetes/applier.ts';
 import { applySteps } from '../src/targets/kubernetes/apply-order.ts';
 import { DEPLOYMENT_ANNOTATION, PROJECT_LABEL } from '../src/targets/kubernetes/gantry-metadata.ts';
 import { kubeConfigFromSettings } from '../src/targets/kubernetes/kube-connection.ts';
@@ -63,6 +63,8 @@ interface BenchOptions {
   rolloutRounds: number;
   readyAfterMs: number;
   crashRounds: number;
+  /** Requests the applier keeps in flight within a step. */
+  concurrency: number;
 }
 
 const APPLY_RATIO_GOAL = 0.5;
@@ -75,7 +77,7 @@ const ROUND_TIMEOUT_MS = 180_000;
 
 const USAGE = `Usage: node bench/kubernetes.bench.ts [--dialect sqlite|postgres|both] [--manifests N]
                                       [--apply-rounds N] [--rollout-rounds N]
-                                      [--ready-after-ms N] [--crash-rounds N]
+                                      [--ready-after-ms N] [--crash-rounds N] [--concurrency N]
 
   --dialect         Gantry's database; "both" runs everything once per dialect (default sqlite)
   --manifests       objects applied per apply round: half ConfigMaps, a quarter each Services and
@@ -83,7 +85,8 @@ const USAGE = `Usage: node bench/kubernetes.bench.ts [--dialect sqlite|postgres|
   --apply-rounds    timed apply rounds, after one untimed warm-up round (default 5)
   --rollout-rounds  deployments timed from rollout complete to success recorded (default 5)
   --ready-after-ms  how long the rollout benchmark's pods take to turn ready (default 1500)
-  --crash-rounds    crash-looping releases timed from push to failed (default 3)`;
+  --crash-rounds    crash-looping releases timed from push to failed (default 3)
+  --concurrency     requests Gantry's applier keeps in flight within a step (default: the applier's, ${DEFAULT_APPLY_CONCURRENCY})`;
 
 function parseOptions(argv: readonly string[]): BenchOptions {
   return parseBenchArgs(argv, USAGE, {
@@ -92,6 +95,7 @@ function parseOptions(argv: readonly string[]): BenchOptions {
     rolloutRounds: { default: 5, min: 1, max: 100 },
     readyAfterMs: { default: 1500, min: 0, max: 60_000 },
     crashRounds: { default: 3, min: 1, max: 100 },
+    concurrency: { default: DEFAULT_APPLY_CONCURRENCY, min: 1, max: 256 },
   });
 }
 
@@ -180,14 +184,13 @@ async function writeManifestDir(dir: string, objects: readonly KubeObject[]): Pr
   );
 }
 
-type Contender = 'kubectl' | 'gantry-apply' | 'gantry-deploy';
+type Contender = 'kubectl' | 'gantry';
 
-const CONTENDERS: readonly Contender[] = ['kubectl', 'gantry-apply', 'gantry-deploy'];
+const CONTENDERS: readonly Contender[] = ['kubectl', 'gantry'];
 
 const CONTENDER_LABELS: Record<Contender, string> = {
   kubectl: 'kubectl apply --server-side -f <dir>',
-  'gantry-apply': 'Gantry, apply only (one applyObjects call)',
-  'gantry-deploy': 'Gantry, dry run + apply (as a deployment)',
+  gantry: 'Gantry, as a deployment applies (dry run of the set, then apply)',
 };
 
 interface ApplySample {
@@ -317,8 +320,7 @@ async function applyBench(rig: KubeRigClient, options: BenchOptions): Promise<Ap
       // A new connection per round, as a deployment builds from its target's settings.
       const kubeConfig: KubeConfig = kubeConfigFromSettings({ kubeconfig: kubeconfigText });
       const steps = applySteps(objects).map((step) => step.items);
-      if (contender === 'gantry-deploy') await applyObjects({ kubeConfig, steps, dryRun: true });
-      const applied = await applyObjects({ kubeConfig, steps });
+      const applied = await applyObjects({ kubeConfig, steps, concurrency: options.concurrency });
       if (applied.length !== objects.length) {
         throw new Error(`Gantry applied ${applied.length} of ${objects.length} objects`);
       }
@@ -337,7 +339,7 @@ async function applyBench(rig: KubeRigClient, options: BenchOptions): Promise<Ap
     };
   };
 
-  const samples: Record<Contender, ApplySample[]> = { kubectl: [], 'gantry-apply': [], 'gantry-deploy': [] };
+  const samples: Record<Contender, ApplySample[]> = { kubectl: [], gantry: [] };
   for (let round = 0; round <= options.applyRounds; round++) {
     const warmUp = round === 0;
     // Rotating order, so neither side always runs on a cluster still busy with the other's pods.
@@ -712,7 +714,7 @@ function applyRows(apply: ApplyResult): { rows: string[][]; ratios: Record<Conte
   return { rows, ratios };
 }
 
-function printResult(result: DialectResult, _options: BenchOptions): void {
+function printResult(result: DialectResult, options: BenchOptions): void {
   const { dialect, apply, rollout, crash } = result;
   print(`=== dialect: ${dialect} (rig ${result.rig}) ===`);
   const { rows, ratios } = applyRows(apply);
@@ -734,7 +736,7 @@ function printResult(result: DialectResult, _options: BenchOptions): void {
         { header: `ratio ≤ ${APPLY_RATIO_GOAL}` },
       ],
       rows,
-    )}\nkubectl ${apply.kubectlVersion}: one PATCH per object, one at a time, discovery from its disk cache (filled in the warm-up). Gantry: a new connection per round (cold discovery, one new HTTP/2 connection), up to 16 requests in flight within a step; every applyObjects call dry-runs the whole set before applying it, and a deployment calls it twice (a dry run first), hence 2× and 3× kubectl's PATCH requests\ngoal (issue 5): Gantry / kubectl ≤ ${APPLY_RATIO_GOAL}; as a deployment applies: ${fixed(ratios['gantry-deploy'])} ${pass(ratios['gantry-deploy'] <= APPLY_RATIO_GOAL)}`,
+    )}\nkubectl ${apply.kubectlVersion}: one PATCH per object, one at a time, discovery from its disk cache (filled in the warm-up). Gantry: a new connection per round (cold discovery, one new HTTP/2 connection), up to ${options.concurrency} requests in flight within a step; a deployment dry-runs the whole set before applying it (nothing is applied when the API server rejects one object), hence 2× kubectl's PATCH requests\ngoal (issue 5): Gantry / kubectl ≤ ${APPLY_RATIO_GOAL}: ${fixed(ratios.gantry)} ${pass(ratios.gantry <= APPLY_RATIO_GOAL)}`,
   );
 
   const busMs = rollout.samples.map((s) => s.availableToBusMs);
@@ -821,10 +823,10 @@ function comparisonRows(results: readonly DialectResult[]): string[][] {
       ...results.map((r) => fixed(median(r.apply.samples.kubectl.map((s) => s.ms)), 0)),
     ],
     [
-      'apply: Gantry dry run + apply median ms (ratio)',
+      'apply: Gantry (as a deployment) median ms (ratio)',
       ...results.map(
         (r) =>
-          `${fixed(median(r.apply.samples['gantry-deploy'].map((s) => s.ms)), 0)} (${fixed(applyRows(r.apply).ratios['gantry-deploy'])})`,
+          `${fixed(median(r.apply.samples.gantry.map((s) => s.ms)), 0)} (${fixed(applyRows(r.apply).ratios.gantry)})`,
       ),
     ],
     [

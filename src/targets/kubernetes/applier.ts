@@ -17,6 +17,13 @@ import {
 /** What applying did to one object. */
 export type ApplyResult = 'created' | 'configured' | 'unchanged';
 
+/**
+ * Requests in flight within a step. The API server does the work; on a small control plane more
+ * parallel requests keep it busy while the client waits on the others (bench/kubernetes.bench.ts).
+ * Throttled requests (429) are retried by `kubeRequest`.
+ */
+export const DEFAULT_APPLY_CONCURRENCY = 48;
+
 export interface ApplyOptions {
   kubeConfig: KubeConfig;
   /**
@@ -71,7 +78,7 @@ interface Planned {
  */
 export async function applyObjects(options: ApplyOptions): Promise<KubeObject[]> {
   const { kubeConfig, signal } = options;
-  const concurrency = options.concurrency ?? 16;
+  const concurrency = options.concurrency ?? DEFAULT_APPLY_CONCURRENCY;
   const plan = await planSteps(kubeConfig, options.steps);
   const all = plan.flat();
   signal?.throwIfAborted();

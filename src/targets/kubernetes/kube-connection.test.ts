@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ApiException } from '@kubernetes/client-node';
 import { GantryError } from '../../domain/errors.ts';
-import { credentialsNoun, type KubeConnectionSettings, kubeConfigFromSettings } from './kube-connection.ts';
+import {
+  credentialsNoun,
+  type KubeConnectionSettings,
+  kubeConfigFromSettings,
+  throttledFor,
+} from './kube-connection.ts';
 
 /** A throw-away self-signed certificate: only its shape matters here. */
 const caPem = `-----BEGIN CERTIFICATE-----
@@ -250,3 +256,15 @@ for (const [name, settings, path, fragment] of badTokenSettings) {
     );
   });
 }
+
+test('a throttled request (429) waits for its Retry-After, at most 5 s; other errors are not retried', () => {
+  const cases: Array<[unknown, number | undefined]> = [
+    [new ApiException(429, 'Too Many Requests', '', { 'retry-after': '2' }), 2000],
+    [new ApiException(429, 'Too Many Requests', '', { 'retry-after': '120' }), 5000],
+    [new ApiException(429, 'Too Many Requests', '', {}), 1000],
+    [new ApiException(500, 'Internal Server Error', '', { 'retry-after': '1' }), undefined],
+    [new ApiException(409, 'Conflict', '', {}), undefined],
+    [new Error('connect ECONNREFUSED'), undefined],
+  ];
+  for (const [error, wait] of cases) assert.equal(throttledFor(error), wait, String(error));
+});

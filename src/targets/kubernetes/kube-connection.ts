@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ApiException,
   type Cluster,
@@ -292,6 +293,32 @@ const dispatchers = new WeakMap<KubeConfig, { dispatcher: Dispatcher }>();
  *   the fetch error (with its `cause`) when the server cannot be reached.
  */
 export async function kubeRequest<T>(kubeConfig: KubeConfig, request: KubeRequest): Promise<KubeResponse<T>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await requestOnce<T>(kubeConfig, request);
+    } catch (error) {
+      const wait = throttledFor(error);
+      if (wait === undefined || attempt >= MAX_THROTTLED_ATTEMPTS) throw error;
+      await sleep(wait, undefined, request.signal ? { signal: request.signal } : {});
+    }
+  }
+}
+
+/** Tries of a request the API server throttles (429, API Priority and Fairness) before giving up. */
+const MAX_THROTTLED_ATTEMPTS = 5;
+
+/**
+ * How long to wait before retrying a throttled request: its `Retry-After` (seconds, at most 5),
+ * 1 s without one; undefined when the error is not a 429.
+ */
+export function throttledFor(error: unknown): number | undefined {
+  if (!(error instanceof ApiException) || error.code !== 429) return undefined;
+  const headers = error.headers as Record<string, string | undefined> | undefined;
+  const seconds = Number(headers?.['retry-after'] ?? headers?.['Retry-After']);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 5) * 1000 : 1000;
+}
+
+async function requestOnce<T>(kubeConfig: KubeConfig, request: KubeRequest): Promise<KubeResponse<T>> {
   const server = kubeConfig.getCurrentCluster()?.server;
   if (!server) throw new Error('the Kubernetes client configuration has no current cluster');
   // Concatenated, not resolved: a server URL may carry a path prefix (a proxy in front of the API).
