@@ -1,13 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  ApiException,
-  type Cluster,
-  IsomorphicFetchHttpLibrary,
-  KubeConfig,
-  RequestContext,
-  type User,
-} from '@kubernetes/client-node';
+import { ApiException, type Cluster, KubeConfig, RequestContext, type User } from '@kubernetes/client-node';
+import { type Dispatcher as UndiciDispatcher, request as undiciRequest } from 'undici';
 import { parse } from 'yaml';
 import { GantryError } from '../../domain/errors.ts';
 
@@ -278,8 +272,6 @@ export interface KubeResponse<T> {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-const httpLibrary = new IsomorphicFetchHttpLibrary();
-const send = (context: RequestContext) => httpLibrary.send(context).toPromise();
 type Dispatcher = ReturnType<RequestContext['getDispatcher']>;
 const dispatchers = new WeakMap<KubeConfig, { dispatcher: Dispatcher }>();
 
@@ -331,24 +323,38 @@ async function requestOnce<T>(kubeConfig: KubeConfig, request: KubeRequest): Pro
     context.setBody(JSON.stringify(request.body));
   }
   const timeout = AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  context.setSignal(request.signal ? AbortSignal.any([request.signal, timeout]) : timeout);
+  const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
   await kubeConfig.applySecurityAuthentication(context);
   // The library makes a new connection pool per request; one pool per configuration keeps the TLS
-  // connections alive across the hundreds of requests of one deployment.
+  // (HTTP/2) connection alive across the hundreds of requests of one deployment.
   const shared = dispatchers.get(kubeConfig) ?? { dispatcher: context.getDispatcher() };
   dispatchers.set(kubeConfig, shared);
-  if (shared.dispatcher) context.setDispatcher(shared.dispatcher);
-  let response: Awaited<ReturnType<typeof send>>;
+  // undici's request, not fetch: the same connection and credentials at about half the client CPU
+  // per request (no WHATWG streams), which counts when the API server shares the machine's cores.
+  let status: number;
+  let headers: Record<string, string>;
   let text: string;
   try {
-    response = await send(context);
+    const response = await undiciRequest(url, {
+      method: request.method,
+      headers: context.getHeaders(),
+      body: context.getBody() as string | undefined,
+      signal,
+      ...(shared.dispatcher && { dispatcher: shared.dispatcher as unknown as UndiciDispatcher }),
+    });
+    status = response.statusCode;
+    headers = Object.fromEntries(
+      Object.entries(response.headers).map(([name, value]) => [
+        name,
+        Array.isArray(value) ? value.join(', ') : (value ?? ''),
+      ]),
+    );
     text = await response.body.text();
   } catch (error) {
     request.signal?.throwIfAborted();
     throw error;
   }
-  if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
-    throw new ApiException(response.httpStatusCode, 'Unsuccessful HTTP Request', text, response.headers);
-  }
-  return { status: response.httpStatusCode, body: (text === '' ? undefined : JSON.parse(text)) as T };
+  if (status < 200 || status > 299)
+    throw new ApiException(status, 'Unsuccessful HTTP Request', text, headers);
+  return { status, body: (text === '' ? undefined : JSON.parse(text)) as T };
 }
