@@ -28,6 +28,7 @@ import { performance } from 'node:perf_hooks';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { followCollection } from '../scripts/kube-rig/list-watch.ts';
+import { DEFAULT_NAMESPACE_TEMPLATE, renderNamespace } from '../src/domain/kubernetes-namespace.ts';
 import type { Dialect } from '../src/store/dialect.ts';
 import { applyObjects, DEFAULT_APPLY_CONCURRENCY } from '../src/targets/kubernetes/applier.ts';
 import { applySteps } from '../src/targets/kubernetes/apply-order.ts';
@@ -488,10 +489,18 @@ async function benchProject(
   rig: KubeRigClient,
   server: DeployServer,
   name: string,
-): Promise<{ id: number; clone: string }> {
-  const project = await kubeProject(server.t, rig, server.work, `bench-k8s-${RUN}/${name}-${server.dialect}`);
+): Promise<{ id: number; clone: string; namespace: string }> {
+  const path = `bench-k8s-${RUN}/${name}-${server.dialect}`;
+  const project = await kubeProject(server.t, rig, server.work, path);
   await mkdir(join(project.clone, 'k8s'), { recursive: true });
-  return project;
+  // Project and deployment ids start again in every database: only the namespace tells this
+  // project's objects from those of earlier runs on the same rig.
+  const namespace = renderNamespace(DEFAULT_NAMESPACE_TEMPLATE, {
+    projectId: project.id,
+    projectPath: path,
+    environmentSlug: 'production',
+  });
+  return { ...project, namespace };
 }
 
 /** Deletes the environment's namespace at the end (without waiting). */
@@ -529,7 +538,7 @@ async function rolloutBench(
   const selector = new URLSearchParams({ labelSelector: `${PROJECT_LABEL}=${project.id}` });
   void followCollection<KubeObject>(
     rig.kubeConfig,
-    `/apis/apps/v1/deployments?${selector}`,
+    `/apis/apps/v1/namespaces/${project.namespace}/deployments?${selector}`,
     (_type, object) => {
       seen.push({ at: performance.now(), object });
     },
@@ -555,7 +564,9 @@ timeout: 120s`);
     while (!available) {
       available = seen.find(
         ({ object }) =>
-          object.metadata.annotations?.[DEPLOYMENT_ANNOTATION] === String(id) && rolloutComplete(object),
+          object.metadata.namespace === project.namespace &&
+          object.metadata.annotations?.[DEPLOYMENT_ANNOTATION] === String(id) &&
+          rolloutComplete(object),
       );
       if (available) break;
       const finished = bus.get(id);
