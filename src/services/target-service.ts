@@ -12,6 +12,7 @@ import type { SecretBox } from '../secrets/secret-box.ts';
 import type { ProjectRow } from '../store/repositories/project-repository.ts';
 import type { TargetRepository, TargetRow, TargetUpdate } from '../store/repositories/target-repository.ts';
 import {
+  type KubernetesCheck,
   type KubernetesConfig,
   type KubernetesCredentials,
   type KubernetesSettingsInput,
@@ -44,16 +45,6 @@ export interface TargetInput {
   secret?: string | null;
   kubernetes?: KubernetesSettingsInput;
 }
-
-/**
- * Checks that a cluster answers and the credentials may deploy (on every save of a Kubernetes
- * target), returning what the cluster reported; throws a GantryError saying what is wrong.
- */
-export type KubernetesCheck = (
-  config: KubernetesConfig,
-  credentials: KubernetesCredentials,
-  namespace: string | null,
-) => Promise<{ apiUrl: string; serverVersion: string }>;
 
 /** What an update may change (not the kind); `secret` null or empty removes it, absent keeps it. */
 export type TargetChanges = Partial<Omit<TargetInput, 'kind'>>;

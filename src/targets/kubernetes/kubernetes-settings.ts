@@ -27,6 +27,16 @@ export interface KubernetesConfig {
 /** The secret settings kept encrypted in `targets.secret_encrypted` (JSON). */
 export type KubernetesCredentials = { kubeconfig: string } | { token: string };
 
+/**
+ * Checks that a cluster answers and the credentials may deploy (on every save of a Kubernetes
+ * target), returning what the cluster reported; throws a GantryError saying what is wrong.
+ */
+export type KubernetesCheck = (
+  config: KubernetesConfig,
+  credentials: KubernetesCredentials,
+  namespace: string | null,
+) => Promise<{ apiUrl: string; serverVersion: string }>;
+
 /** Reads a stored Kubernetes target configuration; throws when it is not one. */
 export function parseKubernetesConfig(json: string): KubernetesConfig {
   const value = JSON.parse(json) as Partial<KubernetesConfig>;

@@ -1,6 +1,6 @@
-import type { KubernetesCheck } from '../../services/target-service.ts';
 import { checkClusterAccess } from './access-check.ts';
 import { apiServerUrl } from './kube-connection.ts';
+import type { KubernetesCheck } from './kubernetes-settings.ts';
 import { kubeConfigFor } from './target-connection.ts';
 
 /**
