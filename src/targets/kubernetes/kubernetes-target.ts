@@ -108,7 +108,7 @@ export class KubernetesTarget implements Target {
       ? await this.#planFromSnapshot(source, log)
       : await this.#planFromCommit(request, spec, kubeConfig, namespace);
     const inventory = plan.objects.map(refOf) as InventoryEntry[];
-    await this.#recordSnapshot(request, plan, inventory, namespace);
+    const snapshot = await this.#recordSnapshot(request, plan, inventory, namespace);
 
     signal.throwIfAborted();
     await ensureNamespace(kubeConfig, namespace);
@@ -147,7 +147,7 @@ export class KubernetesTarget implements Target {
     });
     const images = await deployedImages(kubeConfig, namespace, environment.slug, plan.images);
     await this.#deps.deployments.update(deployment.id, {
-      snapshot: JSON.stringify({ ...(await this.#snapshotOf(deployment.id)), images }),
+      snapshot: JSON.stringify({ ...snapshot, images }),
     });
     await log.line(
       `Deployment #${deployment.iid} is healthy after ${((performance.now() - started) / 1000).toFixed(1)} s`,
@@ -377,7 +377,7 @@ export class KubernetesTarget implements Target {
     plan: Plan,
     inventory: InventoryEntry[],
     namespace: string,
-  ): Promise<void> {
+  ): Promise<KubernetesSnapshot> {
     const { job, deployment, environment, target } = request;
     const definition = parseDefinition(job.definition);
     const { redacted, values } = redactSecrets(plan.objects, (value) =>
@@ -408,12 +408,6 @@ export class KubernetesTarget implements Target {
           ? null
           : this.#deps.secrets.encrypt(JSON.stringify(values), deploymentSecretsContext(deployment.id)),
     });
-  }
-
-  async #snapshotOf(deploymentId: number): Promise<KubernetesSnapshot> {
-    const row = await this.#deps.deployments.findById(deploymentId);
-    const snapshot = parseSnapshot(row?.snapshot ?? null);
-    if (snapshot?.kind !== 'kubernetes') throw new Error(`deployment ${deploymentId} lost its snapshot`);
     return snapshot;
   }
 
@@ -421,10 +415,10 @@ export class KubernetesTarget implements Target {
   async #previousSnapshot(environment: EnvironmentRow, self: number): Promise<KubernetesSnapshot | null> {
     const id = environment.last_success_deployment_id;
     if (id === null || id === self) return null;
-    const snapshot = parseSnapshot((await this.#deps.deployments.findById(id))?.snapshot ?? null);
-    return snapshot?.kind === 'kubernetes' ? snapshot : null;
+    return (await this.#sourceSnapshot(id))?.snapshot ?? null;
   }
 
+  /** A deployment and its snapshot, when that is a Kubernetes one. */
   async #sourceSnapshot(id: number): Promise<{ row: DeploymentRow; snapshot: KubernetesSnapshot } | null> {
     const row = await this.#deps.deployments.findById(id);
     const snapshot = parseSnapshot(row?.snapshot ?? null);
