@@ -294,14 +294,16 @@ describe('the Kubernetes rig', { ...kubeRigSuiteOptions(), concurrency: true }, 
       { path: `/apis/apps/v1/namespaces/${ns}/statefulsets`, name: 'db' },
       (set) => set.status?.readyReplicas === 2,
     );
-    const claims = await rig.core.listNamespacedPersistentVolumeClaim({
-      namespace: ns,
-      labelSelector: 'app=db',
-    });
-    assert.deepEqual(claims.items.map((claim) => [claim.metadata?.name, claim.status?.phase]).sort(), [
-      ['data-db-0', 'Bound'],
-      ['data-db-1', 'Bound'],
-    ]);
+    // The PV controller binds a claim in two writes (spec.volumeName, then status), and the scheduler
+    // places the pod after the first: a claim can still read Pending while its pod is ready.
+    for (const name of ['data-db-0', 'data-db-1']) {
+      const claim = await waitForObject<KubeObject & { status?: { phase?: string } }>(
+        rig,
+        { path: `/api/v1/namespaces/${ns}/persistentvolumeclaims`, name },
+        (object) => object.status?.phase === 'Bound',
+      );
+      assert.equal(claim.metadata.labels?.app, 'db');
+    }
   });
 
   test('a ServiceAccount token is refused without RBAC (403) and once revoked (401)', async () => {

@@ -142,7 +142,12 @@ describe('applyObjects against the rig', kubeRigSuiteOptions(), () => {
       `ConfigMap ${namespace}/settings configured`,
       `Secret ${namespace}/credentials unchanged`,
     ]);
-    assert.deepEqual(changed.objects[0]?.data, { mode: 'b' });
+    const { body: settings } = await kubeRequest<KubeObject>(kubeConfig, {
+      method: 'GET',
+      path: `/api/v1/namespaces/${namespace}/configmaps/settings`,
+    });
+    assert.equal(changed.objects[0]?.metadata.resourceVersion, settings.metadata.resourceVersion);
+    assert.deepEqual(settings.data, { mode: 'b' });
   });
 
   test('an object the API rejects fails the dry run, naming it, and nothing is applied', async () => {
@@ -230,7 +235,12 @@ describe('applyObjects against the rig', kubeRigSuiteOptions(), () => {
       `CustomResourceDefinition widgets.${group} created`,
       `Widget ${namespace}/w created`,
     ]);
-    assert.deepEqual(objects[1]?.spec, { size: 3 });
+    const { body: live } = await kubeRequest<KubeObject>(kubeConfig, {
+      method: 'GET',
+      path: `/apis/${group}/v1/namespaces/${namespace}/widgets/w`,
+    });
+    assert.equal(objects[1]?.metadata.uid, live.metadata.uid);
+    assert.deepEqual(live.spec, { size: 3 });
     const again = await applyAndReport(kubeConfig, [[crd], [widget]]);
     assert.deepEqual(again.reported, [
       `CustomResourceDefinition widgets.${group} unchanged`,

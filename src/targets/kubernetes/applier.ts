@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { GantryError } from '../../domain/errors.ts';
 import { ensureNamespace } from './ensure-namespace.ts';
-import { apiServerUrl, kubeRequest } from './kube-connection.ts';
+import { apiServerUrl, kubeRequest, METADATA_ONLY } from './kube-connection.ts';
 import { kubeFailure } from './kube-errors.ts';
 import { describeRef, FIELD_MANAGER, type KubeObject, type ObjectRef, refKey } from './kube-object.ts';
 import {
@@ -71,8 +71,9 @@ interface Planned {
  * 4. the steps are applied in order, in parallel within a step; after a step holding CRDs, the
  *    next waits until the cluster serves their kinds.
  *
- * @returns the applied objects as the server returned them (or would have, with `dryRun`), in the
- *   order of the steps.
+ * @returns the applied objects (or what they would be, with `dryRun`) in the order of the steps:
+ *   apiVersion, kind and the metadata the server returned (uid, resourceVersion, managedFields…).
+ *   Their spec and status are not read back.
  * @throws GantryError naming the object and the API's message. With several objects rejected by
  *   the dry run, the message names the first and `details` lists them all.
  */
@@ -219,7 +220,8 @@ async function applyOne(
   { dryRun, signal }: { dryRun: boolean; signal: AbortSignal | undefined },
 ): Promise<Outcome> {
   const path = item.path || (await pathOnceServed(kubeConfig, item));
-  const { status, body } = await kubeRequest<KubeObject>(kubeConfig, {
+  // Only the metadata comes back (all the applier reads): the API server skips encoding the rest.
+  const { status, body } = await kubeRequest<Pick<KubeObject, 'metadata'>>(kubeConfig, {
     method: 'PATCH',
     path,
     query: {
@@ -229,10 +231,14 @@ async function applyOne(
       ...(dryRun ? { dryRun: 'All' } : {}),
     },
     contentType: 'application/apply-patch+yaml',
+    accept: METADATA_ONLY,
     body: item.object,
     ...(signal ? { signal } : {}),
   });
-  return { status, object: body };
+  return {
+    status,
+    object: { apiVersion: item.ref.apiVersion, kind: item.ref.kind, metadata: body.metadata },
+  };
 }
 
 async function pathOnceServed(kubeConfig: KubeConfig, item: Planned): Promise<string> {
