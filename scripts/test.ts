@@ -1,7 +1,7 @@
 // Runs the test suite with Node's test runner on the Node that runs this script (24, from node_modules),
 // with a throwaway PostgreSQL server and a Kubernetes rig (scripts/kube-rig) for the tests that need them.
 //
-//   node_modules/.bin/node scripts/test.ts                      every src/, test/, bench/, scripts/ **/*.test.ts
+//   node_modules/.bin/node scripts/test.ts                      every src/, test/, bench/, scripts/, web/src/ **/*.test.ts
 //   node_modules/.bin/node scripts/test.ts path/a.test.ts ...   only these files (or globs)
 //   node_modules/.bin/node scripts/test.ts --test-name-pattern=x   extra flags go to `node --test`
 //
@@ -31,6 +31,7 @@ const defaultPatterns = [
   'test/**/*.test.ts',
   'bench/**/*.test.ts',
   'scripts/**/*.test.ts',
+  'web/src/**/*.test.ts',
 ];
 const defaultFlags = ['--test-concurrency=2', `--test-reporter=${import.meta.url}`, '--test-timeout=120000'];
 // Flags of `node` that take their value as the next argument, so that value is not taken for a file.

@@ -1,0 +1,4 @@
+/** Placeholder until this page is written (issue 6). */
+export function EnvironmentsPage() {
+  return <p className="muted">This page is not written yet.</p>;
+}

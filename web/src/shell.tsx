@@ -1,0 +1,40 @@
+import type { ReactNode } from 'react';
+import { Link } from 'wouter';
+import { NavLink } from './components/nav-link.tsx';
+import { useCurrentUser, useSession } from './session.tsx';
+
+/** The frame around every signed-in page: brand, main navigation, user menu. */
+export function Shell({ children }: { children: ReactNode }) {
+  const user = useCurrentUser();
+  const { signOut } = useSession();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="shell-header">
+        <Link href="/projects" className="shell-brand">
+          Gantry
+        </Link>
+        <nav className="shell-nav" aria-label="Main">
+          <NavLink href="/projects">Projects</NavLink>
+          <NavLink href="/environments">What runs where</NavLink>
+          <NavLink href="/approvals">Approvals</NavLink>
+          {user.is_admin && <NavLink href="/admin">Admin</NavLink>}
+        </nav>
+        <details className="user-menu">
+          <summary aria-label={`User menu for ${user.username}`}>{user.username}</summary>
+          <div className="user-menu-items">
+            <Link href="/user/tokens">Access tokens</Link>
+            <button type="button" className="button button-small" onClick={() => void signOut()}>
+              Sign out
+            </button>
+          </div>
+        </details>
+      </header>
+      <main id="main" className="shell-main">
+        {children}
+      </main>
+    </>
+  );
+}
