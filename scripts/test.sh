@@ -21,5 +21,8 @@ echo 'test.sh: biome check' >&2
 npx --no-install biome check .
 echo 'test.sh: tsc --noEmit' >&2
 node_modules/.bin/tsc --noEmit -p tsconfig.json
+echo 'test.sh: tsc --noEmit (web UI, browser tests)' >&2
+node_modules/.bin/tsc --noEmit -p web/tsconfig.json
+node_modules/.bin/tsc --noEmit -p test/web/tsconfig.json
 
 exec node_modules/.bin/node scripts/test.ts "$@"

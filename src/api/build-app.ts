@@ -1,9 +1,8 @@
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import { GantryError } from '../domain/errors.ts';
 import { authenticationHook } from './authenticate.ts';
-import { handleError, sendError } from './error-response.ts';
+import { handleError } from './error-response.ts';
 import type { ApiDeps, GantryApp } from './gantry-app.ts';
 import { auditEventRoutes } from './routes/audit-event-routes.ts';
 import { ciVariableRoutes } from './routes/ci-variable-routes.ts';
@@ -17,6 +16,7 @@ import { healthRoutes } from './routes/health-routes.ts';
 import { jobArtifactRoutes } from './routes/job-artifact-routes.ts';
 import { jobRoutes } from './routes/job-routes.ts';
 import { kubernetesEnvironmentRoutes } from './routes/kubernetes-environment-routes.ts';
+import { liveEventRoutes } from './routes/live-event-routes.ts';
 import { memberRoutes } from './routes/member-routes.ts';
 import { mirrorRoutes } from './routes/mirror-routes.ts';
 import { pipelineRoutes } from './routes/pipeline-routes.ts';
@@ -31,6 +31,7 @@ import { sessionRoutes } from './routes/session-routes.ts';
 import { targetRoutes } from './routes/target-routes.ts';
 import { userRoutes } from './routes/user-routes.ts';
 import { validatorCompiler } from './validation.ts';
+import { webUiRoutes } from './web-ui-routes.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -50,7 +51,8 @@ declare module 'fastify' {
 
 /**
  * Builds the HTTP server: the `/api/v1` REST API (authenticated, schema-validated, documented at
- * `/api/v1/openapi.json`), health probes, and git smart HTTP at `/<project path>.git/…`.
+ * `/api/v1/openapi.json`), health probes, git smart HTTP at `/<project path>.git/…`, and the web UI
+ * at every other path.
  */
 export async function buildApp(deps: ApiDeps, options: { logger: FastifyBaseLogger }): Promise<GantryApp> {
   const app = Fastify({
@@ -75,12 +77,8 @@ export async function buildApp(deps: ApiDeps, options: { logger: FastifyBaseLogg
 
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) =>
-    sendError(
-      reply,
-      new GantryError('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`),
-    ),
-  );
+  // The web UI answers what no route does (JSON 404 under /api/); git hands non-git paths on to it.
+  webUiRoutes(app, deps.webDir);
   app.decorateRequest('actor', null);
   const routeSummaries: RouteSummary[] = [];
   app.decorate('routeSummaries', routeSummaries);
@@ -140,6 +138,7 @@ export async function buildApp(deps: ApiDeps, options: { logger: FastifyBaseLogg
       jobRoutes(scoped, deps);
       jobArtifactRoutes(scoped, deps);
       runnerRoutes(scoped, deps);
+      liveEventRoutes(scoped, deps);
     },
     { prefix: API_PREFIX },
   );

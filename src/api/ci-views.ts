@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import type { JobDefinition } from '../scheduler/job-definition.ts';
 import type { ArtifactRow } from '../store/repositories/artifact-repository.ts';
 import type { JobRow } from '../store/repositories/job-repository.ts';
 import type { PipelineRow } from '../store/repositories/pipeline-repository.ts';
@@ -83,14 +84,18 @@ export const JobView = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
   stage: Type.String(),
+  stage_index: Type.Integer(),
   status: Type.String(),
   when: Type.String(),
   allow_failure: Type.Boolean(),
   retried: Type.Boolean(),
   attempt: Type.Integer(),
   tag_list: Type.Array(Type.String()),
+  needs: Nullable(Type.Array(Type.String())),
+  environment: Nullable(Type.Object({ name: Type.String(), action: Type.String() })),
   pipeline: Type.Object({
     id: Type.Integer(),
+    iid: Type.Integer(),
     ref: Type.String(),
     sha: Type.String(),
     status: Type.String(),
@@ -113,17 +118,31 @@ export const JobView = Type.Object({
 });
 
 export function jobView(job: JobRow, pipeline: PipelineRow, projectUrl: string, artifact?: ArtifactRow) {
+  const definition = JSON.parse(job.definition) as Pick<JobDefinition, 'needs' | 'environment'>;
   return {
     id: job.id,
     name: job.name,
     stage: job.stage,
+    // Stages are ordered by the pipeline file, not by name or job id (a retried job is newer).
+    stage_index: job.stage_index,
     status: job.status,
     when: job.when,
     allow_failure: job.allow_failure === 1,
     retried: job.retried === 1,
     attempt: job.attempt,
     tag_list: JSON.parse(job.tags) as string[],
-    pipeline: { id: pipeline.id, ref: pipeline.ref, sha: pipeline.sha, status: pipeline.status },
+    // null: the job waits for the earlier stages; a list: only for these jobs (the `needs` graph).
+    needs: definition.needs?.map((need) => need.job) ?? null,
+    environment: definition.environment
+      ? { name: definition.environment.name, action: definition.environment.action }
+      : null,
+    pipeline: {
+      id: pipeline.id,
+      iid: pipeline.iid,
+      ref: pipeline.ref,
+      sha: pipeline.sha,
+      status: pipeline.status,
+    },
     runner_id: job.runner_id,
     user_id: job.user_id,
     created_at: job.created_at,

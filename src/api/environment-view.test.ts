@@ -86,8 +86,16 @@ test('a matrix row without a successful deployment has deployment null', () => {
     finished_at: null,
     user_id: null,
     username: null,
+    last_deployment_id: null,
+    last_deployment_iid: null,
+    last_status: null,
+    last_sha: null,
+    last_ref: null,
+    last_tag: null,
+    last_created_at: null,
   };
   assert.equal(matrixRowView(base).deployment, null);
+  assert.equal(matrixRowView(base).last_deployment, null);
   const deployed = matrixRowView({
     ...base,
     deployment_id: 7,
@@ -108,5 +116,42 @@ test('a matrix row without a successful deployment has deployment null', () => {
     tag: false,
     finished_at: '2026-01-01T00:00:00.000Z',
     user: { id: 2, username: 'ann' },
+  });
+});
+
+test('a matrix row shows its newest deployment too, e.g. one that failed after what runs there', () => {
+  const row = matrixRowView({
+    project_id: 1,
+    project_path: 'group/app',
+    environment_id: 5,
+    environment_name: 'production',
+    tier: 'production',
+    state: 'available',
+    deployment_id: 7,
+    deployment_iid: 3,
+    sha: '0123456789abcdef',
+    ref: 'main',
+    tag: 0,
+    finished_at: '2026-01-01T00:00:00.000Z',
+    user_id: null,
+    username: null,
+    last_deployment_id: 8,
+    last_deployment_iid: 4,
+    last_status: 'failed',
+    last_sha: 'fedcba9876543210',
+    last_ref: 'v2.0',
+    last_tag: 1,
+    last_created_at: '2026-01-02T00:00:00.000Z',
+  });
+  assert.equal(row.deployment?.id, 7);
+  assert.deepEqual(row.last_deployment, {
+    id: 8,
+    iid: 4,
+    status: 'failed',
+    sha: 'fedcba9876543210',
+    short_sha: 'fedcba98',
+    ref: 'v2.0',
+    tag: true,
+    created_at: '2026-01-02T00:00:00.000Z',
   });
 });

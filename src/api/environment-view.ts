@@ -152,6 +152,28 @@ export function environmentDetailsView(entry: EnvironmentEntry, extras: Deployme
   };
 }
 
+export const EnvironmentFolderView = Type.Object({
+  name: Type.String({ description: "the environment's name, or the folder's (review)" }),
+  folder: Type.Boolean(),
+  size: Type.Integer({ description: 'environments in the folder; 1 for an environment' }),
+  environment: Type.Object(environmentProperties, {
+    description: "the environment, or the folder's most recently updated one",
+  }),
+});
+
+/** One entry of the top level of an environments list: an environment, or a folder of them. */
+export function environmentFolderView(
+  entry: { name: string; folder: boolean; size: number; entry: EnvironmentEntry },
+  extras: DeploymentRelations,
+) {
+  return {
+    name: entry.name,
+    folder: entry.folder,
+    size: entry.size,
+    environment: environmentView(entry.entry, extras),
+  };
+}
+
 export const MatrixRowView = Type.Object({
   project: Type.Object({ id: Type.Integer(), path_with_namespace: Type.String() }),
   environment: Type.Object({
@@ -173,9 +195,30 @@ export const MatrixRowView = Type.Object({
     }),
     Type.Null(),
   ]),
+  last_deployment: Type.Union(
+    [
+      Type.Object({
+        id: Type.Integer(),
+        iid: Type.Integer(),
+        status: Type.String(),
+        sha: Type.String(),
+        short_sha: Type.String(),
+        ref: Type.String(),
+        tag: Type.Boolean(),
+        created_at: Timestamp,
+      }),
+      Type.Null(),
+    ],
+    {
+      description: 'the deployment that ran last, whatever its status (the current one, running, failed, …)',
+    },
+  ),
 });
 
-/** One cell of what runs where: an environment and its last successful deployment, if any. */
+/**
+ * One cell of what runs where: an environment, its last successful deployment (what runs there)
+ * and the deployment that ran last (the same one, or one running now or failed since).
+ */
 export function matrixRowView(row: MatrixRow) {
   return {
     project: { id: row.project_id, path_with_namespace: row.project_path },
@@ -200,6 +243,19 @@ export function matrixRowView(row: MatrixRow) {
               row.user_id !== null && row.username !== null
                 ? { id: row.user_id, username: row.username }
                 : null,
+          },
+    last_deployment:
+      row.last_deployment_id === null
+        ? null
+        : {
+            id: row.last_deployment_id,
+            iid: row.last_deployment_iid ?? 0,
+            status: row.last_status ?? '',
+            sha: row.last_sha ?? '',
+            short_sha: (row.last_sha ?? '').slice(0, 8),
+            ref: row.last_ref ?? '',
+            tag: row.last_tag === 1,
+            created_at: row.last_created_at ?? '',
           },
   };
 }

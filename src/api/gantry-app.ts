@@ -6,6 +6,7 @@ import type { RunnerGateway } from '../scheduler/runner-gateway.ts';
 import type { AuditEventService } from '../services/audit-event-service.ts';
 import type { AuditLog } from '../services/audit-log.ts';
 import type { AuthService } from '../services/auth-service.ts';
+import type { AwaitingApprovalService } from '../services/awaiting-approval-service.ts';
 import type { CiVariableService } from '../services/ci-variable-service.ts';
 import type { DeploymentActions } from '../services/deployment-actions.ts';
 import type { DeploymentApprovalService } from '../services/deployment-approval-service.ts';
@@ -18,6 +19,7 @@ import type { FreezePeriodService } from '../services/freeze-period-service.ts';
 import type { GitHttpService } from '../services/git-http-service.ts';
 import type { JobService } from '../services/job-service.ts';
 import type { KubernetesEnvironmentService } from '../services/kubernetes-environment-service.ts';
+import type { LiveEventService } from '../services/live-event-service.ts';
 import type { MemberService } from '../services/member-service.ts';
 import type { MirrorService } from '../services/mirror-service.ts';
 import type { PipelineScheduleService } from '../services/pipeline-schedule-service.ts';
@@ -44,6 +46,8 @@ export type GantryApp = FastifyInstance<
 export interface ApiDeps {
   externalUrl: string;
   bodyLimitBytes: number;
+  /** The built web UI served at every path no other route answers (src/api/web-ui-routes.ts). */
+  webDir: string;
   auth: AuthService;
   users: UserService;
   projects: ProjectService;
@@ -56,6 +60,8 @@ export interface ApiDeps {
   protectedEnvironments: ProtectedEnvironmentService;
   freezePeriods: FreezePeriodService;
   deploymentApprovals: DeploymentApprovalService;
+  /** Blocked deployments the current user may still approve, across projects. */
+  awaitingApprovals: AwaitingApprovalService;
   auditEvents: AuditEventService;
   /** Appends to the audit log (deploys, approvals, rollbacks, stops, lock releases, overrides, rule changes). */
   auditLog: AuditLog;
@@ -78,6 +84,8 @@ export interface ApiDeps {
   /** Runner ids with an open connection (for the runners API's `online`). */
   onlineRunners(): Set<number>;
   bus: EventBus;
+  /** The live-update stream: bus events of the projects a user may read. */
+  liveEvents: LiveEventService;
   /** Readiness: true when the database answers and the server is not shutting down. */
   ready(): Promise<boolean>;
 }

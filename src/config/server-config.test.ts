@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { resolveServerConfig } from './server-config.ts';
 
 test('defaults: loopback, port 8080, SQLite in ./data', () => {
@@ -22,6 +23,18 @@ test('flags win over environment variables', () => {
   assert.equal(config.port, 9000);
   assert.equal(config.dataDir, '/var/gantry');
   assert.equal(config.externalUrl, 'https://ci.example.com');
+});
+
+test('the web UI is web/dist of this checkout unless GANTRY_WEB_DIR or --web-dir names another', () => {
+  assert.equal(
+    resolveServerConfig({}, {}, '/srv').webDir,
+    fileURLToPath(new URL('../../web/dist', import.meta.url)),
+  );
+  assert.equal(resolveServerConfig({}, { GANTRY_WEB_DIR: 'ui' }, '/srv').webDir, '/srv/ui');
+  assert.equal(
+    resolveServerConfig({ 'web-dir': '/opt/ui' }, { GANTRY_WEB_DIR: 'ui' }, '/srv').webDir,
+    '/opt/ui',
+  );
 });
 
 test('PostgreSQL URLs pass through', () => {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { GantryError } from '../domain/errors.ts';
 
 /** Everything `gantry serve` needs to start, resolved from flags, then environment, then defaults. */
@@ -27,6 +28,8 @@ export interface ServerConfig {
   maxArtifactBytes: number;
   /** Seconds before each retry of a failed webhook delivery (GANTRY_HOOK_BACKOFF_SECONDS); undefined: the built-in schedule. */
   hookBackoffSeconds: number[] | undefined;
+  /** The built web UI (`vite build` output) served at `/`; without its index.html, `/` answers 503. */
+  webDir: string;
 }
 
 /** Flag names as `gantry serve --help` shows them, each with the environment variable it overrides. */
@@ -67,7 +70,14 @@ export const SERVER_OPTIONS = {
     env: 'GANTRY_MAX_ARTIFACT_SIZE',
     help: 'largest artifact archive in MiB (default 100)',
   },
+  'web-dir': {
+    env: 'GANTRY_WEB_DIR',
+    help: 'the built web UI to serve (default web/dist of this Gantry checkout)',
+  },
 } as const;
+
+/** Where `scripts/setup.sh` builds the web UI: `web/dist` of the checkout this module belongs to. */
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export type ServerOptionName = keyof typeof SERVER_OPTIONS;
 
@@ -151,6 +161,7 @@ export function resolveServerConfig(
     jobLeaseSeconds: Math.max(2, integer('job-lease', 60, 24 * 3600)),
     maxArtifactBytes: integer('max-artifact-size', 100, 100 * 1024) * 1024 * 1024,
     hookBackoffSeconds: backoffSchedule(env.GANTRY_HOOK_BACKOFF_SECONDS),
+    webDir: resolve(cwd, pick('web-dir') ?? DEFAULT_WEB_DIR),
   };
 }
 

@@ -20,6 +20,7 @@ import { loadOrCreateKeyFile, parseSecretKey } from '../secrets/secret-key-sourc
 import { AuditEventService } from '../services/audit-event-service.ts';
 import { AuditLog } from '../services/audit-log.ts';
 import { AuthService } from '../services/auth-service.ts';
+import { AwaitingApprovalService } from '../services/awaiting-approval-service.ts';
 import { CiVariableResolver } from '../services/ci-variable-resolver.ts';
 import { CiVariableService } from '../services/ci-variable-service.ts';
 import { DeploymentActions } from '../services/deployment-actions.ts';
@@ -33,6 +34,7 @@ import { FreezePeriodService } from '../services/freeze-period-service.ts';
 import { GitHttpService } from '../services/git-http-service.ts';
 import { JobService } from '../services/job-service.ts';
 import { KubernetesEnvironmentService } from '../services/kubernetes-environment-service.ts';
+import { LiveEventService } from '../services/live-event-service.ts';
 import { MemberService } from '../services/member-service.ts';
 import { MirrorService } from '../services/mirror-service.ts';
 import { PipelineScheduleService } from '../services/pipeline-schedule-service.ts';
@@ -52,6 +54,7 @@ import { openStore, type Store } from '../store/database.ts';
 import { AccessTokenRepository } from '../store/repositories/access-token-repository.ts';
 import { AuditEventRepository } from '../store/repositories/audit-event-repository.ts';
 import { AutoDeployRuleRepository } from '../store/repositories/auto-deploy-rule-repository.ts';
+import { AwaitingApprovalRepository } from '../store/repositories/awaiting-approval-repository.ts';
 import { CiVariableRepository } from '../store/repositories/ci-variable-repository.ts';
 import { DeploymentApprovalRepository } from '../store/repositories/deployment-approval-repository.ts';
 import { DeploymentRepository } from '../store/repositories/deployment-repository.ts';
@@ -427,6 +430,7 @@ export async function startGantryServer(
     {
       externalUrl: config.externalUrl,
       bodyLimitBytes: config.bodyLimitBytes,
+      webDir: config.webDir,
       auth,
       users: new UserService({ users, tokens: new AccessTokenRepository(db), auth }),
       projects,
@@ -469,6 +473,11 @@ export async function startGantryServer(
         access,
         audit: auditLog,
         effects: approvalEffects,
+      }),
+      awaitingApprovals: new AwaitingApprovalService({
+        awaiting: new AwaitingApprovalRepository(db),
+        environments: new EnvironmentRepository(db),
+        policy: deploymentPolicy,
       }),
       auditEvents: new AuditEventService({ events: new AuditEventRepository(db), access, roles }),
       auditLog,
@@ -527,6 +536,7 @@ export async function startGantryServer(
       runnerGateway: engine.gateway,
       onlineRunners: () => new Set([...engine.dispatcher.sessions].map((s) => s.runnerId)),
       bus,
+      liveEvents: new LiveEventService({ bus, access }),
     },
     { logger },
   );

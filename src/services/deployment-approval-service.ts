@@ -178,6 +178,27 @@ export class DeploymentApprovalService {
     };
   }
 
+  /**
+   * Where a deployment's approvals stand under its environment's current rule, with the decisions
+   * (anyone who can read the project): `not_required` when no rule asks for approvals, so a page can
+   * tell a deployment waiting for approvals from a manual one waiting to be played.
+   */
+  async state(
+    actor: Actor,
+    ref: string,
+    deploymentId: number,
+  ): Promise<{ deploymentId: number; approvalState: ApprovalState; approvals: DeploymentApproval[] }> {
+    const project = await this.#access.require(actor, ref, 'read');
+    const deployment = await this.#find(project, deploymentId);
+    const environment = await this.#environments.findById(deployment.environment_id);
+    if (!environment) throw notFound(`environment of deployment ${deployment.id}`);
+    return {
+      deploymentId: deployment.id,
+      approvalState: await this.#policy.approvalState(deployment, environment.name),
+      approvals: await this.#history(deployment.id),
+    };
+  }
+
   /** The decisions on a deployment, oldest first (anyone who can read the project). */
   async list(actor: Actor, ref: string, deploymentId: number): Promise<DeploymentApproval[]> {
     const project = await this.#access.require(actor, ref, 'read');

@@ -1,10 +1,11 @@
 import { type Actor, mayWrite } from '../domain/actor.ts';
+import { type TopLevelEntry, topLevelEntries } from '../domain/environment-folders.ts';
 import { validateEnvironmentName } from '../domain/environment-name.ts';
 import { environmentSlug } from '../domain/environment-slug.ts';
 import { type DeploymentTier, guessTier } from '../domain/environment-tier.ts';
 import { badRequest, conflict, forbidden, GantryError, notFound } from '../domain/errors.ts';
 import { isHttpUrl } from '../domain/http-url.ts';
-import type { Page, PageRequest } from '../domain/pagination.ts';
+import { offsetOf, type Page, type PageRequest } from '../domain/pagination.ts';
 import type { ProjectRole } from '../domain/project-role.ts';
 import type { DeploymentRepository, DeploymentRow } from '../store/repositories/deployment-repository.ts';
 import type {
@@ -120,6 +121,43 @@ export class EnvironmentService {
       this.#environments.list(project.id, filter, page),
       this.#environments.count(project.id, filter),
     ]);
+    return { ...(await this.#withLastDeployments(rows)), total, request: page };
+  }
+
+  /**
+   * A page of the top level of a project's environments: environments outside folders and folders
+   * (`review`) with their size, each folder standing for its most recently updated environment, by
+   * name. Grouping reads only ids, names and times of the matching environments (one indexed
+   * query), then the page's environments and deployments as {@link list} does.
+   */
+  async folders(
+    actor: Actor,
+    ref: string,
+    filter: Pick<EnvironmentFilter, 'search' | 'states'>,
+    page: PageRequest,
+  ): Promise<Page<TopLevelEntry & { entry: EnvironmentEntry }> & { relations: DeploymentRelations }> {
+    const project = await this.#access.require(actor, ref, 'read');
+    const entries = topLevelEntries(await this.#environments.listForFolders(project.id, filter));
+    const start = offsetOf(page);
+    const shown = entries.slice(start, start + page.perPage);
+    const rows = await this.#environments.findMany(shown.map((entry) => entry.environmentId));
+    const { items, relations } = await this.#withLastDeployments(rows);
+    const byId = new Map(items.map((item) => [item.environment.id, item]));
+    return {
+      items: shown.flatMap((entry) => {
+        const item = byId.get(entry.environmentId);
+        return item ? [{ ...entry, entry: item }] : [];
+      }),
+      total: entries.length,
+      request: page,
+      relations,
+    };
+  }
+
+  /** Environments with their last deployments, and what those refer to, in a few queries. */
+  async #withLastDeployments(
+    rows: EnvironmentRow[],
+  ): Promise<{ items: EnvironmentEntry[]; relations: DeploymentRelations }> {
     const deployments = await this.#deployments.findMany(
       rows.map((row) => row.last_deployment_id).filter((id): id is number => id !== null),
     );
@@ -129,8 +167,7 @@ export class EnvironmentService {
       lastDeployment:
         environment.last_deployment_id === null ? null : (byId.get(environment.last_deployment_id) ?? null),
     }));
-    const relations = await this.#relations(deployments, rows);
-    return { items, total, request: page, relations };
+    return { items, relations: await this.#relations(deployments, rows) };
   }
 
   /** One environment with its last deployment and its last successful deployment. */

@@ -1,7 +1,7 @@
 import { hashPassword } from '../auth/password-hash.ts';
 import { type Actor, mayWrite, type TokenScope } from '../domain/actor.ts';
 import { conflict, forbidden, GantryError, notFound } from '../domain/errors.ts';
-import type { Page, PageRequest } from '../domain/pagination.ts';
+import { offsetOf, type Page, type PageRequest } from '../domain/pagination.ts';
 import type { AccessTokenRepository, AccessTokenRow } from '../store/repositories/access-token-repository.ts';
 import type { UserRepository, UserRow } from '../store/repositories/user-repository.ts';
 import type { AuthService, IssuedToken } from './auth-service.ts';
@@ -27,7 +27,16 @@ export class UserService {
     return user;
   }
 
-  async list(_actor: Actor, page: PageRequest): Promise<Page<UserRow>> {
+  /**
+   * Lists users by id; `username` (exact, as GitLab's `?username=`) narrows the list to that user,
+   * so a client can turn a name into an id without paging through everyone.
+   */
+  async list(_actor: Actor, page: PageRequest, filter: { username?: string } = {}): Promise<Page<UserRow>> {
+    if (filter.username !== undefined) {
+      const user = await this.#users.findByUsername(filter.username);
+      const matches = user ? [user] : [];
+      return { items: offsetOf(page) === 0 ? matches : [], total: matches.length, request: page };
+    }
     const [items, total] = await Promise.all([this.#users.list(page), this.#users.count()]);
     return { items, total, request: page };
   }

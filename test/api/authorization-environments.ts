@@ -36,6 +36,14 @@ export function environmentsRules(): Rules {
       allowed: READERS,
       call: async (f) => ({ method: 'GET', path: `/api/v1/projects/${await f.project()}/environments` }),
     },
+    'GET /api/v1/projects/:id/environments/folders': {
+      projectScoped: true,
+      allowed: READERS,
+      call: async (f) => ({
+        method: 'GET',
+        path: `/api/v1/projects/${await f.project()}/environments/folders`,
+      }),
+    },
     'GET /api/v1/projects/:id/environments/:environment_id': {
       projectScoped: true,
       allowed: READERS,

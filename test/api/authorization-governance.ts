@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { type Fixture, READERS, type Role, type Rules } from '../support/authorization-rules.ts';
+import {
+  AUTHENTICATED,
+  type Fixture,
+  READERS,
+  type Role,
+  type Rules,
+} from '../support/authorization-rules.ts';
 
 /**
  * Protected environments, freeze periods, deployment approvals and the audit log: maintainers
@@ -215,6 +221,16 @@ export function governanceRules(): Rules {
       projectScoped: true,
       allowed: READERS,
       call: async (f) => ({ method: 'GET', path: `${await blockedDeployment(f)}/approvals` }),
+    },
+    'GET /api/v1/projects/:id/deployments/:deployment_id/approval_state': {
+      projectScoped: true,
+      allowed: READERS,
+      call: async (f) => ({ method: 'GET', path: `${await blockedDeployment(f)}/approval_state` }),
+    },
+    'GET /api/v1/deployments/awaiting_approval': {
+      // Everyone's own view: the list is narrowed to what each user may approve, never refused.
+      allowed: AUTHENTICATED,
+      call: async () => ({ method: 'GET', path: '/api/v1/deployments/awaiting_approval' }),
     },
     'GET /api/v1/projects/:id/audit_events': {
       projectScoped: true,

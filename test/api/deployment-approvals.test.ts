@@ -424,6 +424,47 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    test('the approval state says where a deployment stands for project readers; not_required without a rule', async () => {
+      const id = await project({ required_approval_count: 2, approval_rules: [{ access_level: 30 }] });
+      const deploymentId = await deployment(id);
+      await decide(id, deploymentId, 'dev1', { status: 'approved', comment: 'ok' });
+      const standing = await t.api<Omit<Summary, 'status'>>(
+        'GET',
+        `projects/${id}/deployments/${deploymentId}/approval_state`,
+        { token: people.reporter.token },
+      );
+      assert.equal(standing.status, 200, JSON.stringify(standing.body));
+      assert.equal(standing.body.deployment_id, deploymentId);
+      assert.deepEqual(standing.body.approval_state, {
+        state: 'pending',
+        approved_count: 1,
+        required_count: 2,
+      });
+      assert.deepEqual(
+        standing.body.approvals.map((a) => [a.user.username, a.status, a.comment]),
+        [['appr-dev1', 'approved', 'ok']],
+      );
+
+      const manual = await deployment(id, { environment: 'staging' });
+      const notRequired = await t.api<Omit<Summary, 'status'>>(
+        'GET',
+        `projects/${id}/deployments/${manual}/approval_state`,
+        { token: people.reporter.token },
+      );
+      assert.deepEqual(notRequired.body.approval_state, {
+        state: 'not_required',
+        approved_count: 0,
+        required_count: 0,
+      });
+      for (const [path, token] of [
+        [`projects/${id}/deployments/${deploymentId}/approval_state`, people.outsider.token],
+        [`projects/${id}/deployments/999999/approval_state`, people.reporter.token],
+        [`projects/${await project()}/deployments/${deploymentId}/approval_state`, people.maintainer.token],
+      ] as const) {
+        assert.equal((await t.api('GET', path, { token })).status, 404, path);
+      }
+    });
+
     test('approvals and rejections are audited and visible to maintainers and admins', async () => {
       const id = await project({ required_approval_count: 2, approval_rules: [{ access_level: 30 }] });
       const approvedId = await deployment(id);

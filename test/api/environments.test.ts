@@ -49,6 +49,7 @@ interface MatrixJson {
     finished_at: string | null;
     user: { id: number; username: string } | null;
   } | null;
+  last_deployment: { id: number; iid: number; status: string; short_sha: string; created_at: string } | null;
 }
 interface ErrorBody {
   error: { code: string; message: string };
@@ -545,8 +546,8 @@ for (const dialect of DIALECTS) {
       const production = await environment(mine.id, 'production');
       await environment(mine.id, 'staging');
       const live = await deploy(mine.id, production.id, 'success', { ref: 'main' });
-      // A later failed deployment does not change what runs there.
-      await deploy(mine.id, production.id, 'failed');
+      // A later failed deployment does not change what runs there; it is the newest one.
+      const failed = await deploy(mine.id, production.id, 'failed');
       const theirs = await t.api<{ id: number; path_with_namespace: string }>('POST', 'projects', {
         token: outsider,
         body: { path: `matrix/outsider${counter++}` },
@@ -582,9 +583,20 @@ for (const dialect of DIALECTS) {
           finished_at: rows[0]!.deployment!.finished_at,
           user: { id: maintainerId, username: 'env-maintainer' },
         },
+        last_deployment: {
+          id: failed.id,
+          iid: failed.iid,
+          status: 'failed',
+          sha: failed.sha,
+          short_sha: failed.sha.slice(0, 8),
+          ref: 'main',
+          tag: false,
+          created_at: rows[0]!.last_deployment!.created_at,
+        },
       });
       assert.equal(typeof rows[0]!.deployment!.finished_at, 'string');
       assert.equal(rows[1]!.deployment, null);
+      assert.equal(rows[1]!.last_deployment, null);
 
       const asOutsider = await t.api<MatrixJson[]>('GET', 'environments/matrix', { token: outsider });
       assert.deepEqual(

@@ -60,6 +60,24 @@ for (const dialect of DIALECTS) {
       assert.equal(badName.status, 400);
     });
 
+    test('?username= finds one user by exact name, for any signed-in user', async () => {
+      const viewer = await createUserWithToken(t, 'username-filter-viewer');
+      const found = await t.api<User[]>('GET', 'users?username=username-filter-viewer', {
+        token: viewer.token,
+      });
+      assert.equal(found.status, 200);
+      assert.deepEqual(
+        found.body.map((user) => user.id),
+        [viewer.id],
+      );
+      assert.equal(found.headers.get('x-total'), '1');
+      const none = await t.api<User[]>('GET', 'users?username=username-filter', { token: viewer.token });
+      assert.deepEqual(none.body, []);
+      assert.equal(none.headers.get('x-total'), '0');
+      const laterPage = await t.api<User[]>('GET', 'users?username=username-filter-viewer&page=2');
+      assert.deepEqual(laterPage.body, []);
+    });
+
     test('tokens are stored hashed, shown once, listed with a prefix only', async () => {
       const user = await createUserWithToken(t, 'carol');
       const issued = await t.api<Token & { token: string }>(

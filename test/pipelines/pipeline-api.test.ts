@@ -233,5 +233,40 @@ kept:
       });
       assert.equal(stored.body.valid, true);
     });
+
+    test('jobs carry their stage order, their needs and their environment', async () => {
+      const sha = await pushFiles(work, {
+        '.gantry.yml': `stages: [zeta, alpha]
+build:
+  stage: zeta
+  script: [echo build]
+check:
+  stage: alpha
+  needs: [build]
+  environment: { name: review/$CI_COMMIT_REF_SLUG, action: prepare }
+  script: [echo check]
+after:
+  stage: alpha
+  script: [echo after]
+`,
+      });
+      const pipeline = await pipelineFor(t, projectId, sha);
+      const { jobs } = await waitForPipeline(t, projectId, pipeline.id);
+      const view = (name: string) => {
+        const { stage_index, needs, environment } = jobNamed(jobs, name) as JobView & {
+          stage_index: number;
+          needs: string[] | null;
+          environment: { name: string; action: string } | null;
+        };
+        return { stage_index, needs, environment };
+      };
+      assert.deepEqual(view('build'), { stage_index: 0, needs: null, environment: null });
+      assert.deepEqual(view('check'), {
+        stage_index: 1,
+        needs: ['build'],
+        environment: { name: 'review/$CI_COMMIT_REF_SLUG', action: 'prepare' },
+      });
+      assert.deepEqual(view('after'), { stage_index: 1, needs: null, environment: null });
+    });
   });
 }

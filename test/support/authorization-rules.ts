@@ -35,6 +35,8 @@ export interface Call {
   headers?: Record<string, string>;
   /** Send credentials as git does (HTTP Basic) instead of a bearer token. */
   basic?: boolean;
+  /** The answer is a stream that stays open (Server-Sent Events): read its status, then hang up. */
+  stream?: boolean;
 }
 
 export type Expectation = 'ok' | 401 | 403 | 404 | 409;

@@ -5,8 +5,10 @@ import { MAX_PER_PAGE, pageRequest, paginationHeaders } from '../../domain/pagin
 import { REVIEW_APPS_MAX_LIMIT } from '../../services/environment-service.ts';
 import {
   EnvironmentDetailsView,
+  EnvironmentFolderView,
   EnvironmentView,
   environmentDetailsView,
+  environmentFolderView,
   environmentView,
   MatrixRowView,
   matrixRowView,
@@ -73,6 +75,37 @@ export function environmentRoutes(app: GantryApp, deps: ApiDeps): void {
       );
       reply.headers(paginationHeaders(result));
       return result.items.map((entry) => environmentView(entry, result.relations));
+    },
+  );
+
+  app.get(
+    '/projects/:id/environments/folders',
+    {
+      schema: {
+        summary:
+          'The top level of the environments list: environments outside folders, and folders (review/…) with their size',
+        tags,
+        params: ProjectParams,
+        querystring: Type.Object({
+          ...PageQuery.properties,
+          search: Type.Optional(
+            Type.String({ minLength: 1, maxLength: 255, description: 'names starting with this' }),
+          ),
+          states: Type.Optional(State),
+        }),
+        response: { 200: Type.Array(EnvironmentFolderView), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { page, per_page, search, states } = request.query;
+      const result = await deps.environments.folders(
+        request.actor!,
+        request.params.id,
+        { search, states: states === undefined ? undefined : [states] },
+        pageRequest(page, per_page),
+      );
+      reply.headers(paginationHeaders(result));
+      return result.items.map((entry) => environmentFolderView(entry, result.relations));
     },
   );
 

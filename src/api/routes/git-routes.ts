@@ -1,11 +1,10 @@
-import { GantryError } from '../../domain/errors.ts';
 import { parseGitHttpUrl } from '../../git/http-backend.ts';
-import { sendError } from '../error-response.ts';
 import type { ApiDeps, GantryApp } from '../gantry-app.ts';
 
 /**
- * Git smart HTTP at `/<project path>.git/…`. Git's request bodies are streamed to
- * `git http-backend` untouched, so this route claims git's content types without parsing them.
+ * Git smart HTTP at `/<project path>.git/…`; other paths go on to the not-found handler. Git's
+ * request bodies are streamed to `git http-backend` untouched, so this route claims git's content
+ * types without parsing them.
  */
 export function gitRoutes(app: GantryApp, deps: ApiDeps): void {
   app.addContentTypeParser(
@@ -19,12 +18,8 @@ export function gitRoutes(app: GantryApp, deps: ApiDeps): void {
     schema: { hide: true },
     handler: async (request, reply) => {
       const path = parseGitHttpUrl(request.url);
-      if (path === null) {
-        return sendError(
-          reply,
-          new GantryError('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`),
-        );
-      }
+      // Not git: the not-found handler answers (the web UI, or the JSON 404).
+      if (path === null) return reply.callNotFound();
       reply.hijack();
       try {
         await deps.git.serve(request.raw, reply.raw, path);

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { isFinished, JOB_STATUSES, type JobStatus } from '../../domain/job-status.ts';
 import { pageRequest, paginationHeaders } from '../../domain/pagination.ts';
 import { JobView, jobView } from '../ci-views.ts';
+import { eventStreams, SSE_KEEP_ALIVE, sseMessage } from '../event-stream.ts';
 import type { ApiDeps, GantryApp } from '../gantry-app.ts';
 import { errorResponses, PageQuery, ProjectParams } from '../route-schemas.ts';
 
@@ -13,11 +14,7 @@ const Scope = Type.Union(JOB_STATUSES.map((s) => Type.Literal(s)));
 /** `/projects/:id/jobs`: list, get, play, retry, cancel, the log (`trace`, also live) and artifacts. */
 export function jobRoutes(app: GantryApp, deps: ApiDeps): void {
   const url = (path: string) => `${deps.externalUrl}/${path}`;
-  // Live log streams end when the server shuts down, or its close would wait for every job.
-  const openStreams = new Set<() => void>();
-  app.addHook('preClose', async () => {
-    for (const stop of openStreams) stop();
-  });
+  const openStream = eventStreams(app);
 
   app.get(
     '/projects/:id/jobs',
@@ -148,14 +145,7 @@ export function jobRoutes(app: GantryApp, deps: ApiDeps): void {
       const lastEventId = Number(request.headers['last-event-id']);
       let offset =
         Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : (request.query.offset ?? 0);
-      const raw = reply.raw;
-      reply.hijack();
-      raw.writeHead(200, {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
+      const stream = openStream(reply);
       let wake: (() => void) | null = null;
       let wakeTimer: NodeJS.Timeout | undefined;
       const nudge = () => {
@@ -166,38 +156,22 @@ export function jobRoutes(app: GantryApp, deps: ApiDeps): void {
       };
       const offLog = deps.bus.on('job-log', (event) => event.jobId === job_id && nudge());
       const offJob = deps.bus.on('job', (event) => event.id === job_id && nudge());
-      let closed = false;
-      const stop = () => {
-        closed = true;
-        nudge();
-      };
-      raw.on('close', stop);
-      openStreams.add(stop);
+      stream.onClose(nudge);
       const decoder = new StringDecoder('utf8');
       const send = async (text: string) => {
-        if (raw.write(text)) return;
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            raw.off('drain', done);
-            raw.off('close', done);
-            resolve();
-          };
-          raw.on('drain', done);
-          raw.on('close', done);
-        });
+        if (!stream.write(text)) await stream.drained();
       };
       let endStatus = 'unavailable';
       try {
-        while (!closed) {
+        while (!stream.closed) {
           // Only as much as one chunk is ever held: a slow client slows reading, never fills memory.
           const { job, size, body } = await deps.jobs.trace(request.actor!, id, job_id, offset);
           if (body) {
             for await (const chunk of body as AsyncIterable<Buffer>) {
               offset += chunk.length;
               const text = decoder.write(chunk);
-              if (text.length > 0)
-                await send(`id: ${offset}\nevent: log\ndata: ${JSON.stringify({ offset, text })}\n\n`);
-              if (closed) break;
+              if (text.length > 0) await send(sseMessage('log', { offset, text }, offset));
+              if (stream.closed) break;
             }
             continue;
           }
@@ -209,7 +183,7 @@ export function jobRoutes(app: GantryApp, deps: ApiDeps): void {
             wake = resolve;
             wakeTimer = setTimeout(nudge, 15_000);
           });
-          if (!closed) await send(': keep-alive\n\n');
+          if (!stream.closed) await send(SSE_KEEP_ALIVE);
         }
       } catch (error) {
         // The job was deleted, or access revoked, mid-stream: say so instead of just hanging up.
@@ -218,8 +192,7 @@ export function jobRoutes(app: GantryApp, deps: ApiDeps): void {
         offLog();
         offJob();
         clearTimeout(wakeTimer);
-        openStreams.delete(stop);
-        if (!raw.destroyed) raw.end(`event: end\ndata: ${JSON.stringify({ status: endStatus, offset })}\n\n`);
+        stream.end(sseMessage('end', { status: endStatus, offset }));
       }
     },
   );

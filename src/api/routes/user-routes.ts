@@ -22,16 +22,21 @@ export function userRoutes(app: GantryApp, deps: ApiDeps): void {
     '/users',
     {
       schema: {
-        summary: 'List users',
+        summary: 'List users; ?username= finds one by name',
         tags,
-        querystring: PageQuery,
+        querystring: Type.Object({
+          ...PageQuery.properties,
+          username: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'exact' })),
+        }),
         response: { 200: Type.Array(UserView), ...errorResponses },
       },
     },
     async (request, reply) => {
+      const { page: number, per_page, username } = request.query;
       const page = await deps.users.list(
         request.actor!,
-        pageRequest(request.query.page, request.query.per_page),
+        pageRequest(number, per_page),
+        username === undefined ? {} : { username },
       );
       reply.headers(paginationHeaders(page));
       return page.items.map(userView);

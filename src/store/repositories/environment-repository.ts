@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
+import type { FolderCandidate } from '../../domain/environment-folders.ts';
 import { offsetOf, type PageRequest } from '../../domain/pagination.ts';
 import type { Database, EnvironmentsTable } from '../schema.ts';
 
@@ -19,7 +20,10 @@ export interface EnvironmentFilter {
   states?: string[] | undefined;
 }
 
-/** One cell of the what-runs-where matrix: an environment and its last successful deployment. */
+/**
+ * One cell of the what-runs-where matrix: an environment, its last successful deployment (what
+ * runs there) and, as `last_*`, the deployment that ran last whatever its status (running, failed).
+ */
 export interface MatrixRow {
   project_id: number;
   project_path: string;
@@ -35,6 +39,13 @@ export interface MatrixRow {
   finished_at: string | null;
   user_id: number | null;
   username: string | null;
+  last_deployment_id: number | null;
+  last_deployment_iid: number | null;
+  last_status: string | null;
+  last_sha: string | null;
+  last_ref: string | null;
+  last_tag: number | null;
+  last_created_at: string | null;
 }
 
 /** Queries on `environments`. */
@@ -118,6 +129,11 @@ export class EnvironmentRepository {
       .execute();
   }
 
+  /** Id, name and last change of every environment matching `filter`: what folder grouping needs. */
+  listForFolders(projectId: number, filter: EnvironmentFilter): Promise<FolderCandidate[]> {
+    return this.#filtered(projectId, filter).select(['id', 'name', 'updated_at']).execute();
+  }
+
   async count(projectId: number, filter: EnvironmentFilter): Promise<number> {
     const row = await this.#filtered(projectId, filter)
       .select(sql<number>`cast(count(*) as integer)`.as('n'))
@@ -192,6 +208,7 @@ export class EnvironmentRepository {
       .innerJoin('projects as p', 'p.id', 'e.project_id')
       .leftJoin('deployments as d', 'd.id', 'e.last_success_deployment_id')
       .leftJoin('users as u', 'u.id', 'd.user_id')
+      .leftJoin('deployments as l', 'l.id', 'e.last_deployment_id')
       .select([
         'e.project_id',
         'p.path as project_path',
@@ -207,6 +224,13 @@ export class EnvironmentRepository {
         'd.finished_at',
         'd.user_id',
         'u.username',
+        'l.id as last_deployment_id',
+        'l.iid as last_deployment_iid',
+        'l.status as last_status',
+        'l.sha as last_sha',
+        'l.ref as last_ref',
+        'l.tag as last_tag',
+        'l.created_at as last_created_at',
       ]);
     if (projectIds !== null) query = query.where('e.project_id', 'in', projectIds.length ? projectIds : [-1]);
     return query.orderBy('p.path').orderBy('e.name').limit(page.perPage).offset(offsetOf(page)).execute();

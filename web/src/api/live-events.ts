@@ -15,7 +15,7 @@ type Listener = (event: LiveEvent) => void;
 
 const listeners = new Set<Listener>();
 let source: EventSource | undefined;
-const EVENT_TYPES: LiveEvent['type'][] = ['push', 'job', 'pipeline', 'deployment', 'release', 'resync'];
+const EVENT_TYPES = ['push', 'job', 'pipeline', 'deployment', 'release', 'resync', 'ready'] as const;
 
 function open(): void {
   source = new EventSource(`${API_PREFIX}/events/stream`, { withCredentials: true });
@@ -27,19 +27,18 @@ function open(): void {
       } catch {
         // A malformed message still tells listeners something changed.
       }
-      const event = { ...data, type } as LiveEvent;
+      // `ready` (the subscription is live, after every connect) and `resync` (events were dropped
+      // for this slow client) both mean: what is on screen may be stale, refetch it.
+      const event = { ...data, type: type === 'ready' ? 'resync' : type } as LiveEvent;
       for (const listener of listeners) listener(event);
     });
   }
-  // After a reconnect the stream may have missed events: everyone refetches.
-  source.addEventListener('open', () => {
-    for (const listener of listeners) listener({ type: 'resync' });
-  });
 }
 
 /**
  * Subscribes to live updates over one shared EventSource (opened with the first subscriber, closed
- * with the last). The browser reconnects by itself; each reconnect is announced as `resync`.
+ * with the last). The browser reconnects by itself; the server's `ready` after each connect (and
+ * its `resync` after dropping events) reach listeners as `resync`.
  */
 export function subscribeLiveEvents(listener: Listener): () => void {
   listeners.add(listener);

@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { ErrorMessage } from './error-message.tsx';
 
 export interface ConfirmDialogProps {
@@ -30,6 +30,8 @@ export function ConfirmDialog({
   const ref = useRef<HTMLDialogElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
+  // Several dialogs can be on one page (one per row): each needs its own title id.
+  const titleId = useId();
 
   useEffect(() => {
     const dialog = ref.current;
@@ -55,8 +57,8 @@ export function ConfirmDialog({
   };
 
   return (
-    <dialog ref={ref} onClose={onClose} aria-labelledby="confirm-title">
-      <h2 id="confirm-title">{title}</h2>
+    <dialog ref={ref} onClose={onClose} aria-labelledby={titleId}>
+      <h2 id={titleId}>{title}</h2>
       <div className="stack" style={{ marginTop: 'var(--space-3)' }}>
         {children}
         <ErrorMessage error={error} />

@@ -4,7 +4,10 @@ import { ApiError } from '../api/api-error.ts';
 export function ErrorMessage({ error }: { error: unknown }) {
   if (!error) return null;
   const message = error instanceof Error ? error.message : String(error);
-  const details = error instanceof ApiError ? error.details : [];
+  // A detail that only repeats the message (one bad field) is not listed twice.
+  const details = (error instanceof ApiError ? error.details : []).filter(
+    (detail) => detail.message !== message,
+  );
   return (
     <div className="alert alert-error" role="alert">
       {message}

@@ -1,6 +1,6 @@
 import { Link } from 'wouter';
 import type { Pipeline } from '../api/types.ts';
-import { formatDuration } from '../lib/format-time.ts';
+import { LiveDuration } from './live-duration.tsx';
 import { StatusBadge } from './status-badge.tsx';
 import { TimeAgo } from './time-ago.tsx';
 
@@ -36,7 +36,11 @@ export function PipelineTable({ base, pipelines }: { base: string; pipelines: Pi
                 <code>{pipeline.sha.slice(0, 8)}</code>
               </td>
               <td className="hide-small">
-                {pipeline.duration === null ? '—' : formatDuration(pipeline.duration)}
+                <LiveDuration
+                  startedAt={pipeline.started_at}
+                  finishedAt={pipeline.finished_at}
+                  running={pipeline.status === 'running'}
+                />
               </td>
               <td>
                 <TimeAgo iso={pipeline.created_at} />

@@ -11,6 +11,8 @@ test('each family of states has its colour; unknown states are neutral', () => {
     ['failed', 'danger'],
     ['blocked', 'warning'],
     ['canceled', 'neutral'],
+    ['delivered', 'success'],
+    ['frozen', 'warning'],
     ['something-new', 'neutral'],
   ];
   for (const [status, tone] of cases) assert.equal(statusTone(status), tone, status);

@@ -27,6 +27,16 @@ const TONES: Record<string, Tone> = {
   degraded: 'danger',
   drifted: 'warning',
   in_sync: 'success',
+  progressing: 'info',
+  modified: 'warning',
+  missing: 'danger',
+  delivered: 'success',
+  online: 'success',
+  active: 'success',
+  offline: 'neutral',
+  revoked: 'neutral',
+  expired: 'neutral',
+  frozen: 'warning',
 };
 
 /** Picks the badge colour of a pipeline, job, deployment or environment state. */

@@ -1,5 +1,131 @@
-/** Placeholder until this page is written (issue 6). */
-// biome-ignore lint/correctness/noUnusedFunctionParameters: placeholder
+import { useId } from 'react';
+import { Link } from 'wouter';
+import type { EnvironmentDetails } from '../api/environment-types.ts';
+import type { LiveEvent } from '../api/live-events.ts';
+import { useApi } from '../api/use-api.ts';
+import { DeploymentHistory } from '../components/deployment-history.tsx';
+import { EnvironmentActions } from '../components/environment-actions.tsx';
+import { KubernetesLiveView } from '../components/kubernetes-live-view.tsx';
+import { Loaded } from '../components/loading.tsx';
+import { LockHolder } from '../components/lock-holder.tsx';
+import { PendingApprovals } from '../components/pending-approvals.tsx';
+import { StatusBadge } from '../components/status-badge.tsx';
+import { TierBadge } from '../components/tier-badge.tsx';
+import { TimeAgo } from '../components/time-ago.tsx';
+import { atLeast } from '../lib/access-level.ts';
+import { shortSha } from '../lib/environment-display.ts';
+import { formatDateTime } from '../lib/format-time.ts';
+import { useProject } from '../project-context.tsx';
+import { useProjectAccess } from '../settings/use-project-access.ts';
+import '../environments.css';
+
+/**
+ * One environment: what runs there and how to reach it, its actions (deploy, stop), the lock
+ * holder, deployments waiting for approval, the deployment history with rollback and re-deploy,
+ * and on Kubernetes the live workloads, pods and drift. Everything follows live events.
+ */
 export function EnvironmentPage({ environmentId }: { environmentId: string }) {
-  return <p className="muted">This page is not written yet.</p>;
+  const { api, base } = useProject();
+  const { level } = useProjectAccess();
+  const canDeploy = atLeast(level, 'developer');
+  const id = Number(environmentId);
+  const environment = useApi<EnvironmentDetails>(`${api}/environments/${encodeURIComponent(environmentId)}`, {
+    liveWhen: (event: LiveEvent) => event.type === 'deployment' && event.environment_id === id,
+  });
+  const ids = useId();
+  return (
+    <Loaded state={environment}>
+      {(env) => (
+        <div className="stack environment-page">
+          <nav className="breadcrumbs" aria-label="Breadcrumbs">
+            <Link href={`${base}/environments`}>Environments</Link>
+            {env.folder && <span> / {env.folder}</span>}
+          </nav>
+          <section className="card stack" aria-labelledby={`${ids}-name`}>
+            <div className="environment-header">
+              <div className="row">
+                <h2 id={`${ids}-name`}>{env.name}</h2>
+                <TierBadge tier={env.tier} />
+                <StatusBadge status={env.state} />
+              </div>
+              {canDeploy && <EnvironmentActions environment={env} onChanged={environment.reload} />}
+            </div>
+            <EnvironmentFacts environment={env} />
+          </section>
+          <div className="grid-2">
+            <section className="card" aria-labelledby={`${ids}-approvals`}>
+              <h2 id={`${ids}-approvals`}>Blocked deployments</h2>
+              <PendingApprovals environment={env} canDeploy={canDeploy} />
+            </section>
+            <section className="card" aria-labelledby={`${ids}-lock`}>
+              <h2 id={`${ids}-lock`}>Deployment lock</h2>
+              <LockHolder environmentId={env.id} />
+            </section>
+          </div>
+          <section className="stack" aria-labelledby={`${ids}-history`}>
+            <h2 id={`${ids}-history`}>Deployment history</h2>
+            <DeploymentHistory environment={env} canDeploy={canDeploy} />
+          </section>
+          <section className="card" aria-labelledby={`${ids}-kubernetes`}>
+            <h2 id={`${ids}-kubernetes`}>Kubernetes</h2>
+            <KubernetesLiveView environmentId={env.id} />
+          </section>
+        </div>
+      )}
+    </Loaded>
+  );
+}
+
+/** URL, what runs there, auto-stop time and Kubernetes namespace. */
+function EnvironmentFacts({ environment }: { environment: EnvironmentDetails }) {
+  const current = environment.last_successful_deployment;
+  return (
+    <dl className="environment-facts">
+      <div>
+        <dt>URL</dt>
+        <dd>
+          {environment.external_url ? (
+            <a href={environment.external_url} target="_blank" rel="noreferrer noopener">
+              {environment.external_url}
+            </a>
+          ) : (
+            <span className="muted">none</span>
+          )}
+        </dd>
+      </div>
+      <div>
+        <dt>{environment.state === 'stopped' ? 'Last deployed' : 'Running'}</dt>
+        <dd>
+          {current ? (
+            <>
+              #{current.iid} <code>{shortSha(current.sha)}</code> <span className="muted">on</span>{' '}
+              <code>{current.ref}</code>, <TimeAgo iso={current.finished_at ?? current.created_at} />
+            </>
+          ) : (
+            <span className="muted">nothing deployed successfully</span>
+          )}
+        </dd>
+      </div>
+      <div>
+        <dt>Auto-stop</dt>
+        <dd>
+          {environment.auto_stop_at ? (
+            <time dateTime={environment.auto_stop_at}>{formatDateTime(environment.auto_stop_at)}</time>
+          ) : (
+            <span className="muted">never</span>
+          )}
+        </dd>
+      </div>
+      <div>
+        <dt>Kubernetes namespace</dt>
+        <dd>
+          {environment.kubernetes_namespace ? (
+            <code>{environment.kubernetes_namespace}</code>
+          ) : (
+            <span className="muted">none</span>
+          )}
+        </dd>
+      </div>
+    </dl>
+  );
 }

@@ -1,0 +1,192 @@
+import { api } from '../api/api-client.ts';
+import type { Grant, ProtectedEnvironment } from '../api/settings-types.ts';
+import { useApi } from '../api/use-api.ts';
+import { ConfirmButton } from '../components/action-button.tsx';
+import { Loaded } from '../components/loading.tsx';
+import { grantsOf } from '../lib/access-level.ts';
+import { parseWordList } from '../lib/word-list.ts';
+import { useProject } from '../project-context.tsx';
+import { CheckboxField, SelectField, TextField } from './fields.tsx';
+import { userIdByUsername } from './find-user.ts';
+import { FormCard } from './form-card.tsx';
+import { SettingsSection } from './settings-section.tsx';
+import { useFields } from './use-fields.ts';
+
+/** Role choices of a grant: the role and those above it (`none`: only the users listed). */
+type RoleChoice = 'none' | '20' | '30' | '40';
+
+const ROLE_CHOICES: readonly { value: RoleChoice; label: string }[] = [
+  { value: '40', label: 'Maintainers' },
+  { value: '30', label: 'Developers and maintainers' },
+  { value: '20', label: 'Reporters, developers and maintainers' },
+  { value: 'none', label: 'Only the users below' },
+];
+
+const EMPTY = {
+  name: '',
+  deployRole: '40' as RoleChoice,
+  deployUsers: '',
+  requiredApprovals: '0',
+  approverRole: 'none' as RoleChoice,
+  approverUsers: '',
+  allowSelfApproval: false,
+};
+
+/** A grant list in words: `Maintainers, alice`; an empty deploy list means maintainers. */
+function grantsText(grants: Grant[], empty: string): string {
+  return grants.length === 0 ? empty : grants.map((grant) => grant.access_level_description).join(', ');
+}
+
+/** The grants of a role choice and a list of usernames, users looked up by name. */
+async function grants(role: RoleChoice, usernames: string) {
+  const ids = await Promise.all(parseWordList(usernames).map(userIdByUsername));
+  return grantsOf(role === 'none' ? null : Number(role), ids);
+}
+
+/**
+ * Protected environments: who may deploy to the environments a name or glob matches, and how many
+ * approvals from whom their deployments need.
+ */
+export function ProtectedEnvironmentsSection() {
+  const { api: project } = useProject();
+  const path = `${project}/protected_environments`;
+  const state = useApi<ProtectedEnvironment[]>(path);
+  return (
+    <SettingsSection
+      title="Protected environments"
+      description="Only the roles and users listed may deploy to a protected environment, and its deployments wait for the approvals required. A rule names an environment or a glob (review/*); the most specific rule applies."
+    >
+      <Loaded state={state}>
+        {(rules) =>
+          rules.length === 0 ? (
+            <div className="card empty">No protected environments: whoever may run a job may deploy.</div>
+          ) : (
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th>Environment</th>
+                    <th>Allowed to deploy</th>
+                    <th>Approvals</th>
+                    <th className="hide-small">Self-approval</th>
+                    <th>
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rules.map((rule) => (
+                    <tr key={rule.id} data-protected-environment={rule.name}>
+                      <td>
+                        <code>{rule.name}</code>
+                      </td>
+                      <td>{grantsText(rule.deploy_access_levels, 'Maintainers')}</td>
+                      <td>
+                        {rule.required_approval_count === 0
+                          ? 'None required'
+                          : `${rule.required_approval_count} from ${grantsText(rule.approval_rules, 'nobody')}`}
+                      </td>
+                      <td className="hide-small">{rule.allow_self_approval ? 'Allowed' : 'Not allowed'}</td>
+                      <td>
+                        <div className="settings-actions">
+                          <ConfirmButton
+                            small
+                            danger
+                            label="Unprotect"
+                            title={`Unprotect ${rule.name}?`}
+                            onConfirm={async () => {
+                              await api(`${path}/${encodeURIComponent(rule.name)}`, { method: 'DELETE' });
+                              state.reload();
+                            }}
+                          >
+                            <p>
+                              Anyone who may run its jobs may then deploy there, without approvals. Approvals
+                              already given stay in the deployments' history.
+                            </p>
+                          </ConfirmButton>
+                        </div>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Loaded>
+      <ProtectForm path={path} onAdded={state.reload} />
+    </SettingsSection>
+  );
+}
+
+function ProtectForm({ path, onAdded }: { path: string; onAdded: () => void }) {
+  const { values, set, reset } = useFields(EMPTY);
+  return (
+    <FormCard
+      title="Protect an environment"
+      submitLabel="Protect"
+      onSubmit={async () => {
+        await api(path, {
+          method: 'POST',
+          body: {
+            name: values.name.trim(),
+            deploy_access_levels: await grants(values.deployRole, values.deployUsers),
+            required_approval_count: Number(values.requiredApprovals),
+            approval_rules: await grants(values.approverRole, values.approverUsers),
+            allow_self_approval: values.allowSelfApproval,
+          },
+        });
+        reset();
+        onAdded();
+      }}
+    >
+      <TextField
+        label="Environment"
+        value={values.name}
+        onChange={set('name')}
+        required
+        placeholder="production"
+        hint="A name, or a glob such as review/*."
+      />
+      <SelectField
+        label="Allowed to deploy"
+        value={values.deployRole}
+        onChange={set('deployRole')}
+        choices={ROLE_CHOICES}
+      />
+      <TextField
+        label="Users allowed to deploy"
+        value={values.deployUsers}
+        onChange={set('deployUsers')}
+        placeholder="alice, bob"
+        hint="Usernames, besides the role above."
+      />
+      <TextField
+        label="Required approvals"
+        type="number"
+        value={values.requiredApprovals}
+        onChange={set('requiredApprovals')}
+        hint="0 to 10; more than 0 needs approvers."
+      />
+      <SelectField
+        label="Approvers"
+        value={values.approverRole}
+        onChange={set('approverRole')}
+        choices={ROLE_CHOICES}
+      />
+      <TextField
+        label="Approving users"
+        value={values.approverUsers}
+        onChange={set('approverUsers')}
+        placeholder="carol"
+        hint="Usernames, besides the role above."
+      />
+      <CheckboxField
+        label="Allow self-approval"
+        checked={values.allowSelfApproval}
+        onChange={set('allowSelfApproval')}
+        hint="The user who started a deployment may approve it too."
+      />
+    </FormCard>
+  );
+}

@@ -1,0 +1,272 @@
+import { useState } from 'react';
+import { api } from '../api/api-client.ts';
+import type { Target } from '../api/settings-types.ts';
+import { ConfirmButton } from '../components/action-button.tsx';
+import { ErrorMessage } from '../components/error-message.tsx';
+import { Loaded } from '../components/loading.tsx';
+import { Pagination } from '../components/pagination.tsx';
+import { EMPTY_TARGET_FORM, type TargetForm, targetBody } from '../lib/target-body.ts';
+import { SelectField, TextField } from './fields.tsx';
+import { FormCard } from './form-card.tsx';
+import { SettingsSection } from './settings-section.tsx';
+import { useFields } from './use-fields.ts';
+import { usePaged } from './use-paged.ts';
+
+/** What a successful cluster check reported, in words. */
+function connectedText(target: Target): string {
+  const version = target.kubernetes?.server_version;
+  return version ? `the cluster answered (Kubernetes ${version})` : 'the cluster answered';
+}
+
+/**
+ * Targets (where environments run) of a project (`path` = `/projects/3/targets`) or of the instance
+ * (`/targets`): the list with each cluster's last check, a connection check, delete, and the form
+ * adding a Kubernetes cluster (kubeconfig, or API URL + CA + token) or an external deployer.
+ */
+export function TargetsSection({ path, instance }: { path: string; instance?: boolean }) {
+  const { state, page, setPage } = usePaged<Target>(path);
+  const [added, setAdded] = useState<Target>();
+  return (
+    <SettingsSection
+      title={instance ? 'Instance targets' : 'Targets'}
+      description={
+        <>
+          Where environments run{instance ? ', for every project' : ''}. A target serves the environments its
+          scope matches;{' '}
+          {instance ? 'project targets win over these' : 'project targets win over instance ones'}, then the
+          most specific scope. Every save checks that the cluster answers and accepts the credentials, which
+          are stored encrypted and never shown again.
+        </>
+      }
+    >
+      {added && (
+        <p className="alert alert-info" role="status">
+          Target <strong>{added.name}</strong> added
+          {added.kind === 'kubernetes' ? `: ${connectedText(added)}.` : '.'}
+        </p>
+      )}
+      <Loaded state={state}>
+        {({ items, totalPages }) =>
+          items.length === 0 ? (
+            <div className="card empty">No targets yet.</div>
+          ) : (
+            <>
+              <div className="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th>Name</th>
+                      <th>Environments</th>
+                      <th>Connection</th>
+                      <th className="hide-small">Namespaces</th>
+                      <th>
+                        <span className="visually-hidden">Actions</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {items.map((target) => (
+                      <TargetRow key={target.id} path={path} target={target} onChange={state.reload} />
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <Pagination page={page} totalPages={totalPages} onPage={setPage} />
+            </>
+          )
+        }
+      </Loaded>
+      <AddTargetForm
+        path={path}
+        onAdded={(target) => {
+          setAdded(target);
+          state.reload();
+        }}
+      />
+    </SettingsSection>
+  );
+}
+
+function TargetRow({ path, target, onChange }: { path: string; target: Target; onChange: () => void }) {
+  const [checking, setChecking] = useState(false);
+  const [check, setCheck] = useState<{ ok: Target } | { error: unknown }>();
+  // Saving a Kubernetes target without changes makes the API check the cluster again.
+  const recheck = async () => {
+    setChecking(true);
+    setCheck(undefined);
+    try {
+      setCheck({ ok: await api<Target>(`${path}/${target.id}`, { method: 'PUT', body: {} }) });
+      onChange();
+    } catch (error) {
+      setCheck({ error });
+    } finally {
+      setChecking(false);
+    }
+  };
+  const kubernetes = target.kubernetes;
+  return (
+    <tr data-target={target.name}>
+      <td>
+        <strong>{target.name}</strong>
+        <div className="muted">
+          {kubernetes ? 'Kubernetes' : target.kind === 'external' ? 'External deployer' : target.kind}
+        </div>
+      </td>
+      <td>
+        <code>{target.environment_scope}</code>
+      </td>
+      <td className="settings-wrap">
+        {kubernetes ? (
+          <div className="stack settings-tight">
+            <code>{kubernetes.api_url}</code>
+            <span className="muted">
+              by {kubernetes.auth}
+              {kubernetes.server_version && `, Kubernetes ${kubernetes.server_version}`}
+            </span>
+            {check && 'ok' in check && (
+              <span className="alert alert-info" role="status">
+                Connected: {connectedText(check.ok)}.
+              </span>
+            )}
+            {check && 'error' in check && <ErrorMessage error={check.error} />}
+          </div>
+        ) : (
+          <code>{target.url}</code>
+        )}
+      </td>
+      <td className="hide-small">{kubernetes ? <code>{kubernetes.namespace_template}</code> : '—'}</td>
+      <td>
+        <div className="settings-actions">
+          {kubernetes && (
+            <button
+              type="button"
+              className="button button-small"
+              disabled={checking}
+              onClick={() => void recheck()}
+            >
+              {checking ? 'Checking…' : 'Check connection'}
+            </button>
+          )}
+          <ConfirmButton
+            small
+            danger
+            label="Delete"
+            title={`Delete target ${target.name}?`}
+            onConfirm={async () => {
+              await api(`${path}/${target.id}`, { method: 'DELETE' });
+              onChange();
+            }}
+          >
+            <p>
+              Environments it serves can no longer be deployed until another target matches them. What already
+              runs there keeps running.
+            </p>
+          </ConfirmButton>
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+function AddTargetForm({ path, onAdded }: { path: string; onAdded: (target: Target) => void }) {
+  const { values, set, reset } = useFields<TargetForm>(EMPTY_TARGET_FORM);
+  return (
+    <FormCard
+      title="Add a target"
+      submitLabel="Add target"
+      onSubmit={async () => {
+        onAdded(await api<Target>(path, { method: 'POST', body: targetBody(values) }));
+        reset();
+      }}
+    >
+      <TextField
+        label="Name"
+        value={values.name}
+        onChange={set('name')}
+        required
+        placeholder="prod-cluster"
+      />
+      <SelectField
+        label="Kind"
+        value={values.kind}
+        onChange={set('kind')}
+        choices={[
+          { value: 'kubernetes', label: 'Kubernetes cluster' },
+          { value: 'external', label: 'External deployer (signed webhooks)' },
+        ]}
+      />
+      <TextField
+        label="Environment scope"
+        value={values.environmentScope}
+        onChange={set('environmentScope')}
+        hint="An environment name (production), a pattern (review/*), or * for every environment."
+      />
+      {values.kind === 'kubernetes' ? (
+        <>
+          <SelectField
+            label="Credentials"
+            value={values.auth}
+            onChange={set('auth')}
+            choices={[
+              { value: 'kubeconfig', label: 'Paste a kubeconfig' },
+              { value: 'token', label: 'API URL, CA certificate and token' },
+            ]}
+          />
+          {values.auth === 'kubeconfig' ? (
+            <TextField
+              label="Kubeconfig"
+              multiline
+              rows={10}
+              value={values.kubeconfig}
+              onChange={set('kubeconfig')}
+              hint="Its current context is used; certificates and tokens inline (no file paths or exec plugins)."
+            />
+          ) : (
+            <>
+              <TextField
+                label="API URL"
+                type="url"
+                value={values.apiUrl}
+                onChange={set('apiUrl')}
+                placeholder="https://10.0.0.1:6443"
+              />
+              <TextField
+                label="CA certificate (PEM)"
+                multiline
+                value={values.caPem}
+                onChange={set('caPem')}
+                hint="Leave empty when the API server's certificate is publicly trusted."
+              />
+              <TextField label="Token" type="password" value={values.token} onChange={set('token')} />
+            </>
+          )}
+          <TextField
+            label="Namespace template"
+            value={values.namespaceTemplate}
+            onChange={set('namespaceTemplate')}
+            placeholder="${CI_PROJECT_PATH_SLUG}-${CI_ENVIRONMENT_SLUG}"
+            hint="Where each environment deploys; empty for the default shown."
+          />
+        </>
+      ) : (
+        <>
+          <TextField
+            label="Webhook URL"
+            type="url"
+            value={values.url}
+            onChange={set('url')}
+            required
+            placeholder="https://deployer.example.com/gantry"
+          />
+          <TextField
+            label="Signing secret"
+            type="password"
+            value={values.secret}
+            onChange={set('secret')}
+            hint="Optional: signs each webhook (X-Gantry-Signature-256)."
+          />
+        </>
+      )}
+    </FormCard>
+  );
+}
