@@ -270,6 +270,21 @@ for (const dialect of DIALECTS) {
         'what was typed stays',
       );
       await screenshot(page, 'settings-targets-refused-desktop');
+
+      // An external deployer needs no cluster: it is listed at once, and deleted after confirming.
+      await form.getByLabel('Kind').selectOption({ label: 'External deployer (signed webhooks)' });
+      await form.getByLabel('Webhook URL').fill(receiver.url);
+      await form.getByRole('button', { name: 'Add target' }).click();
+      await page.getByRole('status').filter({ hasText: 'Target prod-cluster added.' }).waitFor();
+      const row = page.locator('tr[data-target="prod-cluster"]');
+      assert.match(String(await row.textContent()), /External deployer[\s\S]*production/);
+      await screenshot(page, 'settings-targets-added-desktop');
+      await row.getByRole('button', { name: 'Delete' }).click();
+      await page
+        .getByRole('dialog', { name: 'Delete target prod-cluster?' })
+        .getByRole('button', { name: 'Delete' })
+        .click();
+      await page.getByText('No targets yet.').waitFor();
       await page.close();
     });
 
