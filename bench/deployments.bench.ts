@@ -16,26 +16,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { type Insertable, sql } from 'kysely';
-import pg from 'pg';
-import pino from 'pino';
-import { resolveServerConfig } from '../src/config/server-config.ts';
-import { environmentSlug } from '../src/domain/environment-slug.ts';
-import { guessTier } from '../src/domain/environment-tier.ts';
-import { type GantryServer, startGantryServer } from '../src/server/gantry-server.ts';
+import { sql } from 'kysely';
 import type { Dialect } from '../src/store/dialect.ts';
-import type { DeploymentsTable } from '../src/store/schema.ts';
-import { freePort } from '../test/support/free-port.ts';
-import { apiRequest } from './support/api-request.ts';
-import { benchDatabase } from './support/bench-database.ts';
 import { runBench } from './support/bench-main.ts';
 import { parseBenchArgs } from './support/bench-options.ts';
 import { print, progress } from './support/bench-output.ts';
+import { startBenchServer } from './support/bench-server.ts';
 import { CleanupRegistry } from './support/cleanup-registry.ts';
-import { type DeploymentSeedPlan, planDeploymentSeed, seededRandom } from './support/deployment-seed-plan.ts';
+import { planDeploymentSeed } from './support/deployment-seed-plan.ts';
+import { MEMBER_PROJECTS, type SeededDeployments, seedDeployments } from './support/deployment-seeder.ts';
 import { type Summary, summarize } from './support/latency-summary.ts';
-import { sleep } from './support/sleep.ts';
-import { temporaryDirectory } from './support/temporary-directory.ts';
 import { fixed, table } from './support/text-table.ts';
 
 interface BenchOptions {
@@ -49,10 +39,7 @@ interface BenchOptions {
 }
 
 const ADMIN_TOKEN = `bench-admin-${randomBytes(12).toString('hex')}`;
-const USERS = 5;
-const MEMBER_PROJECTS = 10;
 const P95_GOAL_MS = 25;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 const USAGE = `Usage: node bench/deployments.bench.ts [--dialect sqlite|postgres|both] [--projects N]
                                        [--environments N] [--deployments N] [--requests N]
@@ -85,65 +72,13 @@ const cleanup = new CleanupRegistry();
 cleanup.installProcessHandlers('stopping the server and removing temporary files');
 
 // ---------------------------------------------------------------------------------------------
-// The server and its API
-
-async function startServer(dialect: Dialect): Promise<{ server: GantryServer; database: string }> {
-  const dataDir = (await temporaryDirectory(cleanup, 'gantry-bench-deployments-', 'data directory')).path;
-  const database = await benchDatabase(dialect, dataDir, cleanup, (adminUrl, databaseUrl) =>
-    connectionsGone(adminUrl, new URL(databaseUrl).pathname.slice(1)),
-  );
-  const config = resolveServerConfig(
-    {},
-    {
-      GANTRY_HOST: '127.0.0.1',
-      GANTRY_PORT: String(await freePort()),
-      GANTRY_DATA_DIR: dataDir,
-      GANTRY_DATABASE_URL: database.url,
-      GANTRY_INITIAL_ADMIN_TOKEN: ADMIN_TOKEN,
-      GANTRY_MIRROR_INTERVAL: '0',
-      GANTRY_RUNNER_CONCURRENCY: '0',
-    },
-    dataDir,
-  );
-  progress(`${dialect}: starting the server in this process`);
-  const server = await startGantryServer(config, {
-    announce: () => {},
-    // Silent like the tests; GANTRY_BENCH_LOG=warn shows what the server logs.
-    logger: pino({ level: process.env.GANTRY_BENCH_LOG ?? 'silent' }, pino.destination(2)),
-  });
-  cleanup.defer('server', () => server.close());
-  return { server, database: database.description };
-}
-
-/** Waits (up to 5 s) until the server's pool has closed its PostgreSQL sessions. */
-async function connectionsGone(adminUrl: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const deadline = performance.now() + 5_000;
-    while (performance.now() < deadline) {
-      const result = await client.query<{ n: number }>(
-        'select count(*)::int as n from pg_stat_activity where datname = $1',
-        [database],
-      );
-      if ((result.rows[0]?.n ?? 0) === 0) return;
-      await sleep(20);
-    }
-    progress(`connections to ${database} were still open after 5 s; stopping PostgreSQL anyway`);
-  } finally {
-    await client.end();
-  }
-}
+// The API
 
 class Api {
   readonly url: string;
 
   constructor(url: string) {
     this.url = url;
-  }
-
-  async call<T>(method: string, path: string, token: string, body?: unknown, expected = 200): Promise<T> {
-    return (await apiRequest<T>(this.url, method, path, token, body, expected)).body;
   }
 
   /** The status of one GET of `/api/v1<path>` as the admin (to probe whether a route exists). */
@@ -171,262 +106,6 @@ class Api {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Seeding
-
-interface Seeded {
-  projectIds: number[];
-  /** Environment ids, by index in the plan. */
-  environmentIds: number[];
-  memberToken: string;
-  seconds: { api: number; environments: number; deployments: number; pointers: number };
-}
-
-async function seed(
-  server: GantryServer,
-  api: Api,
-  plan: DeploymentSeedPlan,
-  options: BenchOptions,
-): Promise<Seeded> {
-  const db = server.store.db;
-  const apiStarted = performance.now();
-  progress(`seeding ${options.projects} projects and ${USERS} users through the API`);
-  const projectIds: number[] = [];
-  const digits = Math.max(3, String(options.projects).length);
-  for (let i = 0; i < options.projects; i++) {
-    const path = `bench/app-${String(i + 1).padStart(digits, '0')}`;
-    projectIds.push((await api.call<{ id: number }>('POST', '/projects', ADMIN_TOKEN, { path }, 201)).id);
-  }
-  const userIds: number[] = [];
-  for (let i = 0; i < USERS; i++) {
-    const user = await api.call<{ id: number }>(
-      'POST',
-      '/users',
-      ADMIN_TOKEN,
-      { username: `deployer-${i + 1}`, name: `Deployer ${i + 1}`, password: `bench-password-${i}` },
-      201,
-    );
-    userIds.push(user.id);
-  }
-  // The first deployer is a developer in a few projects: the matrix as a non-admin.
-  const memberships = Math.min(MEMBER_PROJECTS, projectIds.length);
-  for (let i = 0; i < memberships; i++) {
-    const id = projectIds[Math.floor((i * projectIds.length) / memberships)]!;
-    await api.call(
-      'POST',
-      `/projects/${id}/members`,
-      ADMIN_TOKEN,
-      { user_id: userIds[0], access_level: 30 },
-      201,
-    );
-  }
-  const memberToken = (
-    await api.call<{ token: string }>(
-      'POST',
-      `/users/${userIds[0]}/personal_access_tokens`,
-      ADMIN_TOKEN,
-      { name: 'bench', scopes: ['read_api'] },
-      201,
-    )
-  ).token;
-  const apiSeconds = (performance.now() - apiStarted) / 1000;
-
-  const seedEpoch = Date.now() - 365 * DAY_MS;
-  const environmentsStarted = performance.now();
-  progress(`inserting ${plan.environments.length} environments`);
-  const environmentIds: number[] = [];
-  const created = new Date(seedEpoch).toISOString();
-  for (let from = 0; from < plan.environments.length; from += options.batch) {
-    const rows = plan.environments.slice(from, from + options.batch).map((environment) => ({
-      project_id: projectIds[environment.project]!,
-      name: environment.name,
-      slug: environmentSlug(environment.name),
-      tier: guessTier(environment.name),
-      external_url: `https://${environmentSlug(environment.name)}.app-${environment.project + 1}.example.com`,
-      state: environment.stopped ? 'stopped' : 'available',
-      kubernetes_namespace: null,
-      auto_stop_at: null,
-      last_deployment_id: null,
-      last_success_deployment_id: null,
-      created_at: created,
-      updated_at: created,
-    }));
-    const inserted = await db
-      .transaction()
-      .execute((trx) => trx.insertInto('environments').values(rows).returning('id').execute());
-    environmentIds.push(...inserted.map((row) => row.id));
-  }
-  const environmentsSeconds = (performance.now() - environmentsStarted) / 1000;
-
-  const deploymentsStarted = performance.now();
-  progress(`inserting ${plan.order.length} deployments, ${options.batch} per transaction`);
-  const random = seededRandom(7);
-  const iids = new Map<number, number>();
-  const span = Date.now() - seedEpoch - DAY_MS;
-  const runningEvery = 50;
-  let reported = 0;
-  for (let from = 0; from < plan.order.length; from += options.batch) {
-    const rows: Array<Insertable<DeploymentsTable>> = [];
-    for (let position = from; position < Math.min(plan.order.length, from + options.batch); position++) {
-      const index = plan.order[position]!;
-      const environment = plan.environments[index]!;
-      const projectId = projectIds[environment.project]!;
-      const iid = (iids.get(projectId) ?? 0) + 1;
-      iids.set(projectId, iid);
-      const last = plan.lastOf[index] === position;
-      let status = pickStatus(random());
-      let action = 'start';
-      if (last && environment.stopped) {
-        // A stopped review app's last deployment is its stop.
-        status = 'success';
-        action = 'stop';
-      } else if (last && index % runningEvery === 0) {
-        status = 'running';
-      }
-      const at = seedEpoch + Math.floor((span * position) / plan.order.length);
-      rows.push(
-        deploymentRow({
-          projectId,
-          environmentId: environmentIds[index]!,
-          environmentName: environment.name,
-          iid,
-          status,
-          action,
-          at,
-          userId: random() < 0.05 ? null : userIds[Math.floor(random() * userIds.length)]!,
-          random,
-        }),
-      );
-    }
-    await db.transaction().execute((trx) => trx.insertInto('deployments').values(rows).execute());
-    if (from + options.batch - reported >= 20_000) {
-      reported = from + options.batch;
-      progress(`  ${Math.min(reported, plan.order.length)} deployments`);
-    }
-  }
-  // Later deployments made through the server number on from the seeded ones.
-  for (const [projectId, last] of iids) {
-    await db
-      .insertInto('internal_ids')
-      .values({ project_id: projectId, usage: 'deployments', last_value: last })
-      .execute();
-  }
-  const deploymentsSeconds = (performance.now() - deploymentsStarted) / 1000;
-
-  const pointersStarted = performance.now();
-  progress('pointing environments at their last and last successful deployments');
-  await db
-    .updateTable('environments')
-    .set((eb) => ({
-      last_deployment_id: eb
-        .selectFrom('deployments')
-        .select((d) => d.fn.max('deployments.id').as('id'))
-        .whereRef('deployments.environment_id', '=', 'environments.id'),
-      last_success_deployment_id: eb
-        .selectFrom('deployments')
-        .select((d) => d.fn.max('deployments.id').as('id'))
-        .whereRef('deployments.environment_id', '=', 'environments.id')
-        .where('deployments.status', '=', 'success')
-        .where('deployments.action', '=', 'start'),
-      updated_at: eb
-        .selectFrom('deployments')
-        .select((d) => d.fn.max('deployments.updated_at').as('at'))
-        .whereRef('deployments.environment_id', '=', 'environments.id'),
-    }))
-    .execute();
-  // PostgreSQL's autovacuum would analyze the new rows on its own, some time later; do it now so
-  // every run measures the same plans. SQLite has no background statistics and Gantry never runs
-  // ANALYZE there, so it is left as a server would have it.
-  if (server.store.dialect === 'postgres') await sql`analyze`.execute(db);
-  const pointersSeconds = (performance.now() - pointersStarted) / 1000;
-
-  return {
-    projectIds,
-    environmentIds,
-    memberToken,
-    seconds: {
-      api: apiSeconds,
-      environments: environmentsSeconds,
-      deployments: deploymentsSeconds,
-      pointers: pointersSeconds,
-    },
-  };
-}
-
-function pickStatus(r: number): string {
-  if (r < 0.9) return 'success';
-  if (r < 0.96) return 'failed';
-  if (r < 0.98) return 'canceled';
-  return 'skipped';
-}
-
-function hex(random: () => number, length: number): string {
-  let out = '';
-  while (out.length < length)
-    out += Math.floor(random() * 0x100000000)
-      .toString(16)
-      .padStart(8, '0');
-  return out.slice(0, length);
-}
-
-/** One deployment row as a pipeline's deploy job leaves it, with a snapshot of realistic size. */
-function deploymentRow(d: {
-  projectId: number;
-  environmentId: number;
-  environmentName: string;
-  iid: number;
-  status: string;
-  action: string;
-  at: number;
-  userId: number | null;
-  random: () => number;
-}): Insertable<DeploymentsTable> {
-  const sha = hex(d.random, 40);
-  const review = d.environmentName.startsWith('review/');
-  const tag = d.environmentName === 'production' && d.iid % 10 === 0;
-  const ref = review ? d.environmentName.replace('review/', '') : tag ? `v1.${d.iid}` : 'main';
-  const created = new Date(d.at).toISOString();
-  const finished =
-    d.status === 'running' ? null : new Date(d.at + 60_000 + Math.floor(d.random() * 240_000)).toISOString();
-  const snapshot = {
-    kind: 'script',
-    sha,
-    ref,
-    tag,
-    pipelineId: null,
-    jobId: null,
-    jobName: d.action === 'stop' ? 'stop_review' : 'deploy',
-    definition: {
-      stage: 'deploy',
-      script: [`./deploy.sh "${d.environmentName}" "${sha.slice(0, 8)}"`],
-      environment: { name: d.environmentName, action: d.action },
-    },
-    variablesVersion: hex(d.random, 16),
-  };
-  return {
-    project_id: d.projectId,
-    iid: d.iid,
-    environment_id: d.environmentId,
-    sha,
-    ref,
-    tag: tag ? 1 : 0,
-    user_id: d.userId,
-    status: d.status,
-    action: d.action,
-    job_id: null,
-    pipeline_id: null,
-    deployable_name: snapshot.jobName,
-    snapshot: JSON.stringify(snapshot),
-    rollback_of: null,
-    external_state: null,
-    freeze_override_reason: null,
-    freeze_override_by: null,
-    created_at: created,
-    updated_at: finished ?? created,
-    finished_at: finished,
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
 // Measuring
 
 interface Endpoint {
@@ -447,7 +126,7 @@ interface LatencyRow {
 interface DialectResult {
   dialect: Dialect;
   database: string;
-  seeded: Seeded;
+  seeded: SeededDeployments;
   counts: { environments: number; deployments: number; historyEnvironment: number };
   latency: LatencyRow[];
   notes: string[];
@@ -459,9 +138,12 @@ async function benchmark(dialect: Dialect, options: BenchOptions): Promise<Diale
     environments: options.environments,
     deployments: options.deployments,
   });
-  const { server, database } = await startServer(dialect);
+  const { server, database } = await startBenchServer(dialect, cleanup, {
+    adminToken: ADMIN_TOKEN,
+    dataDirPrefix: 'gantry-bench-deployments-',
+  });
   const api = new Api(server.url);
-  const seeded = await seed(server, api, plan, options);
+  const seeded = await seedDeployments(server, ADMIN_TOKEN, plan, options);
   const db = server.store.db;
   const count = async (table: 'environments' | 'deployments') =>
     Number(

@@ -52,6 +52,17 @@ export function browserSuiteOptions(): { skip?: string } {
   return reason !== undefined && process.env.CI !== 'true' ? { skip: reason } : {};
 }
 
+/**
+ * Launches Debian's Chromium headless with the arguments the browser tests use, for callers without
+ * test hooks (benchmarks); close it when done.
+ * @throws when Chromium is missing, an error saying how to install it.
+ */
+export async function launchChromium(): Promise<Browser> {
+  const reason = browserUnavailableReason();
+  if (reason !== undefined) throw new Error(reason);
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
 /** What a test file's browser offers: pages, each in a fresh context (no cookies or storage shared). */
 export interface TestBrowser {
   /**
@@ -69,9 +80,7 @@ export interface TestBrowser {
 export function useBrowser(): TestBrowser {
   let browser: Browser | undefined;
   before(async () => {
-    const reason = browserUnavailableReason();
-    if (reason !== undefined) throw new Error(reason);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

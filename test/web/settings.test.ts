@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { browserSuiteOptions, screenshot, useBrowser } from '../support/browser.ts';
 import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
 import { type ScratchDir, scratchDir } from '../support/git-work-tree.ts';
+import { kubeRigSuiteOptions, useKubeRig } from '../support/kube-rig.ts';
 import {
   cloneProject,
   eventually,
@@ -488,6 +490,75 @@ for (const dialect of DIALECTS) {
         }
         await admin.close();
       }
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`a Kubernetes target in the browser on ${dialect}`, {
+    ...browserSuiteOptions(),
+    ...dialectSuiteOptions(dialect),
+    ...kubeRigSuiteOptions(),
+  }, () => {
+    const browser = useBrowser();
+    let t: TestServer;
+    let kubeconfig: string;
+    let projectId: number;
+
+    before(async () => {
+      const rig = await useKubeRig();
+      kubeconfig = readFileSync(rig.info.kubeconfigPath, 'utf8');
+      t = await startTestServer(dialect);
+      await createUserWithToken(t, 'mia', { password: PASSWORD });
+      const created = await t.api<{ id: number }>('POST', 'projects', {
+        body: { path: `cluster/${dialect}` },
+      });
+      projectId = created.body.id;
+      const member = await t.api('POST', `projects/${projectId}/members`, {
+        body: {
+          user_id: (await t.api<{ id: number }[]>('GET', 'users?username=mia')).body[0]!.id,
+          access_level: 40,
+        },
+      });
+      assert.equal(member.status, 201);
+    });
+    after(() => t?.stop());
+
+    test('a pasted kubeconfig is checked against the cluster, whose answer the page shows', async () => {
+      const page = await browser.newPage();
+      await signIn(page, t.url, 'mia', PASSWORD, `/projects/${projectId}/settings/targets`);
+      const form = page.getByRole('form', { name: 'Add a target' });
+      await form.getByLabel('Name', { exact: true }).fill('rig');
+      await form.getByLabel('Kubeconfig').fill(kubeconfig);
+      await form.getByRole('button', { name: 'Add target' }).click();
+      const added = page.getByRole('status').filter({ hasText: 'Target rig added: the cluster answered' });
+      await added.waitFor();
+      const [target] = (
+        await t.api<{ kubernetes: { api_url: string; server_version: string } }[]>(
+          'GET',
+          `projects/${projectId}/targets`,
+        )
+      ).body;
+      assert.ok(target?.kubernetes.server_version, 'the API recorded the version the cluster reported');
+      assert.match(
+        String(await added.textContent()),
+        new RegExp(`Kubernetes ${target.kubernetes.server_version}`),
+      );
+      const row = page.locator('tr[data-target="rig"]');
+      assert.match(
+        String(await row.textContent()),
+        new RegExp(`${target.kubernetes.api_url}[\\s\\S]*by kubeconfig`),
+      );
+      assert.equal(
+        await form.getByLabel('Kubeconfig').inputValue(),
+        '',
+        'the form is emptied, the credentials kept nowhere',
+      );
+
+      await row.getByRole('button', { name: 'Check connection' }).click();
+      await row.getByRole('status').filter({ hasText: 'Connected: the cluster answered' }).waitFor();
+      await screenshot(page, 'settings-targets-kubernetes-desktop');
+      await page.close();
     });
   });
 }

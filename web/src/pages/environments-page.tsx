@@ -42,11 +42,9 @@ export function EnvironmentsPage() {
   const filters = new URLSearchParams();
   if (search.trim()) filters.set('search', search.trim());
   if (state) filters.set('states', state);
-  const query = new URLSearchParams({
-    page: String(page),
-    per_page: String(PER_PAGE),
-    ...Object.fromEntries(filters),
-  });
+  const query = new URLSearchParams(filters);
+  query.set('page', String(page));
+  query.set('per_page', String(PER_PAGE));
   const entries = useApiPage<EnvironmentFolderEntry>(`${api}/environments/folders?${query}`, { liveWhen });
 
   return (

@@ -40,10 +40,10 @@ export function TargetsSection({ path, instance }: { path: string; instance?: bo
       }
     >
       {added && (
-        <p className="alert alert-info" role="status">
+        <div className="alert alert-info" role="status">
           Target <strong>{added.name}</strong> added
           {added.kind === 'kubernetes' ? `: ${connectedText(added)}.` : '.'}
-        </p>
+        </div>
       )}
       <Loaded state={state}>
         {({ items, totalPages }) =>
@@ -124,7 +124,7 @@ function TargetRow({ path, target, onChange }: { path: string; target: Target; o
               {kubernetes.server_version && `, Kubernetes ${kubernetes.server_version}`}
             </span>
             {check && 'ok' in check && (
-              <span className="alert alert-info" role="status">
+              <span className="settings-check-ok" role="status">
                 Connected: {connectedText(check.ok)}.
               </span>
             )}
