@@ -24,7 +24,12 @@ import { print, progress } from './support/bench-output.ts';
 import { startBenchServer } from './support/bench-server.ts';
 import { CleanupRegistry } from './support/cleanup-registry.ts';
 import { planDeploymentSeed } from './support/deployment-seed-plan.ts';
-import { MEMBER_PROJECTS, type SeededDeployments, seedDeployments } from './support/deployment-seeder.ts';
+import {
+  MEMBER_PROJECTS,
+  type SeededDeployments,
+  seedDeployments,
+  seedingTable,
+} from './support/deployment-seeder.ts';
 import { type Summary, summarize } from './support/latency-summary.ts';
 import { fixed, table } from './support/text-table.ts';
 
@@ -267,33 +272,7 @@ async function benchmark(dialect: Dialect, options: BenchOptions): Promise<Diale
 function printResult(result: DialectResult, options: BenchOptions): void {
   const { dialect, seeded } = result;
   print(`=== dialect: ${dialect} (${result.database}) ===`);
-  print(
-    table(
-      `[${dialect}] Seeding: projects and users through the API, the rest straight into the database`,
-      [
-        { header: 'projects', align: 'right' },
-        { header: 'environments', align: 'right' },
-        { header: 'deployments', align: 'right' },
-        { header: 'API s', align: 'right' },
-        { header: 'environments s', align: 'right' },
-        { header: 'deployments s', align: 'right' },
-        { header: 'deployments/s', align: 'right' },
-        { header: 'last-deployment pointers s', align: 'right' },
-      ],
-      [
-        [
-          String(seeded.projectIds.length),
-          String(result.counts.environments),
-          String(result.counts.deployments),
-          fixed(seeded.seconds.api, 1),
-          fixed(seeded.seconds.environments, 2),
-          fixed(seeded.seconds.deployments, 1),
-          (result.counts.deployments / seeded.seconds.deployments).toFixed(0),
-          fixed(seeded.seconds.pointers, 2),
-        ],
-      ],
-    ),
-  );
+  print(seedingTable(dialect, seeded, result.counts));
   const worst = Math.max(...result.latency.filter((row) => row.goal).map((row) => row.summary.p95));
   print(
     `${table(

@@ -7,6 +7,7 @@ import type { DeploymentsTable } from '../../src/store/schema.ts';
 import { apiRequest } from './api-request.ts';
 import { progress } from './bench-output.ts';
 import { type DeploymentSeedPlan, seededRandom } from './deployment-seed-plan.ts';
+import { fixed, table } from './text-table.ts';
 
 /** Users created besides the admin (`deployer-1`…, password `bench-password-<i − 1>`). */
 export const SEEDED_USERS = 5;
@@ -205,6 +206,42 @@ function pickStatus(r: number): string {
   if (r < 0.96) return 'failed';
   if (r < 0.98) return 'canceled';
   return 'skipped';
+}
+
+/**
+ * The "Seeding" table of a dialect's results: projects, the `counts` of environments and deployments
+ * in the database, and how long each part of {@link seedDeployments} took.
+ */
+export function seedingTable(
+  dialect: string,
+  seeded: SeededDeployments,
+  counts: { environments: number; deployments: number },
+): string {
+  return table(
+    `[${dialect}] Seeding: projects and users through the API, the rest straight into the database`,
+    [
+      { header: 'projects', align: 'right' },
+      { header: 'environments', align: 'right' },
+      { header: 'deployments', align: 'right' },
+      { header: 'API s', align: 'right' },
+      { header: 'environments s', align: 'right' },
+      { header: 'deployments s', align: 'right' },
+      { header: 'deployments/s', align: 'right' },
+      { header: 'last-deployment pointers s', align: 'right' },
+    ],
+    [
+      [
+        String(seeded.projectIds.length),
+        String(counts.environments),
+        String(counts.deployments),
+        fixed(seeded.seconds.api, 1),
+        fixed(seeded.seconds.environments, 2),
+        fixed(seeded.seconds.deployments, 1),
+        (counts.deployments / seeded.seconds.deployments).toFixed(0),
+        fixed(seeded.seconds.pointers, 2),
+      ],
+    ],
+  );
 }
 
 /** `length` hexadecimal digits drawn from `random`: commit shas and versions. */

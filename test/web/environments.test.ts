@@ -97,7 +97,7 @@ for (const dialect of DIALECTS) {
         .getByRole('row')
         .filter({ has: page.getByRole('link', { name: 'staging', exact: true }) });
       await row.waitFor();
-      assert.match(await row.innerText(), /staging[\s\S]*available/);
+      assert.match((await row.textContent()) ?? '', /staging[\s\S]*available/);
       await pipelineDone(firstSha);
       // Review apps are one folder row until opened.
       const table = page.getByRole('table', { name: 'Environments' });
@@ -162,7 +162,7 @@ for (const dialect of DIALECTS) {
       await historyRow(secondSha, 'success').waitFor();
       await page.getByRole('region', { name: 'staging' }).getByText(secondSha.slice(0, 8)).waitFor();
       await row.getByText(secondSha.slice(0, 8)).waitFor();
-      assert.match(await row.innerText(), /success/);
+      assert.match((await row.textContent()) ?? '', /success/);
       for (const open of [page, list]) {
         assert.equal(
           await open.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded),
@@ -186,7 +186,7 @@ for (const dialect of DIALECTS) {
       assert.ok(first, 'the first deployment succeeded');
       await historyRow(firstSha, 'success').getByRole('button', { name: 'Rollback' }).click();
       const dialog = page.getByRole('dialog', { name: `Roll staging back to #${first.iid}?` });
-      assert.match(await dialog.innerText(), new RegExp(firstSha.slice(0, 8)));
+      assert.match((await dialog.textContent()) ?? '', new RegExp(firstSha.slice(0, 8)));
       await dialog.getByRole('button', { name: 'Roll back' }).click();
       await dialog.waitFor({ state: 'hidden' });
       await historyRow(firstSha, 'success', first.iid).waitFor();
