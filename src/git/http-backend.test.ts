@@ -565,10 +565,11 @@ async function hangUpAfterFirstBytes(
 test('a client that goes away kills git and everything it started', async () => {
   const scratch = await scratchDir();
   const pidFile = join(scratch.path, 'pid');
-  // The grandchild (sleep) stands for upload-pack/pack-objects started by http-backend.
+  // The grandchild (sleep) stands for upload-pack/pack-objects started by http-backend. Its pid is
+  // written before the first bytes: the client hangs up on them, which may kill this script at once.
   const gitBinary = await fakeGit(
     scratch.path,
-    `printf 'Status: 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\nstarted\\n'\nsleep 60 &\necho $! > ${pidFile}\nwait`,
+    `sleep 60 &\necho $! > ${pidFile}\nprintf 'Status: 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\nstarted\\n'\nwait`,
   );
   try {
     await hangUpAfterFirstBytes(scratch.path, gitBinary, '/info/refs', {
