@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -61,13 +61,22 @@ describe('fileIn', () => {
 });
 
 describe('openRegularFile', () => {
+  const outside = mkdtempSync(join(tmpdir(), 'gantry-static-outside-'));
   const dir = mkdtempSync(join(tmpdir(), 'gantry-static-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+  });
   writeFileSync(join(dir, 'a.txt'), 'hello');
   mkdirSync(join(dir, 'sub'));
+  writeFileSync(join(outside, 'secret.txt'), 'outside');
+  symlinkSync(join(dir, 'a.txt'), join(dir, 'sub', 'link.txt'));
+  symlinkSync(join(outside, 'secret.txt'), join(dir, 'leak.txt'));
+  symlinkSync(outside, join(dir, 'elsewhere'));
+  symlinkSync(join(dir, 'loop'), join(dir, 'loop'));
 
   test('opens a regular file with its size', async () => {
-    const file = await openRegularFile(join(dir, 'a.txt'));
+    const file = await openRegularFile(join(dir, 'a.txt'), dir);
     assert.ok(file);
     assert.equal(file.stats.size, 5);
     assert.equal((await file.handle.readFile('utf8')).toString(), 'hello');
@@ -75,8 +84,26 @@ describe('openRegularFile', () => {
   });
 
   test('a directory, a missing file or a path through a file is no file', async () => {
-    assert.equal(await openRegularFile(join(dir, 'sub')), undefined);
-    assert.equal(await openRegularFile(join(dir, 'missing.js')), undefined);
-    assert.equal(await openRegularFile(join(dir, 'a.txt', 'below')), undefined);
+    assert.equal(await openRegularFile(join(dir, 'sub'), dir), undefined);
+    assert.equal(await openRegularFile(join(dir, 'missing.js'), dir), undefined);
+    assert.equal(await openRegularFile(join(dir, 'a.txt', 'below'), dir), undefined);
+    assert.equal(await openRegularFile(join(dir, 'loop'), dir), undefined);
+  });
+
+  test('a symbolic link is followed only while it stays below the root', async () => {
+    const linked = await openRegularFile(join(dir, 'sub', 'link.txt'), dir);
+    assert.ok(linked);
+    assert.equal((await linked.handle.readFile('utf8')).toString(), 'hello');
+    await linked.handle.close();
+    assert.equal(await openRegularFile(join(dir, 'leak.txt'), dir), undefined);
+    assert.equal(await openRegularFile(join(dir, 'elsewhere', 'secret.txt'), dir), undefined);
+  });
+
+  test('the root may itself be reached through a link', async () => {
+    const alias = join(outside, 'alias');
+    symlinkSync(dir, alias);
+    const file = await openRegularFile(join(alias, 'a.txt'), alias);
+    assert.ok(file);
+    await file.handle.close();
   });
 });

@@ -1,6 +1,6 @@
 import type { Stats } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { type FileHandle, open, realpath } from 'node:fs/promises';
+import { extname, isAbsolute, join, relative, sep } from 'node:path';
 
 /** Content types of the files a Vite build writes, by lower-case extension. */
 const CONTENT_TYPES: Record<string, string> = {
@@ -67,18 +67,27 @@ export interface OpenFile {
 }
 
 /** Error codes meaning "there is no file here to serve" rather than a broken server. */
-const ABSENT = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'ENAMETOOLONG']);
+const ABSENT = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'ENAMETOOLONG', 'ELOOP']);
+
+/** Whether the resolved path `real` lies below the resolved directory `realRoot`. */
+function isBelow(realRoot: string, real: string): boolean {
+  const path = relative(realRoot, real);
+  return path !== '' && !isAbsolute(path) && path.split(sep)[0] !== '..';
+}
 
 /**
- * Opens `path` when it is a regular file; undefined when it is absent or something else (a
- * directory). The file is opened before it is examined, so what is served is what was checked even
- * while a new build replaces the directory.
+ * Opens `path` when it is a regular file below `root`; undefined when it is absent, something else
+ * (a directory), or reached through a symbolic link leading out of `root`: a link in the served
+ * directory must not publish the rest of the disk. The resolved file is opened before it is
+ * examined, so what is served is what was checked even while a new build replaces the directory.
  * @throws the open error when the file exists but cannot be read (permissions, I/O).
  */
-export async function openRegularFile(path: string): Promise<OpenFile | undefined> {
+export async function openRegularFile(path: string, root: string): Promise<OpenFile | undefined> {
   let handle: FileHandle;
   try {
-    handle = await open(path, 'r');
+    const real = await realpath(path);
+    if (!isBelow(await realpath(root), real)) return undefined;
+    handle = await open(real, 'r');
   } catch (error) {
     if (ABSENT.has((error as NodeJS.ErrnoException).code ?? '')) return undefined;
     throw error;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -33,6 +33,8 @@ describe('web UI routes', () => {
     writeFileSync(join(built, 'assets', 'index-4f2a.js'), SCRIPT);
     writeFileSync(join(built, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     writeFileSync(join(root, 'secret.txt'), 'outside the build');
+    symlinkSync(join(root, 'secret.txt'), join(built, 'leak.txt'));
+    symlinkSync(join(root, 'secret.txt'), join(built, 'assets', 'leak.js'));
     app = await appServing(built);
   });
   after(async () => {
@@ -102,6 +104,15 @@ describe('web UI routes', () => {
       assert.equal(response.json().error.code, 'bad_request');
       assert.doesNotMatch(response.body, /outside the build/);
     }
+  });
+
+  test('a symbolic link leading out of the build directory is not followed', async () => {
+    const page = await app.inject({ method: 'GET', url: '/leak.txt' });
+    assert.equal(page.statusCode, 200);
+    assert.equal(page.body, INDEX);
+    const asset = await app.inject({ method: 'GET', url: '/assets/leak.js' });
+    assert.equal(asset.statusCode, 404);
+    assert.doesNotMatch(asset.body, /outside the build/);
   });
 
   test('/api/… and methods other than GET and HEAD keep the JSON 404', async () => {

@@ -74,7 +74,7 @@ export function webUiRoutes(app: GantryApp, webDir: string): void {
       );
     }
     const filePath = fileIn(root, segments);
-    const file = filePath === undefined ? undefined : await openRegularFile(filePath);
+    const file = filePath === undefined ? undefined : await openRegularFile(filePath, root);
     if (file !== undefined) {
       return sendFile(reply, file, segments.at(-1) ?? '', segments[0] === ASSETS_DIR);
     }
@@ -83,7 +83,7 @@ export function webUiRoutes(app: GantryApp, webDir: string): void {
     if (segments[0] === ASSETS_DIR) {
       return sendError(reply, new GantryError('not_found', `no file ${path} in the web UI build`));
     }
-    const index = await openRegularFile(join(root, INDEX_FILE));
+    const index = await openRegularFile(join(root, INDEX_FILE), root);
     if (index === undefined) {
       return reply
         .status(503)

@@ -231,6 +231,10 @@ for (const dialect of DIALECTS) {
       await role.waitFor();
       assert.equal(await role.inputValue(), '40');
       await role.selectOption({ label: 'Developer' });
+      await page
+        .getByRole('dialog', { name: 'Make dana Developer?' })
+        .getByRole('button', { name: 'Change role' })
+        .click();
       await eventually(
         async () => {
           const members = await t.api<{ username: string; access_level: number }[]>(

@@ -17,6 +17,18 @@ import { ReleasesPage } from './pages/releases-page.tsx';
 import { TokensPage } from './pages/tokens-page.tsx';
 import { ProjectLayout } from './project-context.tsx';
 
+/**
+ * A tag from the URL. The router applies `decodeURI`, which leaves reserved characters encoded
+ * (`release%2F1.0`); a lone `%` left over from `%25` cannot be decoded again and is kept as it is.
+ */
+function tagOf(param: string): string {
+  try {
+    return decodeURIComponent(param);
+  } catch {
+    return param;
+  }
+}
+
 /** Pages inside a project, below `/projects/:id`. */
 function ProjectRoutes({ id }: { id: string }) {
   return (
@@ -34,7 +46,7 @@ function ProjectRoutes({ id }: { id: string }) {
         </Route>
         <Route path="/projects/:id/releases">{() => <ReleasesPage />}</Route>
         <Route path="/projects/:id/releases/:tag">
-          {(params) => <ReleasePage tag={decodeURIComponent(params.tag)} />}
+          {(params) => <ReleasePage tag={tagOf(params.tag)} />}
         </Route>
         <Route path="/projects/:id/settings/:section?">
           {(params) => <ProjectSettingsPage section={params.section ?? ''} />}

@@ -2,6 +2,7 @@ import { createContext, type ReactNode, useCallback, useContext, useEffect, useS
 import { api, onUnauthorized } from './api/api-client.ts';
 import { ApiError } from './api/api-error.ts';
 import type { User } from './api/types.ts';
+import { ErrorMessage } from './components/error-message.tsx';
 
 interface SessionState {
   /** The signed-in user; null once the server said nobody is. */
@@ -56,9 +57,9 @@ export function SessionProvider({ children, signedOut }: { children: ReactNode; 
 
   if (user === undefined) {
     return loadError ? (
-      <p role="alert" className="alert alert-error" style={{ margin: 'var(--space-5)' }}>
-        {loadError instanceof Error ? loadError.message : String(loadError)}
-      </p>
+      <main className="shell-main">
+        <ErrorMessage error={loadError} />
+      </main>
     ) : null;
   }
   return (

@@ -1,5 +1,6 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { Link } from 'wouter';
+import { ErrorMessage } from './components/error-message.tsx';
 import { NavLink } from './components/nav-link.tsx';
 import { useCurrentUser, useSession } from './session.tsx';
 
@@ -7,6 +8,8 @@ import { useCurrentUser, useSession } from './session.tsx';
 export function Shell({ children }: { children: ReactNode }) {
   const user = useCurrentUser();
   const { signOut } = useSession();
+  // Signing out can fail (server unreachable): the session is then still valid, and says so here.
+  const [signOutError, setSignOutError] = useState<unknown>();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -26,9 +29,17 @@ export function Shell({ children }: { children: ReactNode }) {
           <summary aria-label={`User menu for ${user.username}`}>{user.username}</summary>
           <div className="user-menu-items">
             <Link href="/user/tokens">Access tokens</Link>
-            <button type="button" className="button button-small" onClick={() => void signOut()}>
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => {
+                setSignOutError(undefined);
+                signOut().catch(setSignOutError);
+              }}
+            >
               Sign out
             </button>
+            <ErrorMessage error={signOutError} />
           </div>
         </details>
       </header>

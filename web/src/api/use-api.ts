@@ -40,8 +40,11 @@ function useFetched<T>(
     if (key === null) return;
     const controller = new AbortController();
     setState((previous) => ({ ...(previous.key === key ? previous : { key }), loading: true }));
+    // An answer to a superseded request (another path, or a reload since) must not replace a newer one.
     loadRef.current(controller.signal).then(
-      (data) => setState({ key, data, loading: false }),
+      (data) => {
+        if (!controller.signal.aborted) setState({ key, data, loading: false });
+      },
       (error: ApiError) => {
         if (!controller.signal.aborted) setState((previous) => ({ ...previous, key, error, loading: false }));
       },
@@ -82,4 +85,34 @@ export function useApi<T>(path: string | null, options: UseApiOptions = {}): Api
 /** GETs one page of a list endpoint. */
 export function useApiPage<T>(path: string | null, options: UseApiOptions = {}): ApiState<ApiPage<T>> {
   return useFetched(path, (signal) => apiPage<T>(path!, signal), options);
+}
+
+/** One page of a list endpoint, with the page number and the way to turn it (see {@link usePagedApi}). */
+export interface PagedApiState<T> extends ApiState<ApiPage<T>> {
+  page: number;
+  setPage: (page: number) => void;
+}
+
+/** The page size of lists that do not choose their own. */
+const DEFAULT_PER_PAGE = 50;
+
+/**
+ * GETs a list endpoint a page at a time: `path` is the list with its filters (no `page` or
+ * `per_page`), and the page number kept here goes back to 1 whenever `path` changes, so a list
+ * narrowed by a filter never opens on a page past its end.
+ */
+export function usePagedApi<T>(
+  path: string | null,
+  { perPage = DEFAULT_PER_PAGE, ...options }: UseApiOptions & { perPage?: number } = {},
+): PagedApiState<T> {
+  const [chosen, setChosen] = useState({ path, page: 1 });
+  const page = chosen.path === path ? chosen.page : 1;
+  const setPage = useCallback((next: number) => setChosen({ path, page: next }), [path]);
+  // `path` may come with a query, or with an empty one (`/projects?` and no filter set).
+  const separator = !path?.includes('?') ? '?' : path.endsWith('?') ? '' : '&';
+  const state = useApiPage<T>(
+    path === null ? null : `${path}${separator}page=${page}&per_page=${perPage}`,
+    options,
+  );
+  return { ...state, page, setPage };
 }

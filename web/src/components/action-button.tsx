@@ -1,4 +1,5 @@
 import { type ReactNode, useState } from 'react';
+import { api } from '../api/api-client.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 
 /**
@@ -43,5 +44,39 @@ export function ConfirmButton({
         {children}
       </ConfirmDialog>
     </>
+  );
+}
+
+/**
+ * A row's delete (or remove, revoke…): confirmed, then `DELETE path`, then `onDeleted` (the list's
+ * reload); the dialog shows the API's error. `children` say what deleting does.
+ */
+export function DeleteButton({
+  label = 'Delete',
+  title,
+  path,
+  onDeleted,
+  children,
+}: {
+  label?: string;
+  title: string;
+  /** The API path of what is deleted. */
+  path: string;
+  onDeleted: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <ConfirmButton
+      small
+      danger
+      label={label}
+      title={title}
+      onConfirm={async () => {
+        await api(path, { method: 'DELETE' });
+        onDeleted();
+      }}
+    >
+      {children}
+    </ConfirmButton>
   );
 }

@@ -1,5 +1,6 @@
-import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useId, useRef } from 'react';
 import { ErrorMessage } from './error-message.tsx';
+import { useAction } from './use-action.ts';
 
 export interface ConfirmDialogProps {
   /** Whether the dialog is open. */
@@ -28,8 +29,11 @@ export function ConfirmDialog({
   onClose,
 }: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const confirm = useAction(async () => {
+    await onConfirm();
+    onClose();
+  });
+  const { clearError } = confirm;
   // Several dialogs can be on one page (one per row): each needs its own title id.
   const titleId = useId();
 
@@ -37,43 +41,30 @@ export function ConfirmDialog({
     const dialog = ref.current;
     if (!dialog) return;
     if (open && !dialog.open) {
-      setError(undefined);
+      clearError();
       dialog.showModal();
     }
     if (!open && dialog.open) dialog.close();
-  }, [open]);
-
-  const confirm = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onConfirm();
-      onClose();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
+  }, [open, clearError]);
 
   return (
     <dialog ref={ref} onClose={onClose} aria-labelledby={titleId}>
       <h2 id={titleId}>{title}</h2>
-      <div className="stack" style={{ marginTop: 'var(--space-3)' }}>
+      <div className="stack dialog-body">
         {children}
-        <ErrorMessage error={error} />
+        <ErrorMessage error={confirm.error} />
       </div>
       <div className="dialog-actions">
-        <button type="button" className="button" onClick={onClose} disabled={busy}>
+        <button type="button" className="button" onClick={onClose} disabled={confirm.busy}>
           Cancel
         </button>
         <button
           type="button"
           className={`button ${danger ? 'button-danger' : 'button-primary'}`}
-          onClick={confirm}
-          disabled={busy}
+          onClick={() => void confirm.run()}
+          disabled={confirm.busy}
         >
-          {busy ? 'Working…' : confirmLabel}
+          {confirm.busy ? 'Working…' : confirmLabel}
         </button>
       </div>
     </dialog>

@@ -4,7 +4,7 @@ import type { DeploymentRecord } from '../api/environment-types.ts';
 import type { Environment, Pipeline } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
 import { type DeploySourceKind, deployRequest } from '../lib/deploy-request.ts';
-import { shortSha } from '../lib/environment-display.ts';
+import { shortSha } from '../lib/short-sha.ts';
 import { useProject } from '../project-context.tsx';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 
@@ -108,7 +108,7 @@ export function DeployDialog({
           </span>
         </div>
       )}
-      <fieldset className="deploy-source">
+      <fieldset className="fieldset-plain">
         <legend>Deploy from</legend>
         <div className="row">
           {SOURCES.map((source) => (

@@ -1,17 +1,18 @@
-import { useState } from 'react';
 import { Link } from 'wouter';
 import { api } from '../api/api-client.ts';
 import type { DeploymentRecord, EnvironmentDetails } from '../api/environment-types.ts';
 import type { LiveEvent } from '../api/live-events.ts';
-import { useApiPage } from '../api/use-api.ts';
+import { usePagedApi } from '../api/use-api.ts';
 import { historyActions } from '../lib/deployment-history-actions.ts';
-import { shortSha } from '../lib/environment-display.ts';
+import { shortSha } from '../lib/short-sha.ts';
 import { useProject } from '../project-context.tsx';
 import { ConfirmButton } from './action-button.tsx';
+import { ActionsHeading } from './actions-heading.tsx';
 import { Loaded } from './loading.tsx';
 import { Pagination } from './pagination.tsx';
 import { StatusBadge } from './status-badge.tsx';
 import { TimeAgo } from './time-ago.tsx';
+import { UserLabel } from './user-name.tsx';
 
 const PER_PAGE = 20;
 
@@ -29,13 +30,9 @@ export function DeploymentHistory({
   canDeploy: boolean;
 }) {
   const { api: projectApi, base } = useProject();
-  const [page, setPage] = useState(1);
-  const query = new URLSearchParams({
-    environment: environment.name,
-    page: String(page),
-    per_page: String(PER_PAGE),
-  });
-  const history = useApiPage<DeploymentRecord>(`${projectApi}/deployments?${query}`, {
+  const query = new URLSearchParams({ environment: environment.name });
+  const history = usePagedApi<DeploymentRecord>(`${projectApi}/deployments?${query}`, {
+    perPage: PER_PAGE,
     liveWhen: (event: LiveEvent) => event.type === 'deployment' && event.environment_id === environment.id,
   });
   const currentId = environment.last_successful_deployment?.id;
@@ -57,11 +54,7 @@ export function DeploymentHistory({
                     <th className="hide-small">Job</th>
                     <th className="hide-small">By</th>
                     <th>Created</th>
-                    {canDeploy && (
-                      <th>
-                        <span className="visually-hidden">Actions</span>
-                      </th>
-                    )}
+                    {canDeploy && <ActionsHeading />}
                   </tr>
                 </thead>
                 <tbody>
@@ -104,7 +97,7 @@ export function DeploymentHistory({
                           )}
                         </td>
                         <td className="hide-small">
-                          {deployment.user?.username ?? <span className="muted">Gantry</span>}
+                          <UserLabel user={deployment.user} />
                         </td>
                         <td>
                           <TimeAgo iso={deployment.created_at} />
@@ -130,7 +123,7 @@ export function DeploymentHistory({
               <span className="muted">
                 {total} deployment{total === 1 ? '' : 's'}
               </span>
-              <Pagination page={page} totalPages={totalPages} onPage={setPage} />
+              <Pagination page={history.page} totalPages={totalPages} onPage={history.setPage} />
             </div>
           </>
         )

@@ -1,9 +1,10 @@
 import { Link } from 'wouter';
 import type { Environment } from '../api/types.ts';
-import { shortSha } from '../lib/environment-display.ts';
+import { shortSha } from '../lib/short-sha.ts';
 import { StatusBadge } from './status-badge.tsx';
 import { TierBadge } from './tier-badge.tsx';
 import { TimeAgo } from './time-ago.tsx';
+import { UserLabel } from './user-name.tsx';
 
 /** The column headings matching {@link EnvironmentRow}. */
 export function EnvironmentColumns() {
@@ -67,7 +68,9 @@ export function EnvironmentRow({
             <code>{shortSha(deployment.sha)}</code> <span className="muted">on</span>{' '}
             <code>{deployment.ref}</code>
           </td>
-          <td className="hide-small">{deployment.user?.username ?? <span className="muted">Gantry</span>}</td>
+          <td className="hide-small">
+            <UserLabel user={deployment.user} />
+          </td>
           <td className="hide-small">
             <TimeAgo iso={deployment.created_at} />
           </td>

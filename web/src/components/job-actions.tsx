@@ -4,6 +4,7 @@ import type { Job } from '../api/pipeline-types.ts';
 import { environmentChange, type JobAction, jobActions } from '../lib/job-state.ts';
 import { ConfirmButton } from './action-button.tsx';
 import { ErrorMessage } from './error-message.tsx';
+import { useAction } from './use-action.ts';
 
 const LABELS: Record<JobAction, string> = { play: 'Run', retry: 'Retry', cancel: 'Cancel job' };
 
@@ -23,23 +24,13 @@ export function JobActions({
   api: string;
   onDone: (job: Job, action: JobAction) => void;
 }) {
-  const [busy, setBusy] = useState<JobAction | null>(null);
-  const [error, setError] = useState<unknown>();
   const run = async (action: JobAction) => {
     const answer = await api<Job>(`${projectApi}/jobs/${job.id}/${action}`, { method: 'POST' });
     onDone(answer, action);
   };
-  const runUnconfirmed = async (action: JobAction) => {
-    setBusy(action);
-    setError(undefined);
-    try {
-      await run(action);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(null);
-    }
-  };
+  const unconfirmed = useAction(run);
+  // Which unconfirmed button was pressed last, to say "Working…" on it.
+  const [pressed, setPressed] = useState<JobAction>();
   const change = environmentChange(job);
 
   const actions = jobActions(job);
@@ -84,15 +75,18 @@ export function JobActions({
               key={action}
               type="button"
               className={`button${action === 'play' ? ' button-primary' : ''}`}
-              disabled={busy !== null}
-              onClick={() => void runUnconfirmed(action)}
+              disabled={unconfirmed.busy}
+              onClick={() => {
+                setPressed(action);
+                void unconfirmed.run(action);
+              }}
             >
-              {busy === action ? 'Working…' : LABELS[action]}
+              {unconfirmed.busy && pressed === action ? 'Working…' : LABELS[action]}
             </button>
           );
         })}
       </div>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={unconfirmed.error} />
     </div>
   );
 }

@@ -4,13 +4,14 @@ import type { ApprovalStanding, DeploymentRecord, EnvironmentDetails } from '../
 import type { LiveEvent } from '../api/live-events.ts';
 import { useApi } from '../api/use-api.ts';
 import { approvalProgress } from '../lib/approval.ts';
-import { shortSha } from '../lib/environment-display.ts';
+import { shortSha } from '../lib/short-sha.ts';
 import { useProject } from '../project-context.tsx';
 import { ConfirmButton } from './action-button.tsx';
 import { ApprovalActions } from './approval-actions.tsx';
 import { Loaded } from './loading.tsx';
 import { StatusBadge } from './status-badge.tsx';
 import { TimeAgo } from './time-ago.tsx';
+import { UserLabel } from './user-name.tsx';
 
 /** Blocked deployments shown at most; more would be a queue gone wrong, and the history lists all. */
 const SHOWN = 10;
@@ -97,7 +98,7 @@ function BlockedDeployment({
         <span className="muted">on</span>
         <code>{deployment.ref}</code>
         <span className="muted">
-          by {deployment.user?.username ?? 'Gantry'}, <TimeAgo iso={deployment.created_at} />
+          by <UserLabel user={deployment.user} />, <TimeAgo iso={deployment.created_at} />
         </span>
       </div>
       <Loaded state={standing}>
@@ -121,7 +122,12 @@ function BlockedDeployment({
                   deploymentId={deployment.id}
                   subject={subject}
                   approvalState={state}
-                  onDecided={onOutcome}
+                  onDecided={(text) => {
+                    // A decision that does not complete the approvals changes no deployment, so no
+                    // live event tells this view: read the standing again.
+                    standing.reload();
+                    onOutcome(text);
+                  }}
                 />
               )}
               {canDeploy &&
@@ -150,7 +156,7 @@ function BlockedDeployment({
               <ul className="decision-list">
                 {approvals.map((approval) => (
                   <li key={approval.id}>
-                    <StatusBadge status={approval.status} /> {approval.user.username}{' '}
+                    <StatusBadge status={approval.status} /> <UserLabel user={approval.user} />{' '}
                     <TimeAgo iso={approval.created_at} />
                     {approval.comment && <q className="muted"> {approval.comment}</q>}
                   </li>

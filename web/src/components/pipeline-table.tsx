@@ -1,5 +1,6 @@
 import { Link } from 'wouter';
 import type { Pipeline } from '../api/types.ts';
+import { shortSha } from '../lib/short-sha.ts';
 import { LiveDuration } from './live-duration.tsx';
 import { StatusBadge } from './status-badge.tsx';
 import { TimeAgo } from './time-ago.tsx';
@@ -33,7 +34,7 @@ export function PipelineTable({ base, pipelines }: { base: string; pipelines: Pi
                 <code>{pipeline.ref}</code>
               </td>
               <td className="hide-small">
-                <code>{pipeline.sha.slice(0, 8)}</code>
+                <code>{shortSha(pipeline.sha)}</code>
               </td>
               <td className="hide-small">
                 <LiveDuration

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { environmentLockKey, folderPrefix, shortSha, tierTone } from './environment-display.ts';
+import { environmentLockKey, folderPrefix, tierTone } from './environment-display.ts';
 
 test('tiers have their colours; unknown ones are neutral', () => {
   assert.equal(tierTone('production'), 'danger');
@@ -10,8 +10,7 @@ test('tiers have their colours; unknown ones are neutral', () => {
   assert.equal(tierTone('other'), 'neutral');
 });
 
-test('short commit ids, lock keys and folder prefixes', () => {
-  assert.equal(shortSha('0123456789abcdef0123456789abcdef01234567'), '01234567');
+test('lock keys and folder prefixes', () => {
   assert.equal(environmentLockKey(12), 'environment:12');
   assert.equal(folderPrefix('review'), 'review/');
 });

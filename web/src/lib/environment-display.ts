@@ -12,11 +12,6 @@ export function tierTone(tier: string): Tone {
   return TIER_TONES[tier] ?? 'neutral';
 }
 
-/** A commit id as lists show it: its first 8 digits. */
-export function shortSha(sha: string): string {
-  return sha.slice(0, 8);
-}
-
 /** The key of the lock an environment's deployments take one at a time (docs/deployments.md). */
 export function environmentLockKey(environmentId: number): string {
   return `environment:${environmentId}`;

@@ -1,15 +1,16 @@
 import { useState } from 'react';
 import { Link } from 'wouter';
 import type { AwaitingApproval } from '../api/approval-types.ts';
-import { useApiPage } from '../api/use-api.ts';
+import { usePagedApi } from '../api/use-api.ts';
 import { ApprovalActions } from '../components/approval-actions.tsx';
-import { Loaded } from '../components/loading.tsx';
 import { PageHeader } from '../components/page-header.tsx';
-import { Pagination } from '../components/pagination.tsx';
+import { PagedList } from '../components/paged-list.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { approvalProgress } from '../lib/approval.ts';
 import '../approvals.css';
+import { UserLabel } from '../components/user-name.tsx';
+import { shortSha } from '../lib/short-sha.ts';
 
 const PER_PAGE = 20;
 
@@ -19,7 +20,7 @@ function AwaitingItem({ item, onDecided }: { item: AwaitingApproval; onDecided: 
   const headingId = `awaiting-${item.id}`;
   return (
     <li className="card stack" aria-labelledby={headingId}>
-      <div className="row" style={{ justifyContent: 'space-between' }}>
+      <div className="row row-spread">
         <h2 id={headingId} className="row">
           <Link href={project}>{item.project.path_with_namespace}</Link>
           <span aria-hidden="true">→</span>
@@ -35,12 +36,14 @@ function AwaitingItem({ item, onDecided }: { item: AwaitingApproval; onDecided: 
         <div>
           <dt>{item.tag ? 'Tag' : 'Branch'}</dt>
           <dd>
-            <code>{item.ref}</code> <code className="muted">{item.sha.slice(0, 8)}</code>
+            <code>{item.ref}</code> <code className="muted">{shortSha(item.sha)}</code>
           </dd>
         </div>
         <div>
           <dt>Started by</dt>
-          <dd>{item.user ? item.user.username : <span className="muted">the system</span>}</dd>
+          <dd>
+            <UserLabel user={item.user} />
+          </dd>
         </div>
         <div>
           <dt>Waiting since</dt>
@@ -84,12 +87,11 @@ function AwaitingItem({ item, onDecided }: { item: AwaitingApproval; onDecided: 
  * The list follows deployment events, so an item leaves once decided (here or elsewhere).
  */
 export function ApprovalsPage() {
-  const [page, setPage] = useState(1);
   const [outcome, setOutcome] = useState<string>();
-  const state = useApiPage<AwaitingApproval>(
-    `/deployments/awaiting_approval?page=${page}&per_page=${PER_PAGE}`,
-    { liveWhen: (event) => event.type === 'deployment' },
-  );
+  const list = usePagedApi<AwaitingApproval>('/deployments/awaiting_approval', {
+    perPage: PER_PAGE,
+    liveWhen: (event) => event.type === 'deployment',
+  });
   return (
     <>
       <PageHeader
@@ -100,31 +102,24 @@ export function ApprovalsPage() {
         <p role="status" className={outcome ? 'alert alert-info' : 'visually-hidden'}>
           {outcome}
         </p>
-        <Loaded state={state}>
-          {({ items, totalPages }) =>
-            items.length === 0 ? (
-              <div className="card empty">Nothing is waiting for your approval.</div>
-            ) : (
-              <>
-                <ul className="approval-list stack" aria-label="Deployments awaiting your approval">
-                  {items.map((item) => (
-                    <AwaitingItem
-                      key={item.id}
-                      item={item}
-                      onDecided={(text) => {
-                        setOutcome(`Deployment #${item.iid} to ${item.environment.name}: ${text}`);
-                        // The last item of a later page leaves: show the page before instead of an empty one.
-                        if (items.length === 1 && page > 1) setPage(page - 1);
-                        else state.reload();
-                      }}
-                    />
-                  ))}
-                </ul>
-                <Pagination page={page} totalPages={totalPages} onPage={setPage} />
-              </>
-            )
-          }
-        </Loaded>
+        <PagedList list={list} empty="Nothing is waiting for your approval.">
+          {(items) => (
+            <ul className="approval-list stack" aria-label="Deployments awaiting your approval">
+              {items.map((item) => (
+                <AwaitingItem
+                  key={item.id}
+                  item={item}
+                  onDecided={(text) => {
+                    setOutcome(`Deployment #${item.iid} to ${item.environment.name}: ${text}`);
+                    // The last item of a later page leaves: show the page before instead of an empty one.
+                    if (items.length === 1 && list.page > 1) list.setPage(list.page - 1);
+                    else list.reload();
+                  }}
+                />
+              ))}
+            </ul>
+          )}
+        </PagedList>
       </div>
     </>
   );

@@ -3,7 +3,7 @@ import { useLocation } from 'wouter';
 import type { EnvironmentFolderEntry } from '../api/environment-types.ts';
 import type { LiveEvent } from '../api/live-events.ts';
 import type { Environment } from '../api/types.ts';
-import { useApiPage } from '../api/use-api.ts';
+import { usePagedApi } from '../api/use-api.ts';
 import { DeployButton } from '../components/deploy-dialog.tsx';
 import { EnvironmentColumns, EnvironmentRow } from '../components/environment-row.tsx';
 import { Loaded } from '../components/loading.tsx';
@@ -37,19 +37,18 @@ export function EnvironmentsPage() {
   const ids = useId();
   const [search, setSearch] = useState('');
   const [state, setState] = useState('');
-  const [page, setPage] = useState(1);
   const liveWhen = deploymentsOf(project.id);
   const filters = new URLSearchParams();
   if (search.trim()) filters.set('search', search.trim());
   if (state) filters.set('states', state);
-  const query = new URLSearchParams(filters);
-  query.set('page', String(page));
-  query.set('per_page', String(PER_PAGE));
-  const entries = useApiPage<EnvironmentFolderEntry>(`${api}/environments/folders?${query}`, { liveWhen });
+  const entries = usePagedApi<EnvironmentFolderEntry>(`${api}/environments/folders?${filters}`, {
+    perPage: PER_PAGE,
+    liveWhen,
+  });
 
   return (
     <section className="stack" aria-labelledby={`${ids}-heading`}>
-      <div className="row environments-toolbar">
+      <div className="row row-spread">
         <h2 id={`${ids}-heading`}>Environments</h2>
         {atLeast(level, 'developer') && (
           <DeployButton
@@ -66,22 +65,12 @@ export function EnvironmentsPage() {
             type="search"
             value={search}
             placeholder="Name starts with…"
-            onChange={(event) => {
-              setSearch(event.target.value);
-              setPage(1);
-            }}
+            onChange={(event) => setSearch(event.target.value)}
           />
         </div>
         <div className="field">
           <label htmlFor={`${ids}-state`}>State</label>
-          <select
-            id={`${ids}-state`}
-            value={state}
-            onChange={(event) => {
-              setState(event.target.value);
-              setPage(1);
-            }}
-          >
+          <select id={`${ids}-state`} value={state} onChange={(event) => setState(event.target.value)}>
             <option value="">All</option>
             {STATES.map((value) => (
               <option key={value} value={value}>
@@ -127,7 +116,7 @@ export function EnvironmentsPage() {
                 <span className="muted">
                   {total} {total === 1 ? 'entry' : 'entries'}
                 </span>
-                <Pagination page={page} totalPages={totalPages} onPage={setPage} />
+                <Pagination page={entries.page} totalPages={totalPages} onPage={entries.setPage} />
               </div>
             </>
           )
@@ -156,14 +145,12 @@ function FolderRows({
   const prefix = folderPrefix(entry.name);
   const [open, setOpen] = useState<boolean | undefined>(undefined);
   const expanded = open ?? search.startsWith(prefix);
-  const [page, setPage] = useState(1);
-  const query = new URLSearchParams({
-    page: String(page),
-    per_page: String(FOLDER_PER_PAGE),
-    search: search.startsWith(prefix) ? search : prefix,
-  });
+  const query = new URLSearchParams({ search: search.startsWith(prefix) ? search : prefix });
   if (state) query.set('states', state);
-  const children = useApiPage<Environment>(expanded ? `${api}/environments?${query}` : null, { liveWhen });
+  const children = usePagedApi<Environment>(expanded ? `${api}/environments?${query}` : null, {
+    perPage: FOLDER_PER_PAGE,
+    liveWhen,
+  });
   const latest = entry.environment;
   return (
     <tbody className="environment-folder">
@@ -210,7 +197,11 @@ function FolderRows({
       {expanded && children.data && children.data.totalPages > 1 && (
         <tr>
           <td colSpan={7}>
-            <Pagination page={page} totalPages={children.data.totalPages} onPage={setPage} />
+            <Pagination
+              page={children.page}
+              totalPages={children.data.totalPages}
+              onPage={children.setPage}
+            />
           </td>
         </tr>
       )}

@@ -16,6 +16,7 @@ import { statusLabel } from '../lib/status-tone.ts';
 import { useProject } from '../project-context.tsx';
 import { useProjectAccess } from '../settings/use-project-access.ts';
 import '../pipelines.css';
+import { shortSha } from '../lib/short-sha.ts';
 
 /** `1.5 MB`: artifact sizes. */
 function formatBytes(bytes: number): string {
@@ -53,7 +54,7 @@ function JobFacts({ job }: { job: Job }) {
         <dt>Pipeline</dt>
         <dd>
           <Link href={`${base}/pipelines/${job.pipeline.id}`}>#{job.pipeline.iid}</Link>{' '}
-          <code>{job.pipeline.ref}</code> <code title={job.pipeline.sha}>{job.pipeline.sha.slice(0, 8)}</code>
+          <code>{job.pipeline.ref}</code> <code title={job.pipeline.sha}>{shortSha(job.pipeline.sha)}</code>
         </dd>
       </div>
       <div>
@@ -192,7 +193,7 @@ export function JobPage({ jobId }: { jobId: string }) {
             </section>
           )}
           <section aria-labelledby="log-heading">
-            <div className="row" style={{ justifyContent: 'space-between', marginBottom: 'var(--space-2)' }}>
+            <div className="row row-spread log-heading">
               <h2 id="log-heading">Log</h2>
               <a href={`${API_PREFIX}${api}/jobs/${current.id}/trace`} target="_blank" rel="noreferrer">
                 Raw log

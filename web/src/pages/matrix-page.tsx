@@ -1,10 +1,9 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { Link } from 'wouter';
 import type { MatrixRow } from '../api/matrix-types.ts';
-import { useApiPage } from '../api/use-api.ts';
-import { Loaded } from '../components/loading.tsx';
+import { usePagedApi } from '../api/use-api.ts';
 import { PageHeader } from '../components/page-header.tsx';
-import { Pagination } from '../components/pagination.tsx';
+import { PagedList } from '../components/paged-list.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { buildMatrix, type MatrixColumn, type MatrixProject, summarizeCell } from '../lib/matrix.ts';
@@ -97,51 +96,47 @@ function ProjectRow({ project, columns }: { project: MatrixProject; columns: Mat
  * Columns are environment names (folders such as `review/` share one), in promotion order.
  */
 export function MatrixPage() {
-  const [page, setPage] = useState(1);
-  const state = useApiPage<MatrixRow>(`/environments/matrix?page=${page}&per_page=${PER_PAGE}`, {
+  const list = usePagedApi<MatrixRow>('/environments/matrix', {
+    perPage: PER_PAGE,
     liveWhen: (event) => event.type === 'deployment',
   });
-  const matrix = useMemo(() => (state.data ? buildMatrix(state.data.items) : undefined), [state.data]);
+  const matrix = useMemo(() => (list.data ? buildMatrix(list.data.items) : undefined), [list.data]);
   return (
     <>
       <PageHeader
         title="What runs where"
         subtitle="The version deployed to each environment of your projects, and how it is doing."
       />
-      <Loaded state={state}>
-        {({ totalPages }) =>
-          !matrix || matrix.projects.length === 0 ? (
-            <div className="card empty">
-              No environments yet: a pipeline job with environment: creates one when it runs.
-            </div>
-          ) : (
-            <>
-              <div className="table-wrap">
-                <table className="matrix">
-                  <caption className="visually-hidden">Deployed versions by project and environment</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Project</th>
-                      {matrix.columns.map((column) => (
-                        <th scope="col" key={column.key}>
-                          <span className="matrix-column-name">{column.label}</span>
-                          {column.tier !== column.label && <span className="matrix-tier">{column.tier}</span>}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {matrix.projects.map((project) => (
-                      <ProjectRow key={project.id} project={project} columns={matrix.columns} />
+      <PagedList
+        list={list}
+        empty="No environments yet: a pipeline job with environment: creates one when it runs."
+      >
+        {() =>
+          matrix && (
+            <div className="table-wrap">
+              <table className="matrix">
+                <caption className="visually-hidden">Deployed versions by project and environment</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Project</th>
+                    {matrix.columns.map((column) => (
+                      <th scope="col" key={column.key}>
+                        <span className="matrix-column-name">{column.label}</span>
+                        {column.tier !== column.label && <span className="matrix-tier">{column.tier}</span>}
+                      </th>
                     ))}
-                  </tbody>
-                </table>
-              </div>
-              <Pagination page={page} totalPages={totalPages} onPage={setPage} />
-            </>
+                  </tr>
+                </thead>
+                <tbody>
+                  {matrix.projects.map((project) => (
+                    <ProjectRow key={project.id} project={project} columns={matrix.columns} />
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )
         }
-      </Loaded>
+      </PagedList>
     </>
   );
 }

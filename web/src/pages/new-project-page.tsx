@@ -4,6 +4,7 @@ import { api } from '../api/api-client.ts';
 import type { Project } from '../api/types.ts';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { PageHeader } from '../components/page-header.tsx';
+import { useAction } from '../components/use-action.ts';
 
 /** Creates a hosted project (push to its clone URL) or a mirror of another repository. */
 export function NewProjectPage() {
@@ -15,39 +16,34 @@ export function NewProjectPage() {
   const [mirrorUrl, setMirrorUrl] = useState('');
   const [mirrorUsername, setMirrorUsername] = useState('');
   const [mirrorPassword, setMirrorPassword] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const project = await api<Project>('/projects', {
-        method: 'POST',
-        body: {
-          path: path.trim(),
-          default_branch: defaultBranch.trim(),
-          ...(description.trim() && { description: description.trim() }),
-          ...(kind === 'mirror' && {
-            mirror_url: mirrorUrl.trim(),
-            ...(mirrorUsername && { mirror_username: mirrorUsername }),
-            ...(mirrorPassword && { mirror_password: mirrorPassword }),
-          }),
-        },
-      });
-      navigate(`/projects/${project.id}`);
-    } catch (caught) {
-      setError(caught);
-      setBusy(false);
-    }
-  };
+  const submit = useAction(async () => {
+    const project = await api<Project>('/projects', {
+      method: 'POST',
+      body: {
+        path: path.trim(),
+        default_branch: defaultBranch.trim(),
+        ...(description.trim() && { description: description.trim() }),
+        ...(kind === 'mirror' && {
+          mirror_url: mirrorUrl.trim(),
+          ...(mirrorUsername && { mirror_username: mirrorUsername }),
+          ...(mirrorPassword && { mirror_password: mirrorPassword }),
+        }),
+      },
+    });
+    navigate(`/projects/${project.id}`);
+  });
 
   return (
     <>
       <PageHeader title="New project" />
-      <form className="form card" onSubmit={submit}>
-        <fieldset className="row" style={{ border: 'none', padding: 0 }}>
+      <form
+        className="form card"
+        onSubmit={(event: FormEvent) => {
+          event.preventDefault();
+          void submit.run();
+        }}
+      >
+        <fieldset className="row fieldset-plain">
           <legend className="visually-hidden">Kind</legend>
           <label className="checkbox">
             <input type="radio" name="kind" checked={kind === 'hosted'} onChange={() => setKind('hosted')} />
@@ -119,10 +115,10 @@ export function NewProjectPage() {
             </div>
           </>
         )}
-        <ErrorMessage error={error} />
+        <ErrorMessage error={submit.error} />
         <div className="row">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create project'}
+          <button type="submit" className="button button-primary" disabled={submit.busy}>
+            {submit.busy ? 'Creating…' : 'Create project'}
           </button>
         </div>
       </form>

@@ -15,6 +15,7 @@ import { pipelineActions } from '../lib/job-state.ts';
 import { useProject } from '../project-context.tsx';
 import { useProjectAccess } from '../settings/use-project-access.ts';
 import '../pipelines.css';
+import { shortSha } from '../lib/short-sha.ts';
 
 /** Retry, cancel and run again, each confirmed: any of them may start jobs that deploy. */
 function PipelineActions({ pipeline, onChanged }: { pipeline: PipelineDetail; onChanged: () => void }) {
@@ -51,7 +52,7 @@ function PipelineActions({ pipeline, onChanged }: { pipeline: PipelineDetail; on
       )}
       <ConfirmButton
         label="Run again"
-        title={`Run ${pipeline.ref} at ${pipeline.sha.slice(0, 8)} again?`}
+        title={`Run ${pipeline.ref} at ${shortSha(pipeline.sha)} again?`}
         confirmLabel="Run"
         onConfirm={async () => {
           const rebuilt = await request<PipelineDetail>(`${path}/rebuild`, { method: 'POST' });
@@ -77,7 +78,7 @@ function PipelineFacts({ pipeline }: { pipeline: PipelineDetail }) {
       <div>
         <dt>Commit</dt>
         <dd>
-          <code title={pipeline.sha}>{pipeline.sha.slice(0, 8)}</code>
+          <code title={pipeline.sha}>{shortSha(pipeline.sha)}</code>
         </dd>
       </div>
       <div>

@@ -78,7 +78,7 @@ export function PipelinesPage() {
 
   return (
     <div className="stack">
-      <div className="row" style={{ justifyContent: 'space-between', alignItems: 'flex-end' }}>
+      <div className="row row-spread pipelines-toolbar">
         <div className="filters">
           <div className="field">
             <label htmlFor="pipeline-status">Status</label>

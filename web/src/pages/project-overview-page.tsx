@@ -5,6 +5,7 @@ import { Loaded } from '../components/loading.tsx';
 import { PipelineTable } from '../components/pipeline-table.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
+import { shortSha } from '../lib/short-sha.ts';
 import { useProject } from '../project-context.tsx';
 
 /** A project at a glance: how to push to it, its latest pipelines, what runs in its environments. */
@@ -37,7 +38,7 @@ export function ProjectOverviewPage() {
         )}
       </section>
       <section aria-labelledby="pipelines-heading" className="stack">
-        <div className="row" style={{ justifyContent: 'space-between' }}>
+        <div className="row row-spread">
           <h2 id="pipelines-heading">Latest pipelines</h2>
           <Link href={`${base}/pipelines`}>All pipelines</Link>
         </div>
@@ -52,7 +53,7 @@ export function ProjectOverviewPage() {
         </Loaded>
       </section>
       <section aria-labelledby="environments-heading" className="stack">
-        <div className="row" style={{ justifyContent: 'space-between' }}>
+        <div className="row row-spread">
           <h2 id="environments-heading">Environments</h2>
           <Link href={`${base}/environments`}>All environments</Link>
         </div>
@@ -80,7 +81,7 @@ export function ProjectOverviewPage() {
                           {environment.last_deployment ? (
                             <span className="row">
                               <StatusBadge status={environment.last_deployment.status} />
-                              <code>{environment.last_deployment.sha.slice(0, 8)}</code>
+                              <code>{shortSha(environment.last_deployment.sha)}</code>
                             </span>
                           ) : (
                             <span className="muted">never deployed</span>

@@ -1,21 +1,17 @@
 import { useState } from 'react';
 import { Link } from 'wouter';
 import type { Project } from '../api/types.ts';
-import { useApiPage } from '../api/use-api.ts';
-import { Loaded } from '../components/loading.tsx';
+import { usePagedApi } from '../api/use-api.ts';
 import { PageHeader } from '../components/page-header.tsx';
-import { Pagination } from '../components/pagination.tsx';
+import { PagedList } from '../components/paged-list.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
-
-const PER_PAGE = 50;
 
 /** The projects the user is a member of (all, for admins), searchable and paginated. */
 export function ProjectsPage() {
   const [search, setSearch] = useState('');
-  const [page, setPage] = useState(1);
-  const query = new URLSearchParams({ page: String(page), per_page: String(PER_PAGE) });
+  const query = new URLSearchParams();
   if (search.trim()) query.set('search', search.trim());
-  const state = useApiPage<Project>(`/projects?${query}`);
+  const list = usePagedApi<Project>(`/projects?${query}`);
   return (
     <>
       <PageHeader
@@ -27,57 +23,48 @@ export function ProjectsPage() {
         }
       />
       <div className="stack">
-        <div className="field" style={{ maxWidth: 360 }}>
+        <div className="field search-field">
           <label htmlFor="project-search">Search</label>
           <input
             id="project-search"
             type="search"
             value={search}
             placeholder="Name or path"
-            onChange={(event) => {
-              setSearch(event.target.value);
-              setPage(1);
-            }}
+            onChange={(event) => setSearch(event.target.value)}
           />
         </div>
-        <Loaded state={state}>
-          {({ items, totalPages }) =>
-            items.length === 0 ? (
-              <div className="card empty">
-                {search ? 'No project matches.' : 'No projects yet. Create one to push code and deploy it.'}
-              </div>
-            ) : (
-              <>
-                <div className="table-wrap">
-                  <table>
-                    <thead>
-                      <tr>
-                        <th>Project</th>
-                        <th className="hide-small">Kind</th>
-                        <th>Last activity</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {items.map((project) => (
-                        <tr key={project.id}>
-                          <td>
-                            <Link href={`/projects/${project.id}`}>{project.path_with_namespace}</Link>
-                            {project.description && <div className="muted">{project.description}</div>}
-                          </td>
-                          <td className="hide-small">{project.mirror ? 'Mirror' : 'Hosted'}</td>
-                          <td>
-                            <TimeAgo iso={project.last_activity_at} />
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-                <Pagination page={page} totalPages={totalPages} onPage={setPage} />
-              </>
-            )
-          }
-        </Loaded>
+        <PagedList
+          list={list}
+          empty={search ? 'No project matches.' : 'No projects yet. Create one to push code and deploy it.'}
+        >
+          {(items) => (
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th>Project</th>
+                    <th className="hide-small">Kind</th>
+                    <th>Last activity</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((project) => (
+                    <tr key={project.id}>
+                      <td>
+                        <Link href={`/projects/${project.id}`}>{project.path_with_namespace}</Link>
+                        {project.description && <div className="muted">{project.description}</div>}
+                      </td>
+                      <td className="hide-small">{project.mirror ? 'Mirror' : 'Hosted'}</td>
+                      <td>
+                        <TimeAgo iso={project.last_activity_at} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </PagedList>
       </div>
     </>
   );

@@ -8,6 +8,8 @@ import { TimeAgo } from '../components/time-ago.tsx';
 import { affectsReleases } from '../lib/release.ts';
 import { useProject } from '../project-context.tsx';
 import '../releases.css';
+import { UserLabel } from '../components/user-name.tsx';
+import { shortSha } from '../lib/short-sha.ts';
 
 function Deployments({ base, release }: { base: string; release: Release }) {
   if (release.deployments.length === 0) {
@@ -39,7 +41,7 @@ function Deployments({ base, release }: { base: string; release: Release }) {
                 <StatusBadge status={deployment.status} />
               </td>
               <td className="hide-small">
-                <code>{deployment.sha.slice(0, 8)}</code>
+                <code>{shortSha(deployment.sha)}</code>
               </td>
               <td>
                 <TimeAgo iso={deployment.created_at} />
@@ -76,7 +78,12 @@ export function ReleasePage({ tag }: { tag: string }) {
             <p className="muted release-byline">
               Tag <code>{release.tag_name}</code> at <code>{release.commit.short_id}</code>, released{' '}
               <TimeAgo iso={release.released_at} />
-              {release.author && <> by {release.author.username}</>}
+              {release.author && (
+                <>
+                  {' '}
+                  by <UserLabel user={release.author} />
+                </>
+              )}
             </p>
           </div>
           <section className="card" aria-labelledby="notes-heading">

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { ErrorMessage } from '../components/error-message.tsx';
+import { useAction } from '../components/use-action.ts';
 import { useSession } from '../session.tsx';
 
 /** Username and password; on success the page the user asked for renders in place. */
@@ -7,27 +8,19 @@ export function SignInPage() {
   const { signIn } = useSession();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await signIn(username, password);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = useAction(() => signIn(username, password));
 
   return (
-    <main className="shell-main" style={{ maxWidth: 400, marginTop: 'var(--space-7)' }}>
+    <main className="shell-main sign-in">
       <div className="card stack">
         <h1>Sign in to Gantry</h1>
-        <form className="form" onSubmit={submit}>
+        <form
+          className="form"
+          onSubmit={(event: FormEvent) => {
+            event.preventDefault();
+            void submit.run();
+          }}
+        >
           <div className="field">
             <label htmlFor="username">Username</label>
             <input
@@ -49,9 +42,9 @@ export function SignInPage() {
               required
             />
           </div>
-          <ErrorMessage error={error} />
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Signing in…' : 'Sign in'}
+          <ErrorMessage error={submit.error} />
+          <button type="submit" className="button button-primary" disabled={submit.busy}>
+            {submit.busy ? 'Signing in…' : 'Sign in'}
           </button>
         </form>
       </div>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api } from '../api/api-client.ts';
 import type { AccessToken, WithToken } from '../api/settings-types.ts';
 import { useApi } from '../api/use-api.ts';
-import { ConfirmButton } from '../components/action-button.tsx';
+import { DeleteButton } from '../components/action-button.tsx';
 import { Loaded } from '../components/loading.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
@@ -13,6 +13,7 @@ import { FormCard } from '../settings/form-card.tsx';
 import { ShownOnce } from '../settings/shown-once.tsx';
 import { useFields } from '../settings/use-fields.ts';
 import '../settings.css';
+import { ActionsHeading } from '../components/actions-heading.tsx';
 
 /** A token's state in one word. */
 function tokenState(token: AccessToken): 'active' | 'revoked' | 'expired' {
@@ -69,9 +70,7 @@ export function TokensPage() {
                       <th className="hide-small">Token</th>
                       <th className="hide-small">Expires</th>
                       <th className="hide-small">Last used</th>
-                      <th>
-                        <span className="visually-hidden">Actions</span>
-                      </th>
+                      <ActionsHeading />
                     </tr>
                   </thead>
                   <tbody>
@@ -97,18 +96,14 @@ export function TokensPage() {
                         <td>
                           {!token.revoked && (
                             <div className="settings-actions">
-                              <ConfirmButton
-                                small
-                                danger
+                              <DeleteButton
                                 label="Revoke"
                                 title={`Revoke token ${token.name}?`}
-                                onConfirm={async () => {
-                                  await api(`/personal_access_tokens/${token.id}`, { method: 'DELETE' });
-                                  state.reload();
-                                }}
+                                path={`/personal_access_tokens/${token.id}`}
+                                onDeleted={state.reload}
                               >
                                 <p>Scripts using it get 401 from now on. This cannot be undone.</p>
-                              </ConfirmButton>
+                              </DeleteButton>
                             </div>
                           )}
                         </td>

@@ -1,10 +1,11 @@
 import { Link } from 'wouter';
-import { api } from '../api/api-client.ts';
-import type { AutoDeployRule, Member } from '../api/settings-types.ts';
+import type { AutoDeployRule } from '../api/settings-types.ts';
 import { useApi } from '../api/use-api.ts';
-import { ConfirmButton } from '../components/action-button.tsx';
+import { DeleteButton } from '../components/action-button.tsx';
+import { ActionsHeading } from '../components/actions-heading.tsx';
 import { Loaded } from '../components/loading.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
+import { UserName } from '../components/user-name.tsx';
 import { atLeast } from '../lib/access-level.ts';
 import { useProject } from '../project-context.tsx';
 import { SettingsSection } from './settings-section.tsx';
@@ -19,10 +20,6 @@ export function AutoDeployRulesSection({ level }: { level: number | undefined })
   const state = useApi<AutoDeployRule[]>(path, {
     liveWhen: (event) => event.type === 'deployment' && event.project_id === current.id,
   });
-  // Rules name their creator by id; members (readable by everyone here) give the name.
-  const members = useApi<Member[]>(`${project}/members`);
-  const author = (id: number | null) =>
-    id === null ? '—' : (members.data?.find((member) => member.id === id)?.username ?? `user ${id}`);
   const mayRemove = atLeast(level, 'developer');
   return (
     <SettingsSection
@@ -42,11 +39,7 @@ export function AutoDeployRulesSection({ level }: { level: number | undefined })
                     <th>Environment</th>
                     <th className="hide-small">Made by</th>
                     <th className="hide-small">Since</th>
-                    {mayRemove && (
-                      <th>
-                        <span className="visually-hidden">Actions</span>
-                      </th>
-                    )}
+                    {mayRemove && <ActionsHeading />}
                   </tr>
                 </thead>
                 <tbody>
@@ -60,25 +53,23 @@ export function AutoDeployRulesSection({ level }: { level: number | undefined })
                           {rule.environment.name}
                         </Link>
                       </td>
-                      <td className="hide-small">{author(rule.user_id)}</td>
+                      <td className="hide-small">
+                        <UserName id={rule.user_id} />
+                      </td>
                       <td className="hide-small">
                         <TimeAgo iso={rule.created_at} />
                       </td>
                       {mayRemove && (
                         <td>
                           <div className="settings-actions">
-                            <ConfirmButton
-                              small
-                              danger
+                            <DeleteButton
                               label="Remove"
                               title={`Stop deploying ${rule.ref} to ${rule.environment.name} automatically?`}
-                              onConfirm={async () => {
-                                await api(`${path}/${rule.id}`, { method: 'DELETE' });
-                                state.reload();
-                              }}
+                              path={`${path}/${rule.id}`}
+                              onDeleted={state.reload}
                             >
                               <p>New pipelines of the branch then wait for someone to deploy them.</p>
-                            </ConfirmButton>
+                            </DeleteButton>
                           </div>
                         </td>
                       )}

@@ -1,17 +1,17 @@
 import { useState } from 'react';
 import { api } from '../api/api-client.ts';
 import type { EnvironmentSecret } from '../api/settings-types.ts';
-import { ConfirmButton } from '../components/action-button.tsx';
+import { usePagedApi } from '../api/use-api.ts';
+import { DeleteButton } from '../components/action-button.tsx';
+import { ActionsHeading } from '../components/actions-heading.tsx';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
-import { Loaded } from '../components/loading.tsx';
-import { Pagination } from '../components/pagination.tsx';
+import { PagedList } from '../components/paged-list.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { useProject } from '../project-context.tsx';
 import { TextField } from './fields.tsx';
 import { FormCard } from './form-card.tsx';
 import { SettingsSection } from './settings-section.tsx';
 import { useFields } from './use-fields.ts';
-import { usePaged } from './use-paged.ts';
 
 const VALUE_HINT = 'Write-only: stored encrypted, never shown again (not even here).';
 
@@ -22,7 +22,7 @@ const VALUE_HINT = 'Write-only: stored encrypted, never shown again (not even he
 export function EnvironmentSecretsSection() {
   const { api: project } = useProject();
   const path = `${project}/environment_secrets`;
-  const { state, page, setPage } = usePaged<EnvironmentSecret>(path);
+  const list = usePagedApi<EnvironmentSecret>(path);
   return (
     <SettingsSection
       title="Environment secrets"
@@ -34,43 +34,34 @@ export function EnvironmentSecretsSection() {
         </>
       }
     >
-      <Loaded state={state}>
-        {({ items, totalPages }) =>
-          items.length === 0 ? (
-            <div className="card empty">No environment secrets yet.</div>
-          ) : (
-            <>
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>Key</th>
-                      <th>Environments</th>
-                      <th className="hide-small">Value</th>
-                      <th className="hide-small">Changed</th>
-                      <th>
-                        <span className="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.map((secret) => (
-                      <SecretRow
-                        key={`${secret.key}\u0000${secret.environment_scope}`}
-                        path={path}
-                        secret={secret}
-                        onChange={state.reload}
-                      />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <Pagination page={page} totalPages={totalPages} onPage={setPage} />
-            </>
-          )
-        }
-      </Loaded>
-      <AddSecretForm path={path} onAdded={state.reload} />
+      <PagedList list={list} empty="No environment secrets yet.">
+        {(items) => (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>Key</th>
+                  <th>Environments</th>
+                  <th className="hide-small">Value</th>
+                  <th className="hide-small">Changed</th>
+                  <ActionsHeading />
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((secret) => (
+                  <SecretRow
+                    key={`${secret.key}\u0000${secret.environment_scope}`}
+                    path={path}
+                    secret={secret}
+                    onChange={list.reload}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </PagedList>
+      <AddSecretForm path={path} onAdded={list.reload} />
     </SettingsSection>
   );
 }
@@ -110,18 +101,13 @@ function SecretRow({
           >
             Replace value
           </button>
-          <ConfirmButton
-            small
-            danger
-            label="Delete"
+          <DeleteButton
             title={`Delete secret ${secret.key} (${secret.environment_scope})?`}
-            onConfirm={async () => {
-              await api(one, { method: 'DELETE' });
-              onChange();
-            }}
+            path={one}
+            onDeleted={onChange}
           >
             <p>The next deployment of the environments it served no longer gets it.</p>
-          </ConfirmButton>
+          </DeleteButton>
         </div>
         {replacing && (
           <ReplaceValueDialog

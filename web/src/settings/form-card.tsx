@@ -1,5 +1,6 @@
-import { type FormEvent, type ReactNode, useState } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import { ErrorMessage } from '../components/error-message.tsx';
+import { useAction } from '../components/use-action.ts';
 
 /**
  * A settings form in a card: its fields, the API's error where the user acted, and one submit
@@ -16,28 +17,22 @@ export function FormCard({
   children: ReactNode;
   onSubmit: () => Promise<unknown>;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onSubmit();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = useAction(onSubmit);
   return (
-    <form className="form card settings-form" onSubmit={submit} aria-label={title}>
+    <form
+      className="form card settings-form"
+      onSubmit={(event: FormEvent) => {
+        event.preventDefault();
+        void submit.run();
+      }}
+      aria-label={title}
+    >
       <h3>{title}</h3>
       {children}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={submit.error} />
       <div className="row">
-        <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? 'Working…' : submitLabel}
+        <button type="submit" className="button button-primary" disabled={submit.busy}>
+          {submit.busy ? 'Working…' : submitLabel}
         </button>
       </div>
     </form>

@@ -1,15 +1,15 @@
 import { api } from '../api/api-client.ts';
 import type { FreezePeriod } from '../api/settings-types.ts';
-import { ConfirmButton } from '../components/action-button.tsx';
-import { Loaded } from '../components/loading.tsx';
-import { Pagination } from '../components/pagination.tsx';
+import { usePagedApi } from '../api/use-api.ts';
+import { DeleteButton } from '../components/action-button.tsx';
+import { ActionsHeading } from '../components/actions-heading.tsx';
+import { PagedList } from '../components/paged-list.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { formatDateTime } from '../lib/format-time.ts';
 import { TextField } from './fields.tsx';
 import { FormCard } from './form-card.tsx';
 import { SettingsSection } from './settings-section.tsx';
 import { useFields } from './use-fields.ts';
-import { usePaged } from './use-paged.ts';
 
 /** The browser's zone, the likeliest one for a freeze typed in local time. */
 const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
@@ -22,7 +22,7 @@ const ZONES: readonly string[] = Intl.supportedValuesOf?.('timeZone') ?? [];
  * environments of their scope are refused.
  */
 export function FreezeWindowsSection({ path, instance }: { path: string; instance?: boolean }) {
-  const { state, page, setPage } = usePaged<FreezePeriod>(path);
+  const list = usePagedApi<FreezePeriod>(path);
   return (
     <SettingsSection
       title={instance ? 'Instance freeze windows' : 'Freeze windows'}
@@ -34,81 +34,67 @@ export function FreezeWindowsSection({ path, instance }: { path: string; instanc
         </>
       }
     >
-      <Loaded state={state}>
-        {({ items, totalPages }) =>
-          items.length === 0 ? (
-            <div className="card empty">No freeze windows.</div>
-          ) : (
-            <>
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>Starts</th>
-                      <th>Ends</th>
-                      <th className="hide-small">Time zone</th>
-                      <th>Environments</th>
-                      <th>Now</th>
-                      <th>
-                        <span className="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.map((period) => (
-                      <tr key={period.id} data-freeze-period={period.id}>
-                        <td className="settings-nowrap">
-                          <code>{period.freeze_start}</code>
-                        </td>
-                        <td className="settings-nowrap">
-                          <code>{period.freeze_end}</code>
-                        </td>
-                        <td className="hide-small">{period.cron_timezone}</td>
-                        <td>
-                          <code>{period.environment_scope}</code>
-                        </td>
-                        <td>
-                          {period.active ? (
-                            <span className="row">
-                              <StatusBadge status="frozen" label="in force" />
-                              {period.active_until && (
-                                <span className="muted">until {formatDateTime(period.active_until)}</span>
-                              )}
-                            </span>
-                          ) : (
-                            <span className="muted">not in force</span>
+      <PagedList list={list} empty="No freeze windows.">
+        {(items) => (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>Starts</th>
+                  <th>Ends</th>
+                  <th className="hide-small">Time zone</th>
+                  <th>Environments</th>
+                  <th>Now</th>
+                  <ActionsHeading />
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((period) => (
+                  <tr key={period.id} data-freeze-period={period.id}>
+                    <td className="settings-nowrap">
+                      <code>{period.freeze_start}</code>
+                    </td>
+                    <td className="settings-nowrap">
+                      <code>{period.freeze_end}</code>
+                    </td>
+                    <td className="hide-small">{period.cron_timezone}</td>
+                    <td>
+                      <code>{period.environment_scope}</code>
+                    </td>
+                    <td>
+                      {period.active ? (
+                        <span className="row">
+                          <StatusBadge status="frozen" label="in force" />
+                          {period.active_until && (
+                            <span className="muted">until {formatDateTime(period.active_until)}</span>
                           )}
-                        </td>
-                        <td>
-                          <div className="settings-actions">
-                            <ConfirmButton
-                              small
-                              danger
-                              label="Delete"
-                              title="Delete this freeze window?"
-                              onConfirm={async () => {
-                                await api(`${path}/${period.id}`, { method: 'DELETE' });
-                                state.reload();
-                              }}
-                            >
-                              <p>
-                                Deployments to <code>{period.environment_scope}</code> are no longer refused
-                                from <code>{period.freeze_start}</code> to <code>{period.freeze_end}</code>.
-                              </p>
-                            </ConfirmButton>
-                          </div>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <Pagination page={page} totalPages={totalPages} onPage={setPage} />
-            </>
-          )
-        }
-      </Loaded>
-      <AddFreezeForm path={path} onAdded={state.reload} />
+                        </span>
+                      ) : (
+                        <span className="muted">not in force</span>
+                      )}
+                    </td>
+                    <td>
+                      <div className="settings-actions">
+                        <DeleteButton
+                          title="Delete this freeze window?"
+                          path={`${path}/${period.id}`}
+                          onDeleted={list.reload}
+                        >
+                          <p>
+                            Deployments to <code>{period.environment_scope}</code> are no longer refused from{' '}
+                            <code>{period.freeze_start}</code> to <code>{period.freeze_end}</code>.
+                          </p>
+                        </DeleteButton>
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </PagedList>
+      <AddFreezeForm path={path} onAdded={list.reload} />
     </SettingsSection>
   );
 }

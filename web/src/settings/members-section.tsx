@@ -2,8 +2,9 @@ import { useState } from 'react';
 import { api } from '../api/api-client.ts';
 import type { Member } from '../api/settings-types.ts';
 import { useApi } from '../api/use-api.ts';
-import { ConfirmButton } from '../components/action-button.tsx';
-import { ErrorMessage } from '../components/error-message.tsx';
+import { DeleteButton } from '../components/action-button.tsx';
+import { ActionsHeading } from '../components/actions-heading.tsx';
+import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { Loaded } from '../components/loading.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { ACCESS_LEVEL, atLeast, ROLE_CHOICES, roleLabel } from '../lib/access-level.ts';
@@ -40,11 +41,7 @@ export function MembersSection({ level }: { level: number | undefined }) {
                   <th>User</th>
                   <th>Role</th>
                   <th className="hide-small">Member since</th>
-                  {manage && (
-                    <th>
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  )}
+                  {manage && <ActionsHeading />}
                 </tr>
               </thead>
               <tbody>
@@ -79,20 +76,8 @@ function MemberRow({
   onChange: () => void;
 }) {
   const user = useCurrentUser();
-  const [error, setError] = useState<unknown>();
-  const [saving, setSaving] = useState(false);
-  const changeRole = async (accessLevel: number) => {
-    setSaving(true);
-    setError(undefined);
-    try {
-      await api(path, { method: 'PUT', body: { access_level: accessLevel } });
-      onChange();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setSaving(false);
-    }
-  };
+  // The role picked but not confirmed yet: a role change grants or takes rights, so it is confirmed.
+  const [picked, setPicked] = useState<number>();
   const you = member.id === user.id;
   return (
     <tr data-member={member.username}>
@@ -111,9 +96,8 @@ function MemberRow({
             <select
               id={`role-${member.id}`}
               className="settings-auto"
-              value={String(member.access_level)}
-              disabled={saving}
-              onChange={(event) => void changeRole(Number(event.target.value))}
+              value={String(picked ?? member.access_level)}
+              onChange={(event) => setPicked(Number(event.target.value))}
             >
               {ROLE_OPTIONS.map((option) => (
                 <option key={option.value} value={option.value}>
@@ -121,7 +105,22 @@ function MemberRow({
                 </option>
               ))}
             </select>
-            <ErrorMessage error={error} />
+            <ConfirmDialog
+              open={picked !== undefined}
+              title={`Make ${you ? 'yourself' : member.username} ${picked === undefined ? '' : roleLabel(picked)}?`}
+              confirmLabel="Change role"
+              onConfirm={async () => {
+                await api(path, { method: 'PUT', body: { access_level: picked } });
+                onChange();
+              }}
+              onClose={() => setPicked(undefined)}
+            >
+              <p>
+                {you
+                  ? 'Below maintainer you can no longer manage this project; only a maintainer or an admin can give the role back.'
+                  : `${member.username} gets the rights of the new role at once.`}
+              </p>
+            </ConfirmDialog>
           </>
         ) : (
           roleLabel(member.access_level)
@@ -133,22 +132,18 @@ function MemberRow({
       {manage && (
         <td>
           <div className="settings-actions">
-            <ConfirmButton
-              small
-              danger
+            <DeleteButton
               label="Remove"
               title={you ? 'Leave this project?' : `Remove ${member.username} from the project?`}
-              onConfirm={async () => {
-                await api(path, { method: 'DELETE' });
-                onChange();
-              }}
+              path={path}
+              onDeleted={onChange}
             >
               <p>
                 {you
                   ? 'You lose access to the project; only a maintainer or an admin can add you again.'
                   : `${member.username} loses access to the project.`}
               </p>
-            </ConfirmButton>
+            </DeleteButton>
           </div>
         </td>
       )}

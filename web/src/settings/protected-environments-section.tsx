@@ -1,7 +1,8 @@
 import { api } from '../api/api-client.ts';
 import type { Grant, ProtectedEnvironment } from '../api/settings-types.ts';
 import { useApi } from '../api/use-api.ts';
-import { ConfirmButton } from '../components/action-button.tsx';
+import { DeleteButton } from '../components/action-button.tsx';
+import { ActionsHeading } from '../components/actions-heading.tsx';
 import { Loaded } from '../components/loading.tsx';
 import { grantsOf } from '../lib/access-level.ts';
 import { parseWordList } from '../lib/word-list.ts';
@@ -69,9 +70,7 @@ export function ProtectedEnvironmentsSection() {
                     <th>Allowed to deploy</th>
                     <th>Approvals</th>
                     <th className="hide-small">Self-approval</th>
-                    <th>
-                      <span className="visually-hidden">Actions</span>
-                    </th>
+                    <ActionsHeading />
                   </tr>
                 </thead>
                 <tbody>
@@ -89,21 +88,17 @@ export function ProtectedEnvironmentsSection() {
                       <td className="hide-small">{rule.allow_self_approval ? 'Allowed' : 'Not allowed'}</td>
                       <td>
                         <div className="settings-actions">
-                          <ConfirmButton
-                            small
-                            danger
+                          <DeleteButton
                             label="Unprotect"
                             title={`Unprotect ${rule.name}?`}
-                            onConfirm={async () => {
-                              await api(`${path}/${encodeURIComponent(rule.name)}`, { method: 'DELETE' });
-                              state.reload();
-                            }}
+                            path={`${path}/${encodeURIComponent(rule.name)}`}
+                            onDeleted={state.reload}
                           >
                             <p>
                               Anyone who may run its jobs may then deploy there, without approvals. Approvals
                               already given stay in the deployments' history.
                             </p>
-                          </ConfirmButton>
+                          </DeleteButton>
                         </div>
                       </td>
                     </tr>

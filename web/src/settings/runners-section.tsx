@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { api } from '../api/api-client.ts';
 import type { Runner, WithToken } from '../api/settings-types.ts';
 import { useApi } from '../api/use-api.ts';
-import { ConfirmButton } from '../components/action-button.tsx';
+import { DeleteButton } from '../components/action-button.tsx';
+import { ActionsHeading } from '../components/actions-heading.tsx';
 import { Loaded } from '../components/loading.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
@@ -53,9 +54,7 @@ export function RunnersSection() {
                     <th>Tags</th>
                     <th className="hide-small">Token</th>
                     <th className="hide-small">Last contact</th>
-                    <th>
-                      <span className="visually-hidden">Actions</span>
-                    </th>
+                    <ActionsHeading />
                   </tr>
                 </thead>
                 <tbody>
@@ -89,21 +88,17 @@ export function RunnersSection() {
                       </td>
                       <td>
                         <div className="settings-actions">
-                          <ConfirmButton
-                            small
-                            danger
+                          <DeleteButton
                             label="Remove"
                             title={`Remove runner ${runner.description}?`}
-                            onConfirm={async () => {
-                              await api(`/runners/${runner.id}`, { method: 'DELETE' });
-                              state.reload();
-                            }}
+                            path={`/runners/${runner.id}`}
+                            onDeleted={state.reload}
                           >
                             <p>
                               Its token stops working and its connection is closed; jobs it is running are
                               lost.
                             </p>
-                          </ConfirmButton>
+                          </DeleteButton>
                         </div>
                       </td>
                     </tr>

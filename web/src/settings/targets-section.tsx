@@ -1,16 +1,17 @@
 import { useState } from 'react';
 import { api } from '../api/api-client.ts';
 import type { Target } from '../api/settings-types.ts';
-import { ConfirmButton } from '../components/action-button.tsx';
+import { usePagedApi } from '../api/use-api.ts';
+import { DeleteButton } from '../components/action-button.tsx';
+import { ActionsHeading } from '../components/actions-heading.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
-import { Loaded } from '../components/loading.tsx';
-import { Pagination } from '../components/pagination.tsx';
+import { PagedList } from '../components/paged-list.tsx';
+import { useAction } from '../components/use-action.ts';
 import { EMPTY_TARGET_FORM, type TargetForm, targetBody } from '../lib/target-body.ts';
 import { SelectField, TextField } from './fields.tsx';
 import { FormCard } from './form-card.tsx';
 import { SettingsSection } from './settings-section.tsx';
 import { useFields } from './use-fields.ts';
-import { usePaged } from './use-paged.ts';
 
 /** What a successful cluster check reported, in words. */
 function connectedText(target: Target): string {
@@ -24,7 +25,7 @@ function connectedText(target: Target): string {
  * adding a Kubernetes cluster (kubeconfig, or API URL + CA + token) or an external deployer.
  */
 export function TargetsSection({ path, instance }: { path: string; instance?: boolean }) {
-  const { state, page, setPage } = usePaged<Target>(path);
+  const list = usePagedApi<Target>(path);
   const [added, setAdded] = useState<Target>();
   return (
     <SettingsSection
@@ -45,42 +46,33 @@ export function TargetsSection({ path, instance }: { path: string; instance?: bo
           {added.kind === 'kubernetes' ? `: ${connectedText(added)}.` : '.'}
         </div>
       )}
-      <Loaded state={state}>
-        {({ items, totalPages }) =>
-          items.length === 0 ? (
-            <div className="card empty">No targets yet.</div>
-          ) : (
-            <>
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>Name</th>
-                      <th>Environments</th>
-                      <th>Connection</th>
-                      <th className="hide-small">Namespaces</th>
-                      <th>
-                        <span className="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.map((target) => (
-                      <TargetRow key={target.id} path={path} target={target} onChange={state.reload} />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <Pagination page={page} totalPages={totalPages} onPage={setPage} />
-            </>
-          )
-        }
-      </Loaded>
+      <PagedList list={list} empty="No targets yet.">
+        {(items) => (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Environments</th>
+                  <th>Connection</th>
+                  <th className="hide-small">Namespaces</th>
+                  <ActionsHeading />
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((target) => (
+                  <TargetRow key={target.id} path={path} target={target} onChange={list.reload} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </PagedList>
       <AddTargetForm
         path={path}
         onAdded={(target) => {
           setAdded(target);
-          state.reload();
+          list.reload();
         }}
       />
     </SettingsSection>
@@ -88,21 +80,13 @@ export function TargetsSection({ path, instance }: { path: string; instance?: bo
 }
 
 function TargetRow({ path, target, onChange }: { path: string; target: Target; onChange: () => void }) {
-  const [checking, setChecking] = useState(false);
-  const [check, setCheck] = useState<{ ok: Target } | { error: unknown }>();
+  const [checked, setChecked] = useState<Target>();
   // Saving a Kubernetes target without changes makes the API check the cluster again.
-  const recheck = async () => {
-    setChecking(true);
-    setCheck(undefined);
-    try {
-      setCheck({ ok: await api<Target>(`${path}/${target.id}`, { method: 'PUT', body: {} }) });
-      onChange();
-    } catch (error) {
-      setCheck({ error });
-    } finally {
-      setChecking(false);
-    }
-  };
+  const recheck = useAction(async () => {
+    setChecked(undefined);
+    setChecked(await api<Target>(`${path}/${target.id}`, { method: 'PUT', body: {} }));
+    onChange();
+  });
   const kubernetes = target.kubernetes;
   return (
     <tr data-target={target.name}>
@@ -123,12 +107,12 @@ function TargetRow({ path, target, onChange }: { path: string; target: Target; o
               by {kubernetes.auth}
               {kubernetes.server_version && `, Kubernetes ${kubernetes.server_version}`}
             </span>
-            {check && 'ok' in check && (
+            {checked && (
               <span className="settings-check-ok" role="status">
-                Connected: {connectedText(check.ok)}.
+                Connected: {connectedText(checked)}.
               </span>
             )}
-            {check && 'error' in check && <ErrorMessage error={check.error} />}
+            <ErrorMessage error={recheck.error} />
           </div>
         ) : (
           <code>{target.url}</code>
@@ -141,27 +125,22 @@ function TargetRow({ path, target, onChange }: { path: string; target: Target; o
             <button
               type="button"
               className="button button-small"
-              disabled={checking}
-              onClick={() => void recheck()}
+              disabled={recheck.busy}
+              onClick={() => void recheck.run()}
             >
-              {checking ? 'Checking…' : 'Check connection'}
+              {recheck.busy ? 'Checking…' : 'Check connection'}
             </button>
           )}
-          <ConfirmButton
-            small
-            danger
-            label="Delete"
+          <DeleteButton
             title={`Delete target ${target.name}?`}
-            onConfirm={async () => {
-              await api(`${path}/${target.id}`, { method: 'DELETE' });
-              onChange();
-            }}
+            path={`${path}/${target.id}`}
+            onDeleted={onChange}
           >
             <p>
               Environments it serves can no longer be deployed until another target matches them. What already
               runs there keeps running.
             </p>
-          </ConfirmButton>
+          </DeleteButton>
         </div>
       </td>
     </tr>

@@ -1,8 +1,9 @@
 import { api } from '../api/api-client.ts';
 import type { User } from '../api/types.ts';
-import { ConfirmButton } from '../components/action-button.tsx';
-import { Loaded } from '../components/loading.tsx';
-import { Pagination } from '../components/pagination.tsx';
+import { usePagedApi } from '../api/use-api.ts';
+import { ConfirmButton, DeleteButton } from '../components/action-button.tsx';
+import { ActionsHeading } from '../components/actions-heading.tsx';
+import { PagedList } from '../components/paged-list.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { useCurrentUser } from '../session.tsx';
@@ -10,110 +11,99 @@ import { CheckboxField, TextField } from './fields.tsx';
 import { FormCard } from './form-card.tsx';
 import { SettingsSection } from './settings-section.tsx';
 import { useFields } from './use-fields.ts';
-import { usePaged } from './use-paged.ts';
 
 /** Users (admins): create, make or unmake admin, block or unblock, delete; never yourself. */
 export function UsersSection() {
-  const { state, page, setPage } = usePaged<User>('/users');
+  const list = usePagedApi<User>('/users');
   const me = useCurrentUser();
   const change = async (user: User, body: Partial<Pick<User, 'state'>> & { admin?: boolean }) => {
     await api(`/users/${user.id}`, { method: 'PUT', body });
-    state.reload();
+    list.reload();
   };
   return (
     <SettingsSection
       title="Users"
       description="Everyone who can sign in. Admins see every project and manage runners, instance targets and users; blocked users can neither sign in nor use their tokens."
     >
-      <Loaded state={state}>
-        {({ items, totalPages }) => (
-          <>
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th>User</th>
-                    <th>State</th>
-                    <th className="hide-small">Created</th>
-                    <th>
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((user) => (
-                    <tr key={user.id} data-user={user.username}>
-                      <td>
-                        <strong>{user.username}</strong>
-                        {user.is_admin && <span className="badge badge-info settings-inline">admin</span>}
-                        <div className="muted">
-                          {user.name}
-                          {user.email && ` · ${user.email}`}
+      <PagedList list={list} empty="No users.">
+        {(items) => (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>User</th>
+                  <th>State</th>
+                  <th className="hide-small">Created</th>
+                  <ActionsHeading />
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((user) => (
+                  <tr key={user.id} data-user={user.username}>
+                    <td>
+                      <strong>{user.username}</strong>
+                      {user.is_admin && <span className="badge badge-info settings-inline">admin</span>}
+                      <div className="muted">
+                        {user.name}
+                        {user.email && ` · ${user.email}`}
+                      </div>
+                    </td>
+                    <td>
+                      <StatusBadge status={user.state} />
+                    </td>
+                    <td className="hide-small">
+                      <TimeAgo iso={user.created_at} />
+                    </td>
+                    <td>
+                      {user.id === me.id ? (
+                        <div className="settings-actions muted">you</div>
+                      ) : (
+                        <div className="settings-actions">
+                          <ConfirmButton
+                            small
+                            label={user.is_admin ? 'Remove admin' : 'Make admin'}
+                            title={`${user.is_admin ? 'Remove admin rights of' : 'Make an admin of'} ${user.username}?`}
+                            onConfirm={() => change(user, { admin: !user.is_admin })}
+                          >
+                            <p>
+                              {user.is_admin
+                                ? 'They keep their project memberships only.'
+                                : 'They can then see and change every project, runner, target and user.'}
+                            </p>
+                          </ConfirmButton>
+                          <ConfirmButton
+                            small
+                            danger={user.state !== 'blocked'}
+                            label={user.state === 'blocked' ? 'Unblock' : 'Block'}
+                            title={`${user.state === 'blocked' ? 'Unblock' : 'Block'} ${user.username}?`}
+                            onConfirm={() =>
+                              change(user, { state: user.state === 'blocked' ? 'active' : 'blocked' })
+                            }
+                          >
+                            <p>
+                              {user.state === 'blocked'
+                                ? 'They can sign in and use their tokens again.'
+                                : 'They can no longer sign in, and their tokens stop working.'}
+                            </p>
+                          </ConfirmButton>
+                          <DeleteButton
+                            title={`Delete user ${user.username}?`}
+                            path={`/users/${user.id}`}
+                            onDeleted={list.reload}
+                          >
+                            <p>Their memberships and tokens go with them. This cannot be undone.</p>
+                          </DeleteButton>
                         </div>
-                      </td>
-                      <td>
-                        <StatusBadge status={user.state} />
-                      </td>
-                      <td className="hide-small">
-                        <TimeAgo iso={user.created_at} />
-                      </td>
-                      <td>
-                        {user.id === me.id ? (
-                          <div className="settings-actions muted">you</div>
-                        ) : (
-                          <div className="settings-actions">
-                            <ConfirmButton
-                              small
-                              label={user.is_admin ? 'Remove admin' : 'Make admin'}
-                              title={`${user.is_admin ? 'Remove admin rights of' : 'Make an admin of'} ${user.username}?`}
-                              onConfirm={() => change(user, { admin: !user.is_admin })}
-                            >
-                              <p>
-                                {user.is_admin
-                                  ? 'They keep their project memberships only.'
-                                  : 'They can then see and change every project, runner, target and user.'}
-                              </p>
-                            </ConfirmButton>
-                            <ConfirmButton
-                              small
-                              danger={user.state !== 'blocked'}
-                              label={user.state === 'blocked' ? 'Unblock' : 'Block'}
-                              title={`${user.state === 'blocked' ? 'Unblock' : 'Block'} ${user.username}?`}
-                              onConfirm={() =>
-                                change(user, { state: user.state === 'blocked' ? 'active' : 'blocked' })
-                              }
-                            >
-                              <p>
-                                {user.state === 'blocked'
-                                  ? 'They can sign in and use their tokens again.'
-                                  : 'They can no longer sign in, and their tokens stop working.'}
-                              </p>
-                            </ConfirmButton>
-                            <ConfirmButton
-                              small
-                              danger
-                              label="Delete"
-                              title={`Delete user ${user.username}?`}
-                              onConfirm={async () => {
-                                await api(`/users/${user.id}`, { method: 'DELETE' });
-                                state.reload();
-                              }}
-                            >
-                              <p>Their memberships and tokens go with them. This cannot be undone.</p>
-                            </ConfirmButton>
-                          </div>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <Pagination page={page} totalPages={totalPages} onPage={setPage} />
-          </>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
-      </Loaded>
-      <CreateUserForm onCreated={state.reload} />
+      </PagedList>
+      <CreateUserForm onCreated={list.reload} />
     </SettingsSection>
   );
 }

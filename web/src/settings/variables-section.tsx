@@ -1,16 +1,17 @@
 import { useState } from 'react';
 import { api } from '../api/api-client.ts';
 import type { CiVariable } from '../api/settings-types.ts';
-import { ConfirmButton } from '../components/action-button.tsx';
+import { usePagedApi } from '../api/use-api.ts';
+import { DeleteButton } from '../components/action-button.tsx';
+import { ActionsHeading } from '../components/actions-heading.tsx';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
-import { Loaded } from '../components/loading.tsx';
-import { Pagination } from '../components/pagination.tsx';
+import { PagedList } from '../components/paged-list.tsx';
+import { useAction } from '../components/use-action.ts';
 import { CheckboxField, SelectField, TextField } from './fields.tsx';
 import { FormCard } from './form-card.tsx';
 import { SettingsSection } from './settings-section.tsx';
 import { useFields } from './use-fields.ts';
-import { usePaged } from './use-paged.ts';
 
 interface VariableForm {
   key: string;
@@ -43,7 +44,7 @@ const HIDDEN = '••••••••';
  * maintainer reveals one at a time (a masked value is fetched then, as GitLab's "reveal").
  */
 export function VariablesSection({ path, instance }: { path: string; instance?: boolean }) {
-  const { state, page, setPage } = usePaged<CiVariable>(path);
+  const list = usePagedApi<CiVariable>(path);
   return (
     <SettingsSection
       title={instance ? 'Instance CI/CD variables' : 'CI/CD variables'}
@@ -55,44 +56,35 @@ export function VariablesSection({ path, instance }: { path: string; instance?: 
         </>
       }
     >
-      <Loaded state={state}>
-        {({ items, totalPages }) =>
-          items.length === 0 ? (
-            <div className="card empty">No variables yet.</div>
-          ) : (
-            <>
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>Key</th>
-                      <th>Value</th>
-                      {!instance && <th>Environments</th>}
-                      <th className="hide-small">Options</th>
-                      <th>
-                        <span className="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.map((variable) => (
-                      <VariableRow
-                        key={`${variable.key}\u0000${variable.environment_scope}`}
-                        path={path}
-                        instance={instance ?? false}
-                        variable={variable}
-                        onChange={state.reload}
-                      />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <Pagination page={page} totalPages={totalPages} onPage={setPage} />
-            </>
-          )
-        }
-      </Loaded>
-      <AddVariableForm path={path} instance={instance ?? false} onAdded={state.reload} />
+      <PagedList list={list} empty="No variables yet.">
+        {(items) => (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>Key</th>
+                  <th>Value</th>
+                  {!instance && <th>Environments</th>}
+                  <th className="hide-small">Options</th>
+                  <ActionsHeading />
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((variable) => (
+                  <VariableRow
+                    key={`${variable.key}\u0000${variable.environment_scope}`}
+                    path={path}
+                    instance={instance ?? false}
+                    variable={variable}
+                    onChange={list.reload}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </PagedList>
+      <AddVariableForm path={path} instance={instance ?? false} onAdded={list.reload} />
     </SettingsSection>
   );
 }
@@ -117,27 +109,14 @@ function VariableRow({
   onChange: () => void;
 }) {
   const [revealed, setRevealed] = useState<string>();
-  const [error, setError] = useState<unknown>();
   const [editing, setEditing] = useState<CiVariable>();
   const one = variablePath(path, variable, instance);
-  // A masked value is null in lists: read the one variable to get it.
-  const full = async () => (variable.value === null ? await api<CiVariable>(one) : variable);
-  const reveal = async () => {
-    setError(undefined);
-    try {
-      setRevealed((await full()).value ?? '');
-    } catch (caught) {
-      setError(caught);
-    }
-  };
-  const edit = async () => {
-    setError(undefined);
-    try {
-      setEditing(await full());
-    } catch (caught) {
-      setError(caught);
-    }
-  };
+  // A masked value is null in lists: read the one variable to reveal or edit it.
+  const load = useAction(async (then: 'reveal' | 'edit') => {
+    const full = variable.value === null ? await api<CiVariable>(one) : variable;
+    if (then === 'reveal') setRevealed(full.value ?? '');
+    else setEditing(full);
+  });
   return (
     <tr data-variable={variable.key}>
       <td className="settings-wrap">
@@ -153,12 +132,12 @@ function VariableRow({
             type="button"
             className="button button-small"
             aria-label={`${revealed === undefined ? 'Reveal' : 'Hide'} value of ${variable.key}`}
-            onClick={() => (revealed === undefined ? void reveal() : setRevealed(undefined))}
+            onClick={() => (revealed === undefined ? void load.run('reveal') : setRevealed(undefined))}
           >
             {revealed === undefined ? 'Reveal' : 'Hide'}
           </button>
         </div>
-        <ErrorMessage error={error} />
+        <ErrorMessage error={load.error} />
       </td>
       {!instance && (
         <td>
@@ -179,22 +158,13 @@ function VariableRow({
             type="button"
             className="button button-small"
             aria-label={`Edit ${variable.key}`}
-            onClick={() => void edit()}
+            onClick={() => void load.run('edit')}
           >
             Edit
           </button>
-          <ConfirmButton
-            small
-            danger
-            label="Delete"
-            title={`Delete variable ${variable.key}?`}
-            onConfirm={async () => {
-              await api(one, { method: 'DELETE' });
-              onChange();
-            }}
-          >
+          <DeleteButton title={`Delete variable ${variable.key}?`} path={one} onDeleted={onChange}>
             <p>Jobs started from now on no longer get it.</p>
-          </ConfirmButton>
+          </DeleteButton>
         </div>
         {editing && (
           <EditVariableDialog

@@ -1,18 +1,20 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/api-client.ts';
 import type { HookDelivery, HookTrigger, ProjectHook } from '../api/settings-types.ts';
-import { ConfirmButton } from '../components/action-button.tsx';
+import { usePagedApi } from '../api/use-api.ts';
+import { DeleteButton } from '../components/action-button.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { Loaded } from '../components/loading.tsx';
+import { PagedList } from '../components/paged-list.tsx';
 import { Pagination } from '../components/pagination.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
+import { useAction } from '../components/use-action.ts';
 import { useProject } from '../project-context.tsx';
 import { CheckboxField, TextField } from './fields.tsx';
 import { FormCard } from './form-card.tsx';
 import { SettingsSection } from './settings-section.tsx';
 import { useFields } from './use-fields.ts';
-import { usePaged } from './use-paged.ts';
 
 const TRIGGERS: readonly { value: HookTrigger; label: string }[] = [
   { value: 'pipeline_events', label: 'Pipeline events' },
@@ -31,7 +33,7 @@ const PENDING_REFRESH_MS = 2000;
 export function WebhooksSection() {
   const { api: project } = useProject();
   const path = `${project}/hooks`;
-  const { state, page, setPage } = usePaged<ProjectHook>(path);
+  const list = usePagedApi<ProjectHook>(path);
   return (
     <SettingsSection
       title="Webhooks"
@@ -42,23 +44,16 @@ export function WebhooksSection() {
         </>
       }
     >
-      <Loaded state={state}>
-        {({ items, totalPages }) =>
-          items.length === 0 ? (
-            <div className="card empty">No webhooks yet.</div>
-          ) : (
-            <>
-              <ul className="settings-cards">
-                {items.map((hook) => (
-                  <HookCard key={hook.id} path={`${path}/${hook.id}`} hook={hook} onChange={state.reload} />
-                ))}
-              </ul>
-              <Pagination page={page} totalPages={totalPages} onPage={setPage} />
-            </>
-          )
-        }
-      </Loaded>
-      <AddHookForm path={path} onAdded={state.reload} />
+      <PagedList list={list} empty="No webhooks yet.">
+        {(items) => (
+          <ul className="settings-cards">
+            {items.map((hook) => (
+              <HookCard key={hook.id} path={`${path}/${hook.id}`} hook={hook} onChange={list.reload} />
+            ))}
+          </ul>
+        )}
+      </PagedList>
+      <AddHookForm path={path} onAdded={list.reload} />
     </SettingsSection>
   );
 }
@@ -68,42 +63,23 @@ function HookCard({ path, hook, onChange }: { path: string; hook: ProjectHook; o
   const [trigger, setTrigger] = useState<HookTrigger>(
     TRIGGERS.find((choice) => hook[choice.value])?.value ?? 'pipeline_events',
   );
-  const [testing, setTesting] = useState(false);
-  const [testError, setTestError] = useState<unknown>();
   // Bumped by each test so an open log reads the new delivery.
   const [tests, setTests] = useState(0);
-  const sendTest = async () => {
-    setTesting(true);
-    setTestError(undefined);
-    try {
-      await api(`${path}/test/${trigger}`, { method: 'POST' });
-      setShowLog(true);
-      setTests((count) => count + 1);
-    } catch (error) {
-      setTestError(error);
-    } finally {
-      setTesting(false);
-    }
-  };
+  const sendTest = useAction(async () => {
+    await api(`${path}/test/${trigger}`, { method: 'POST' });
+    setShowLog(true);
+    setTests((count) => count + 1);
+  });
   const events = TRIGGERS.filter((choice) => hook[choice.value]);
   return (
     <li className="card stack settings-hook" aria-label={`Webhook ${hook.url}`}>
       <div className="row settings-spread">
         <code className="settings-value">{hook.url}</code>
-        <ConfirmButton
-          small
-          danger
-          label="Delete"
-          title="Delete this webhook?"
-          onConfirm={async () => {
-            await api(path, { method: 'DELETE' });
-            onChange();
-          }}
-        >
+        <DeleteButton title="Delete this webhook?" path={path} onDeleted={onChange}>
           <p>
             <code>{hook.url}</code> receives nothing more, and its delivery log is deleted.
           </p>
-        </ConfirmButton>
+        </DeleteButton>
       </div>
       <div className="row">
         {events.length === 0 ? (
@@ -138,10 +114,10 @@ function HookCard({ path, hook, onChange }: { path: string; hook: ProjectHook; o
         <button
           type="button"
           className="button button-small"
-          disabled={testing}
-          onClick={() => void sendTest()}
+          disabled={sendTest.busy}
+          onClick={() => void sendTest.run()}
         >
-          {testing ? 'Sending…' : 'Send test'}
+          {sendTest.busy ? 'Sending…' : 'Send test'}
         </button>
         <button
           type="button"
@@ -152,7 +128,7 @@ function HookCard({ path, hook, onChange }: { path: string; hook: ProjectHook; o
           {showLog ? 'Hide deliveries' : 'Show deliveries'}
         </button>
       </div>
-      <ErrorMessage error={testError} />
+      <ErrorMessage error={sendTest.error} />
       {showLog && <DeliveryLog key={tests} path={`${path}/events`} />}
     </li>
   );
@@ -160,19 +136,19 @@ function HookCard({ path, hook, onChange }: { path: string; hook: ProjectHook; o
 
 /** The delivery log of a hook, newest first, read again while a delivery is still pending. */
 function DeliveryLog({ path }: { path: string }) {
-  const { state, page, setPage } = usePaged<HookDelivery>(path);
-  const pending = state.data?.items.some((delivery) => delivery.status === 'pending') ?? false;
-  const { reload } = state;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: each answer (`state.data`) re-arms the timer.
+  const list = usePagedApi<HookDelivery>(path);
+  const pending = list.data?.items.some((delivery) => delivery.status === 'pending') ?? false;
+  const { reload } = list;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each answer (`list.data`) re-arms the timer.
   useEffect(() => {
     if (!pending) return;
     const timer = setTimeout(reload, PENDING_REFRESH_MS);
     return () => clearTimeout(timer);
-  }, [pending, reload, state.data]);
+  }, [pending, reload, list.data]);
   return (
     <section aria-label="Deliveries" className="stack settings-tight">
       <h3>Deliveries</h3>
-      <Loaded state={state}>
+      <Loaded state={list}>
         {({ items, totalPages }) =>
           items.length === 0 ? (
             <p className="muted">Nothing sent yet. Send a test to try the receiver.</p>
@@ -221,7 +197,7 @@ function DeliveryLog({ path }: { path: string }) {
                   </tbody>
                 </table>
               </div>
-              <Pagination page={page} totalPages={totalPages} onPage={setPage} />
+              <Pagination page={list.page} totalPages={totalPages} onPage={list.setPage} />
             </>
           )
         }
