@@ -7,7 +7,7 @@
  * SQLite and/or a throwaway PostgreSQL, loopback only), serving the built UI from web/dist. It seeds
  * the data set of `deployments.bench.ts` (`seedDeployments`), with every environment and deployment
  * in the first project, plus that project's pipelines; then Debian's Chromium (playwright-core),
- * signed in as an admin, loads each page N times: from `page.goto` to the page's main content
+ * signed in as an admin, loads each page N times: from navigation start to the page's main content
  * visible. Plain-text tables go to stdout, progress to stderr. It is not a test: goals are reported,
  * never enforced (the exit code is non-zero only when the benchmark itself could not run, e.g. a
  * page never showed its content).
@@ -106,7 +106,12 @@ cleanup.installProcessHandlers('closing Chromium, stopping the server and removi
  * Inserts `count` finished pipelines of `projectId` straight into the database, spread over the
  * last year (no jobs: the list shows only the pipelines' own columns), and its pipeline counter.
  */
-async function seedPipelines(server: GantryServer, projectId: number, count: number, batch: number) {
+async function seedPipelines(
+  server: GantryServer,
+  projectId: number,
+  count: number,
+  batch: number,
+): Promise<void> {
   const db = server.store.db;
   const random = seededRandom(11);
   const epoch = Date.now() - 365 * DAY_MS;
@@ -231,6 +236,43 @@ function pageViews(projectId: number, environmentId: number): PageView[] {
   ];
 }
 
+/**
+ * Installed in every document before its own scripts: remembers when each inserted subtree was
+ * first rendered, i.e. the next animation frame after its insertion (milliseconds since the
+ * document's navigation start), so that `__benchShownAt(element)` can tell when an element found
+ * later became visible. A subtree inserted at once has one time: its root's.
+ */
+const SHOWN_AT_SCRIPT = `(() => {
+  const shown = new WeakMap();
+  new MutationObserver((records) => {
+    const nodes = records.flatMap((record) => [...record.addedNodes]);
+    requestAnimationFrame(() => {
+      const now = performance.now();
+      for (const node of nodes) if (!shown.has(node)) shown.set(node, now);
+    });
+  }).observe(document, { childList: true, subtree: true });
+  window.__benchShownAt = (element) => {
+    for (let node = element; node; node = node.parentNode) if (shown.has(node)) return shown.get(node);
+    return null;
+  };
+})();`;
+
+/** The page's globals this benchmark uses (the benchmark is type-checked without the DOM's types). */
+interface BenchWindow {
+  requestAnimationFrame(callback: () => void): void;
+  __benchShownAt(element: unknown): number | null;
+}
+
+/**
+ * Runs in the page: when `element` was first rendered, in ms since navigation start (null when
+ * the init script did not see it inserted), read after the next frame so that its time is set.
+ */
+const shownAt = (element: unknown) =>
+  new Promise<number | null>((resolve) => {
+    const page = globalThis as unknown as BenchWindow;
+    page.requestAnimationFrame(() => resolve(page.__benchShownAt(element)));
+  });
+
 /** One API request a page made. */
 interface ApiCall {
   /** Method and path with query, e.g. `GET /api/v1/projects/1`. */
@@ -238,8 +280,8 @@ interface ApiCall {
   status: number | 'failed';
   /** The response body's size in bytes (as sent; the API does not compress). */
   bytes: number;
-  /** Whether it had finished when the content showed. */
-  beforeContent: boolean;
+  /** The full URL, to find its resource timing. */
+  url: string;
 }
 
 /**
@@ -250,7 +292,6 @@ class ApiTracker {
   readonly #inFlight = new Set<Request>();
   #calls: ApiCall[] = [];
   #lastActivity = performance.now();
-  #contentShown = false;
 
   constructor(page: Page) {
     page.on('request', (request) => {
@@ -260,8 +301,7 @@ class ApiTracker {
     });
     page.on('requestfinished', (request) => void this.#finished(request));
     page.on('requestfailed', (request) => {
-      if (!this.#inFlight.delete(request)) return;
-      this.#record(request, 'failed', 0);
+      if (this.#inFlight.delete(request)) this.#record(request, 'failed', 0);
     });
   }
 
@@ -269,16 +309,10 @@ class ApiTracker {
   reset(): void {
     this.#inFlight.clear();
     this.#calls = [];
-    this.#contentShown = false;
     this.#lastActivity = performance.now();
   }
 
-  /** Marks the moment the page's content showed. */
-  contentShown(): void {
-    this.#contentShown = true;
-  }
-
-  /** Resolves once no API request is in flight and none has started or ended for {@link QUIET_MS}. */
+  /** Resolves, with the calls, once no API request is in flight and none has started or ended for {@link QUIET_MS}. */
   async quiet(): Promise<ApiCall[]> {
     const deadline = performance.now() + QUIET_TIMEOUT_MS;
     while (this.#inFlight.size > 0 || performance.now() - this.#lastActivity < QUIET_MS) {
@@ -296,28 +330,22 @@ class ApiTracker {
     return this.#calls;
   }
 
-  // The call is recorded when the event arrives, in that order and with the content's state then;
-  // its status and size follow, and only then does it stop counting as in flight.
   async #finished(request: Request): Promise<void> {
     if (!this.#inFlight.has(request)) return;
-    const call = this.#record(request, 'failed', 0);
     const [sizes, response] = await Promise.all([request.sizes(), request.response()]);
-    call.status = response?.status() ?? 'failed';
-    call.bytes = sizes.responseBodySize;
-    if (this.#inFlight.delete(request)) this.#lastActivity = performance.now();
+    if (!this.#inFlight.delete(request)) return;
+    this.#record(request, response?.status() ?? 'failed', sizes.responseBodySize);
   }
 
-  #record(request: Request, status: number | 'failed', bytes: number): ApiCall {
+  #record(request: Request, status: number | 'failed', bytes: number): void {
     const url = new URL(request.url());
-    const call: ApiCall = {
+    this.#calls.push({
       what: `${request.method()} ${url.pathname}${url.search}`,
       status,
       bytes,
-      beforeContent: !this.#contentShown,
-    };
-    this.#calls.push(call);
+      url: request.url(),
+    });
     this.#lastActivity = performance.now();
-    return call;
   }
 }
 
@@ -328,15 +356,26 @@ function isApiCall(request: Request): boolean {
 
 /** What one load of a page gave. */
 interface LoadSample {
-  /** `page.goto` → the content visible, ms. */
+  /** Navigation start → the last of the content's elements rendered, ms (in the page's clock). */
   contentMs: number;
-  /** The document's DOMContentLoaded (navigation start → end of its handlers), ms. */
+  /** Navigation start → the end of the document's DOMContentLoaded handlers, ms. */
   domContentLoadedMs: number;
   /** Elements in the document once its API requests have stopped. */
   elements: number;
-  calls: ApiCall[];
+  calls: PageCall[];
 }
 
+/** An API request of one load: when it ended (navigation start → response end, ms) and whether the content was rendered by then. */
+interface PageCall extends ApiCall {
+  endMs: number;
+  beforeContent: boolean;
+}
+
+/**
+ * Loads `view` once (a full navigation, as a deep link or reload would), waits for its content and
+ * for its API requests to stop, and measures it.
+ * @throws when the content does not show within {@link CONTENT_TIMEOUT_MS}, with what the page says.
+ */
 async function loadOnce(
   page: Page,
   baseUrl: string,
@@ -344,15 +383,15 @@ async function loadOnce(
   tracker: ApiTracker,
 ): Promise<LoadSample> {
   tracker.reset();
-  const started = performance.now();
   await page.goto(`${baseUrl}${view.path}`, { waitUntil: 'commit' });
+  const content = view.content(page);
   try {
-    for (const locator of view.content(page)) await locator.waitFor({ timeout: CONTENT_TIMEOUT_MS });
+    for (const locator of content) await locator.waitFor({ timeout: CONTENT_TIMEOUT_MS });
   } catch (error) {
     const main = await page
       .getByRole('main')
       .textContent({ timeout: 1000 })
-      .then((content) => content ?? '')
+      .then((text) => text ?? '')
       .catch(() => '(no main element)');
     throw new Error(
       `${view.label} (${view.path}) did not show its content within ${CONTENT_TIMEOUT_MS / 1000} s; the page says: ${main
@@ -361,14 +400,33 @@ async function loadOnce(
       { cause: error },
     );
   }
-  const contentMs = performance.now() - started;
-  tracker.contentShown();
+  const shown = await Promise.all(content.map((locator) => locator.evaluate(shownAt)));
+  if (shown.some((at) => at === null)) {
+    throw new Error(`${view.label}: the page did not record when its content was rendered`);
+  }
+  const contentMs = Math.max(...(shown as number[]));
   const calls = await tracker.quiet();
-  const elements = Number(await page.evaluate('document.getElementsByTagName("*").length'));
-  const domContentLoadedMs = Number(
-    await page.evaluate('performance.getEntriesByType("navigation")[0]?.domContentLoadedEventEnd ?? NaN'),
-  );
-  return { contentMs, domContentLoadedMs, elements, calls: [...calls] };
+  const facts = (await page.evaluate(`({
+    dcl: performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? NaN,
+    elements: document.getElementsByTagName('*').length,
+    ended: performance.getEntriesByType('resource').map((entry) => [entry.name, entry.responseEnd]),
+  })`)) as { dcl: number; elements: number; ended: Array<[string, number]> };
+  // Each call's end in the page's clock (as the content's time): the first unused resource timing
+  // entry of its URL.
+  const ended = facts.ended.slice();
+  const timed = calls.map((call) => {
+    const index = ended.findIndex(([url]) => url === call.url);
+    const endMs = index === -1 ? Number.NaN : ended.splice(index, 1)[0]![1];
+    return { ...call, endMs, beforeContent: endMs <= contentMs };
+  });
+  return {
+    contentMs,
+    domContentLoadedMs: facts.dcl,
+    elements: facts.elements,
+    calls: timed.toSorted((a, b) =>
+      Number.isNaN(a.endMs) ? 1 : Number.isNaN(b.endMs) ? -1 : a.endMs - b.endMs,
+    ),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -387,8 +445,8 @@ interface PageResult {
   /** Median API response bytes per load. */
   bytesP50: number;
   shows: string;
-  /** The API requests of the last load, in the order they ended. */
-  lastCalls: ApiCall[];
+  /** The last load: its content time and its API requests, in the order they ended. */
+  last: { contentMs: number; calls: PageCall[] };
   /** API requests of any load that failed or answered an error, e.g. `GET /api/v1/user → 500`. */
   errors: string[];
 }
@@ -438,6 +496,7 @@ async function benchmark(dialect: Dialect, options: BenchOptions): Promise<Diale
   const browser: Browser = await launchChromium();
   cleanup.defer('Chromium', () => browser.close());
   const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+  await context.addInitScript(SHOWN_AT_SCRIPT);
   const page = await context.newPage();
   await signIn(page, server.url, ADMIN.username, ADMIN.password);
   const tracker = new ApiTracker(page);
@@ -459,7 +518,7 @@ async function benchmark(dialect: Dialect, options: BenchOptions): Promise<Diale
       beforeContent: range(samples.map((sample) => sample.calls.filter((call) => call.beforeContent).length)),
       bytesP50: median(samples.map((sample) => sample.calls.reduce((sum, call) => sum + call.bytes, 0))),
       shows: await view.shows(page),
-      lastCalls: last.calls,
+      last: { contentMs: last.contentMs, calls: last.calls },
       errors: [
         ...new Set(
           samples.flatMap((sample) =>
@@ -508,10 +567,8 @@ function printResult(result: DialectResult, options: BenchOptions): void {
   const mostElements = Math.max(...result.pages.map((row) => row.elements[1]));
   const calls = result.pages.map(
     (row) =>
-      `  ${row.label}: ${row.lastCalls
-        .map(
-          (call) => `${call.what} → ${call.status}, ${call.bytes} B${call.beforeContent ? '' : ' (after)'}`,
-        )
+      `  ${row.label}, content at ${fixed(row.last.contentMs, 0)} ms: ${row.last.calls
+        .map((call) => `${call.what} → ${call.status}, ${call.bytes} B, ended at ${fixed(call.endMs, 0)} ms`)
         .join('; ')}`,
   );
   print(
@@ -546,10 +603,10 @@ function printResult(result: DialectResult, options: BenchOptions): void {
         row.shows,
       ]),
     )}
-content: page.goto → the page's main content (its first table row) visible, timed in this process; DCL: the document's DOMContentLoaded
+content: navigation start → the page's main content (its first table row; on the overview both tables') rendered, in the page's clock; DCL: → DOMContentLoaded
 API requests: to /api/v1, not the live-event stream, until none has run for ${QUIET_MS} ms; "before content" had ended when the content showed
 the environment page shows ${result.environment.name}, the environment with the most deployments (${result.environment.deployments})
-API requests of the last load, in the order they ended:
+the last load's API requests, in the order they ended (ms since navigation start):
 ${calls.join('\n')}${result.pages
   .filter((row) => row.errors.length > 0)
   .map((row) => `\nnote: ${row.label} had failed or refused API requests: ${row.errors.join('; ')}`)
