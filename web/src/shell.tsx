@@ -1,5 +1,6 @@
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { Link } from 'wouter';
+import { subscribeLiveEvents } from './api/live-events.ts';
 import { ErrorMessage } from './components/error-message.tsx';
 import { NavLink } from './components/nav-link.tsx';
 import { useCurrentUser, useSession } from './session.tsx';
@@ -8,6 +9,9 @@ import { useCurrentUser, useSession } from './session.tsx';
 export function Shell({ children }: { children: ReactNode }) {
   const user = useCurrentUser();
   const { signOut } = useSession();
+  // The live stream stays open while someone is signed in, not only while a page listens: pages
+  // opened later then load after the stream is live and need no catch-up refetch (use-api.ts).
+  useEffect(() => subscribeLiveEvents(() => {}), []);
   // Signing out can fail (server unreachable): the session is then still valid, and says so here.
   const [signOutError, setSignOutError] = useState<unknown>();
   return (

@@ -8,6 +8,8 @@ export interface LiveEvent {
   status?: string;
   pipeline_id?: number;
   environment_id?: number;
+  /** For `resync`: when it arrived (`performance.now()`); data requested after it is fresh. */
+  at?: number;
   [field: string]: unknown;
 }
 
@@ -29,7 +31,12 @@ function open(): void {
       }
       // `ready` (the subscription is live, after every connect) and `resync` (events were dropped
       // for this slow client) both mean: what is on screen may be stale, refetch it.
-      const event = { ...data, type: type === 'ready' ? 'resync' : type } as LiveEvent;
+      const resync = type === 'ready' || type === 'resync';
+      const event = {
+        ...data,
+        type: resync ? 'resync' : type,
+        ...(resync && { at: performance.now() }),
+      } as LiveEvent;
       for (const listener of listeners) listener(event);
     });
   }

@@ -34,12 +34,14 @@ function useFetched<T>(
   loadRef.current = load;
   const liveRef = useRef(options.liveWhen);
   liveRef.current = options.liveWhen;
+  const requestedAt = useRef(0);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `generation` is the reload trigger.
   useEffect(() => {
     if (key === null) return;
     const controller = new AbortController();
     setState((previous) => ({ ...(previous.key === key ? previous : { key }), loading: true }));
+    requestedAt.current = performance.now();
     // An answer to a superseded request (another path, or a reload since) must not replace a newer one.
     loadRef.current(controller.signal).then(
       (data) => {
@@ -56,7 +58,10 @@ function useFetched<T>(
     if (key === null || !liveRef.current) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const unsubscribe = subscribeLiveEvents((event) => {
-      if (event.type !== 'resync' && !liveRef.current?.(event)) return;
+      if (event.type === 'resync') {
+        // Requested after the stream said it was live: any later change arrives as an event.
+        if (requestedAt.current > (event.at ?? Number.POSITIVE_INFINITY)) return;
+      } else if (!liveRef.current?.(event)) return;
       timer ??= setTimeout(() => {
         timer = undefined;
         reload();

@@ -4,6 +4,7 @@ import type { LiveEvent } from '../api/live-events.ts';
 import { useApi } from '../api/use-api.ts';
 import {
   driftCounts,
+  driftField,
   driftValue,
   podProblem,
   podReadiness,
@@ -113,10 +114,11 @@ function Pods({ view }: { view: LiveView }) {
       <table aria-label="Pods">
         <thead>
           <tr>
+            {/* Readiness and restarts before the phase, so that a phone shows them without scrolling. */}
             <th>Pod</th>
-            <th>Phase</th>
             <th>Ready</th>
             <th>Restarts</th>
+            <th>Phase</th>
             <th className="hide-small">Node</th>
             <th className="hide-small">Age</th>
           </tr>
@@ -134,14 +136,14 @@ function Pods({ view }: { view: LiveView }) {
                     </div>
                   )}
                 </td>
+                <td>{podReadiness(pod)}</td>
+                <td>{pod.restarts}</td>
                 <td>
                   <StatusBadge
                     status={pod.terminating ? 'stopping' : pod.phase.toLowerCase()}
                     label={pod.terminating ? 'Terminating' : pod.phase}
                   />
                 </td>
-                <td>{podReadiness(pod)}</td>
-                <td>{pod.restarts}</td>
                 <td className="hide-small">{pod.node ?? '—'}</td>
                 <td className="hide-small">
                   <TimeAgo iso={pod.created_at} />
@@ -202,13 +204,27 @@ function DriftObjects({ drift }: { drift: KubernetesDrift }) {
             </thead>
             <tbody>
               {changed.flatMap((object) => {
-                const name = `${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${object.name}`;
+                // The namespace is said once above the tables: only another one is worth repeating.
+                const elsewhere = object.namespace !== null && object.namespace !== drift.namespace;
+                const name = elsewhere ? `${object.namespace}/${object.name}` : object.name;
                 const rows = object.differences.length > 0 ? object.differences : [undefined];
                 return rows.map((difference, index) => (
-                  <tr key={`${object.api_version}/${name}/${difference?.path ?? index}`}>
-                    <td>{index === 0 ? name : ''}</td>
+                  <tr key={`${object.api_version}/${object.kind}/${name}/${difference?.path ?? index}`}>
+                    <td>
+                      {index === 0 && (
+                        <>
+                          <span className="muted">{object.kind}</span> {name}
+                        </>
+                      )}
+                    </td>
                     <td>{index === 0 && <StatusBadge status={object.state} />}</td>
-                    <td>{difference ? <code>{difference.path}</code> : (object.message ?? '')}</td>
+                    <td>
+                      {difference ? (
+                        <code title={difference.path}>{driftField(difference.path)}</code>
+                      ) : (
+                        (object.message ?? '')
+                      )}
+                    </td>
                     <td>{difference && <code>{driftValue(difference.expected)}</code>}</td>
                     <td>{difference && <code>{driftValue(difference.actual)}</code>}</td>
                   </tr>

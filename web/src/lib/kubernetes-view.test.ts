@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubernetesContainer } from '../api/environment-types.ts';
-import { driftCounts, driftValue, podProblem, podReadiness, workloadReadiness } from './kubernetes-view.ts';
+import {
+  driftCounts,
+  driftField,
+  driftValue,
+  podProblem,
+  podReadiness,
+  workloadReadiness,
+} from './kubernetes-view.ts';
 
 const container = (overrides: Partial<KubernetesContainer>): KubernetesContainer => ({
   name: 'web',
@@ -70,4 +77,18 @@ test('drift counts and values', () => {
   assert.equal(driftValue(3), '3');
   assert.equal(driftValue({ a: 1 }), '{"a":1}');
   assert.equal(driftValue(undefined), '(not set)');
+});
+
+test('drift fields read as dotted paths, odd keys quoted', () => {
+  assert.equal(driftField('/spec/replicas'), 'spec.replicas');
+  assert.equal(
+    driftField('/spec/template/spec/containers/1/image'),
+    'spec.template.spec.containers[1].image',
+  );
+  assert.equal(
+    driftField('/metadata/annotations/gantry.dev~1deployment'),
+    'metadata.annotations["gantry.dev/deployment"]',
+  );
+  assert.equal(driftField('/data/a~0b'), 'data["a~b"]');
+  assert.equal(driftField('/data/app.properties'), 'data["app.properties"]');
 });

@@ -37,6 +37,24 @@ export function driftCounts(drift: Pick<KubernetesDrift, 'objects'>): Record<Dri
   return counts;
 }
 
+/**
+ * A drifted field's JSON Pointer as people write field paths: `/spec/template/spec/containers/0/image`
+ * → `spec.template.spec.containers[0].image`; keys that are not plain words (an annotation's
+ * `gantry.dev/deployment`, written `gantry.dev~1deployment` in a pointer) in quoted brackets.
+ */
+export function driftField(pointer: string): string {
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .map((key, index) => {
+      if (/^\d+$/.test(key)) return `[${key}]`;
+      if (/^[A-Za-z_][\w-]*$/.test(key)) return index === 0 ? key : `.${key}`;
+      return `[${JSON.stringify(key)}]`;
+    })
+    .join('');
+}
+
 /** A drifted field's value for display; `(not set)` for a side without the field. */
 export function driftValue(value: unknown): string {
   if (value === undefined) return '(not set)';

@@ -122,7 +122,9 @@ function EnvironmentFacts({ environment }: { environment: EnvironmentDetails }) 
           {environment.kubernetes_namespace ? (
             <code>{environment.kubernetes_namespace}</code>
           ) : (
-            <span className="muted">none</span>
+            // Set only by `environment: kubernetes: namespace`; otherwise the target's template names
+            // it (the live view below shows the one in use).
+            <span className="muted">from the target</span>
           )}
         </dd>
       </div>
