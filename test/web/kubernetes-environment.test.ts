@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { kubeRequest } from '../../src/targets/kubernetes/kube-connection.ts';
 import { deployPipeline, kubeProject, pushAndDeploy } from '../kubernetes/kubernetes-deploy-helpers.ts';
-import { browserSuiteOptions, screenshot, useBrowser } from '../support/browser.ts';
+import { browserSuiteOptions, screenshot, useBrowser, VIEWPORTS } from '../support/browser.ts';
 import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
 import { type ScratchDir, scratchDir } from '../support/git-work-tree.ts';
 import {
@@ -65,8 +65,8 @@ timeout: 120s`);
 const WEB = 'registry.local/shop/web';
 const CRASHING = 'registry.local/shop/web-crashloop';
 
-/** Waits for live refreshes and rollouts: several of the rig's readiness delays. */
-const ROLLOUT_WAIT = { timeout: 90_000 };
+/** How long to wait for live refreshes and rollouts: several of the rig's readiness delays. */
+const ROLLOUT_TIMEOUT_MS = 90_000;
 
 /** A table's body rows, each cell's rendered text by its column header (hidden cells' text too). */
 async function tableRows(table: Locator): Promise<Array<Record<string, string>>> {
@@ -129,7 +129,7 @@ for (const dialect of DIALECTS) {
       eventually(
         async () => (await workloads()).find((row) => row.Workload === 'Deployment web' && accept(row)),
         async () => `workloads: ${JSON.stringify(await workloads())}`,
-        ROLLOUT_WAIT.timeout,
+        ROLLOUT_TIMEOUT_MS,
       );
     /** The Pods table's rows, once `accept` holds for them. */
     const podsWhen = (accept: (rows: Array<Record<string, string>>) => boolean) =>
@@ -139,7 +139,7 @@ for (const dialect of DIALECTS) {
           return accept(rows) ? rows : undefined;
         },
         async () => `pods: ${JSON.stringify(await pods())}`,
-        ROLLOUT_WAIT.timeout,
+        ROLLOUT_TIMEOUT_MS,
       );
     /** Waits until the drift panel's badge says `state` (and its counts are `counts`). */
     const driftSays = (state: 'in sync' | 'drifted', counts?: string) =>
@@ -150,7 +150,7 @@ for (const dialect of DIALECTS) {
           return badge === 1 && (counts === undefined || text.includes(counts)) ? text : undefined;
         },
         async () => `drift panel: ${JSON.stringify(await drift().textContent())}`,
-        ROLLOUT_WAIT.timeout,
+        ROLLOUT_TIMEOUT_MS,
       );
     const assertNotReloaded = async () =>
       assert.equal(
@@ -231,19 +231,16 @@ for (const dialect of DIALECTS) {
       await assertNotReloaded();
     });
 
-    test('objects changed by hand: the view follows a scale to 3, "Check again" shows the drift', async () => {
+    test('objects changed by hand: "Check again" shows the drift, the view follows a scale to 3', async () => {
+      await driftSays('in sync');
       await patch(`/apis/apps/v1/namespaces/${namespace}/deployments/web/scale`, { spec: { replicas: 3 } });
       await patch(`/api/v1/namespaces/${namespace}/configmaps/web-config`, {
         data: { greeting: 'changed by hand' },
       });
-      // The third pod is counted as soon as it exists and as ready only after its delay.
-      await webWhen((row) => row.Ready === '2/3');
-      await webWhen((row) => row.Ready === '3/3');
-      await podsWhen((rows) => rows.length === 3 && rows.every((pod) => pod.Ready === '1/1'));
-
-      // Drift is checked on deployments and on demand only: it still says what it said.
-      await driftSays('in sync');
+      // Drift is checked on deployments and on demand, not on a timer: the button asks again.
+      const checked = page.waitForResponse((response) => response.url().endsWith('/kubernetes/drift'));
       await drift().getByRole('button', { name: 'Check again' }).click();
+      assert.equal((await checked).status(), 200);
       await driftSays('drifted', '0 in sync, 2 modified, 0 missing.');
       const rows = await driftRows();
       assert.deepEqual(
@@ -253,6 +250,10 @@ for (const dialect of DIALECTS) {
           ['Deployment web', 'modified', 'spec.replicas', '2', '3'],
         ],
       );
+      // The third pod is counted as soon as it exists and as ready only after its delay.
+      await webWhen((row) => row.Ready === '2/3');
+      await webWhen((row) => row.Ready === '3/3');
+      await podsWhen((rows) => rows.length === 3 && rows.every((pod) => pod.Ready === '1/1'));
       await assertNotReloaded();
       await screenshot(page, 'kubernetes-drift-desktop');
     });
@@ -277,7 +278,7 @@ for (const dialect of DIALECTS) {
       );
       // The pods of the current release keep serving.
       const serving = await pods();
-      assert.equal(serving.filter((pod) => pod.Ready === '1/1').length >= 2, true, JSON.stringify(serving));
+      assert.ok(serving.filter((pod) => pod.Ready === '1/1').length >= 2, JSON.stringify(serving));
       await page
         .getByRole('table', { name: 'Deployment history' })
         .getByText('failed', { exact: true })
@@ -301,6 +302,9 @@ for (const dialect of DIALECTS) {
         .waitFor();
       const fits = await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
       assert.equal(fits, true, 'the environment page does not scroll sideways; its tables do');
+      // Readiness and restarts are seen without scrolling the Pods table sideways.
+      const restarts = await phone.getByRole('columnheader', { name: 'Restarts' }).boundingBox();
+      assert.ok(restarts && restarts.x + restarts.width <= VIEWPORTS.phone.width, JSON.stringify(restarts));
       await screenshot(phone, 'kubernetes-environment-phone');
       await phone.close();
     });
