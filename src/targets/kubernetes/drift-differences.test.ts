@@ -96,6 +96,12 @@ const table: Array<[string, KubeObject, KubeObject, Difference[]]> = [
     ],
   ],
   [
+    'no difference in which deployment applied it last (a failed one re-applies the same objects)',
+    deployment(containers(web), { annotations: { 'gantry.dev/deployment': '7' } }),
+    deployment(containers(web), { annotations: { 'gantry.dev/deployment': '9' } }),
+    [],
+  ],
+  [
     'a value of another type',
     deployment({ spec: { selector: { matchLabels: { app: 'web' } } } }),
     deployment({ spec: { selector: 'app=web' } }),

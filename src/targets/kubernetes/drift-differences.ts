@@ -1,3 +1,4 @@
+import { DEPLOYMENT_ANNOTATION } from './gantry-metadata.ts';
 import { apiGroupOf, type KubeObject } from './kube-object.ts';
 
 /**
@@ -28,6 +29,13 @@ const SERVER_FIELDS = [
   '/metadata/selfLink',
 ];
 
+/**
+ * Gantry's note of which deployment last applied the object: it changes with every apply, including
+ * one of a deployment that failed afterwards, so it would mark every object as drifted and bury the
+ * differences that matter (the failed release's image shows as such).
+ */
+const BOOKKEEPING_FIELDS = [`/metadata/annotations/${pointerSegment(DEPLOYMENT_ANNOTATION)}`];
+
 /** Whether a path of a Secret holds a value: a key of `data` or `stringData`, or `kubectl apply`'s copy of the object. */
 const isSecretValue = (path: string) =>
   path.startsWith('/data/') ||
@@ -40,7 +48,7 @@ const isUnder = (path: string, prefixes: readonly string[]) =>
 /**
  * The differences between `expected` (what applying the deployment's manifest again would leave,
  * from a server-side apply dry run) and `actual` (the live object), ignoring the fields the server
- * writes by itself. Lists of objects that all have a distinct `name` (containers, env, volumes,
+ * writes by itself and Gantry's `gantry.dev/deployment` annotation. Lists of objects that all have a distinct `name` (containers, env, volumes,
  * ports) are compared by name, other lists by position. A Secret's values are replaced by
  * {@link SECRET_VALUE}.
  */
@@ -74,7 +82,7 @@ const isMapping = (value: unknown): value is Mapping =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function compare(expected: unknown, actual: unknown, path: string, found: Difference[]): void {
-  if (isUnder(path, SERVER_FIELDS)) return;
+  if (isUnder(path, SERVER_FIELDS) || BOOKKEEPING_FIELDS.includes(path)) return;
   if (isMapping(expected) && isMapping(actual)) {
     const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
     for (const key of keys) compare(expected[key], actual[key], `${path}/${pointerSegment(key)}`, found);
