@@ -284,7 +284,8 @@ export const METADATA_ONLY = 'application/json;as=PartialObjectMetadata;g=meta.k
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 type Dispatcher = ReturnType<RequestContext['getDispatcher']>;
-const dispatchers = new WeakMap<KubeConfig, { dispatcher: Dispatcher }>();
+/** Promises, so that the parallel first requests of a deployment share one pool too. */
+const dispatchers = new WeakMap<KubeConfig, Promise<Dispatcher>>();
 
 /**
  * One connection pool per configuration, kept across the hundreds of requests of a deployment (the
@@ -350,11 +351,13 @@ async function requestOnce<T>(kubeConfig: KubeConfig, request: KubeRequest): Pro
   const timeout = AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
   await kubeConfig.applySecurityAuthentication(context);
-  let shared = dispatchers.get(kubeConfig);
-  if (!shared) {
-    shared = { dispatcher: await sharedDispatcher(kubeConfig, context) };
-    dispatchers.set(kubeConfig, shared);
+  let pending = dispatchers.get(kubeConfig);
+  if (!pending) {
+    pending = sharedDispatcher(kubeConfig, context);
+    dispatchers.set(kubeConfig, pending);
+    pending.catch(() => dispatchers.delete(kubeConfig));
   }
+  const dispatcher = await pending;
   // undici's request, not fetch: the same connection and credentials at about half the client CPU
   // per request (no WHATWG streams), which counts when the API server shares the machine's cores.
   let status: number;
@@ -366,7 +369,7 @@ async function requestOnce<T>(kubeConfig: KubeConfig, request: KubeRequest): Pro
       headers: context.getHeaders(),
       body: context.getBody() as string | undefined,
       signal,
-      ...(shared.dispatcher && { dispatcher: shared.dispatcher as unknown as UndiciDispatcher }),
+      ...(dispatcher && { dispatcher: dispatcher as unknown as UndiciDispatcher }),
     });
     status = response.statusCode;
     headers = Object.fromEntries(
