@@ -6,6 +6,7 @@ import {
   type Role,
   type Rules,
 } from '../support/authorization-rules.ts';
+import { recordDeployment } from '../support/deployment-rows.ts';
 
 /**
  * Protected environments, freeze periods, deployment approvals and the audit log: maintainers
@@ -40,7 +41,7 @@ export function governanceRules(): Rules {
 
   // One project per fixture whose production needs one approval from developers; each call gets a
   // blocked deployment of its own there.
-  const approvalProjects = new WeakMap<Fixture, Promise<{ projectId: number; environmentId: number }>>();
+  const approvalProjects = new WeakMap<Fixture, Promise<number>>();
   const approvalProject = (f: Fixture) => {
     let made = approvalProjects.get(f);
     if (made === undefined) {
@@ -55,62 +56,21 @@ export function governanceRules(): Rules {
           },
         });
         assert.equal(rule.status, 201, JSON.stringify(rule.body));
-        const now = new Date().toISOString();
-        const environment = await f.t.server.store.db
-          .insertInto('environments')
-          .values({
-            project_id: projectId,
-            name: 'production',
-            slug: 'production',
-            tier: 'production',
-            external_url: null,
-            state: 'available',
-            kubernetes_namespace: null,
-            auto_stop_at: null,
-            last_deployment_id: null,
-            last_success_deployment_id: null,
-            created_at: now,
-            updated_at: now,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        return { projectId, environmentId: environment.id };
+        return projectId;
       })();
       approvalProjects.set(f, made);
     }
     return made;
   };
-  let iid = 0;
   const blockedDeployment = async (f: Fixture) => {
-    const { projectId, environmentId } = await approvalProject(f);
-    const now = new Date().toISOString();
-    const row = await f.t.server.store.db
-      .insertInto('deployments')
-      .values({
-        project_id: projectId,
-        iid: ++iid,
-        environment_id: environmentId,
-        sha: 'b'.repeat(40),
-        ref: 'main',
-        tag: 0,
-        user_id: f.users.admin,
-        status: 'blocked',
-        action: 'start',
-        job_id: null,
-        pipeline_id: null,
-        deployable_name: 'deploy',
-        snapshot: null,
-        rollback_of: null,
-        external_state: null,
-        freeze_override_reason: null,
-        freeze_override_by: null,
-        created_at: now,
-        updated_at: now,
-        finished_at: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return `/api/v1/projects/${projectId}/deployments/${row.id}`;
+    const projectId = await approvalProject(f);
+    const id = await recordDeployment(f.t.server.store.db, {
+      projectId,
+      environment: 'production',
+      userId: f.users.admin,
+      sha: 'b'.repeat(40),
+    });
+    return `/api/v1/projects/${projectId}/deployments/${id}`;
   };
 
   return {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { recordDeployment } from '../support/deployment-rows.ts';
 import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
 import { createUserWithToken, startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -62,69 +63,18 @@ for (const dialect of DIALECTS) {
       return { people, projectId, path };
     }
 
-    let iid = 0;
     /** A deployment row as the pipeline engine records one (blocked: awaiting approval). */
-    async function deployment(
+    const deployment = (
       projectId: number,
       triggeredBy: number,
       options: { environment?: string; status?: string } = {},
-    ): Promise<number> {
-      const db = t.server.store.db;
-      const now = new Date().toISOString();
-      const name = options.environment ?? 'production';
-      const environment =
-        (await db
-          .selectFrom('environments')
-          .select('id')
-          .where('project_id', '=', projectId)
-          .where('name', '=', name)
-          .executeTakeFirst()) ??
-        (await db
-          .insertInto('environments')
-          .values({
-            project_id: projectId,
-            name,
-            slug: name,
-            tier: 'production',
-            external_url: null,
-            state: 'available',
-            kubernetes_namespace: null,
-            auto_stop_at: null,
-            last_deployment_id: null,
-            last_success_deployment_id: null,
-            created_at: now,
-            updated_at: now,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow());
-      const row = await db
-        .insertInto('deployments')
-        .values({
-          project_id: projectId,
-          iid: ++iid,
-          environment_id: environment.id,
-          sha: 'a'.repeat(40),
-          ref: 'main',
-          tag: 0,
-          user_id: triggeredBy,
-          status: options.status ?? 'blocked',
-          action: 'start',
-          job_id: null,
-          pipeline_id: null,
-          deployable_name: 'deploy',
-          snapshot: null,
-          rollback_of: null,
-          external_state: null,
-          freeze_override_reason: null,
-          freeze_override_by: null,
-          created_at: now,
-          updated_at: now,
-          finished_at: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return row.id;
-    }
+    ) =>
+      recordDeployment(t.server.store.db, {
+        projectId,
+        environment: options.environment ?? 'production',
+        userId: triggeredBy,
+        ...(options.status && { status: options.status }),
+      });
 
     const awaiting = (token?: string, query = '') =>
       t.api<Awaiting[]>('GET', `deployments/awaiting_approval${query}`, token === undefined ? {} : { token });

@@ -17,6 +17,7 @@ import { MemberRepository } from '../../src/store/repositories/member-repository
 import { ProjectRepository } from '../../src/store/repositories/project-repository.ts';
 import { ProtectedEnvironmentRepository } from '../../src/store/repositories/protected-environment-repository.ts';
 import { UserRepository } from '../../src/store/repositories/user-repository.ts';
+import { recordDeployment } from '../support/deployment-rows.ts';
 import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
 import { createUserWithToken, startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -53,7 +54,6 @@ for (const dialect of DIALECTS) {
     const people = {} as Record<Person, { id: number; token: string }>;
     let policy: DeploymentPolicy;
     let counter = 0;
-    let iid = 0;
 
     /** A project with every person but the outsider as a member, and a rule for `production`. */
     async function project(rule?: Record<string, unknown>): Promise<number> {
@@ -89,65 +89,16 @@ for (const dialect of DIALECTS) {
     }
 
     /** A deployment row, as the pipeline engine would record one awaiting approval. */
-    async function deployment(
+    const deployment = (
       projectId: number,
       options: { environment?: string; triggeredBy?: Person; status?: string } = {},
-    ): Promise<number> {
-      const db = t.server.store.db;
-      const now = new Date().toISOString();
-      const name = options.environment ?? 'production';
-      let environment = await db
-        .selectFrom('environments')
-        .select('id')
-        .where('project_id', '=', projectId)
-        .where('name', '=', name)
-        .executeTakeFirst();
-      environment ??= await db
-        .insertInto('environments')
-        .values({
-          project_id: projectId,
-          name,
-          slug: name.replaceAll('/', '-'),
-          tier: 'production',
-          external_url: null,
-          state: 'available',
-          kubernetes_namespace: null,
-          auto_stop_at: null,
-          last_deployment_id: null,
-          last_success_deployment_id: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const row = await db
-        .insertInto('deployments')
-        .values({
-          project_id: projectId,
-          iid: ++iid,
-          environment_id: environment.id,
-          sha: 'a'.repeat(40),
-          ref: 'main',
-          tag: 0,
-          user_id: people[options.triggeredBy ?? 'maintainer'].id,
-          status: options.status ?? 'blocked',
-          action: 'start',
-          job_id: null,
-          pipeline_id: null,
-          deployable_name: 'deploy',
-          snapshot: null,
-          rollback_of: null,
-          external_state: null,
-          freeze_override_reason: null,
-          freeze_override_by: null,
-          created_at: now,
-          updated_at: now,
-          finished_at: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return row.id;
-    }
+    ) =>
+      recordDeployment(t.server.store.db, {
+        projectId,
+        environment: options.environment ?? 'production',
+        userId: people[options.triggeredBy ?? 'maintainer'].id,
+        ...(options.status && { status: options.status }),
+      });
 
     const decide = (projectId: number, deploymentId: number, person: Person, body: Record<string, unknown>) =>
       t.api<Summary & ErrorBody>('POST', `projects/${projectId}/deployments/${deploymentId}/approval`, {
