@@ -19,9 +19,6 @@ import { createReadStream } from 'node:fs';
 import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import pg from 'pg';
-import pino from 'pino';
-import { resolveServerConfig } from '../src/config/server-config.ts';
 import { LogMasker } from '../src/domain/log-masker.ts';
 import type { EventBus } from '../src/events/event-bus.ts';
 import type { Executor } from '../src/runner/executor/job-executor.ts';
@@ -29,21 +26,19 @@ import { shellExecutor } from '../src/runner/executor/shell-executor.ts';
 import type { JobResult } from '../src/runner/job-spec.ts';
 import { RunnerAgent } from '../src/runner/runner-agent.ts';
 import { startEmbeddedRunner } from '../src/server/embedded-runner.ts';
-import { type GantryServer, startGantryServer } from '../src/server/gantry-server.ts';
+import type { GantryServer } from '../src/server/gantry-server.ts';
 import { RunnerService } from '../src/services/runner-service.ts';
 import type { Dialect } from '../src/store/dialect.ts';
-import { freePort } from '../test/support/free-port.ts';
 import { apiRequest } from './support/api-request.ts';
-import { benchDatabase } from './support/bench-database.ts';
 import { runBench } from './support/bench-main.ts';
 import { parseBenchArgs } from './support/bench-options.ts';
 import { print, progress } from './support/bench-output.ts';
+import { startBenchServer } from './support/bench-server.ts';
 import { CleanupRegistry } from './support/cleanup-registry.ts';
 import { basicAuth, gitOk, gitScratch } from './support/git-client.ts';
 import { percentile, type Summary, summarize } from './support/latency-summary.ts';
 import { runConcurrently } from './support/run-concurrently.ts';
 import { sleep } from './support/sleep.ts';
-import { temporaryDirectory } from './support/temporary-directory.ts';
 import { fixed, table } from './support/text-table.ts';
 
 interface BenchOptions {
@@ -301,58 +296,13 @@ interface Bench {
 }
 
 async function startBench(dialect: Dialect): Promise<Bench> {
-  const dataDir = (await temporaryDirectory(cleanup, 'gantry-bench-pipeline-', 'data directory')).path;
-  const database = await benchDatabase(dialect, dataDir, cleanup, (adminUrl, databaseUrl) =>
-    connectionsGone(adminUrl, new URL(databaseUrl).pathname.slice(1)),
-  );
-  const port = await freePort();
-  const config = resolveServerConfig(
-    {},
-    {
-      GANTRY_HOST: '127.0.0.1',
-      GANTRY_PORT: String(port),
-      GANTRY_DATA_DIR: dataDir,
-      GANTRY_DATABASE_URL: database.url,
-      GANTRY_INITIAL_ADMIN_TOKEN: ADMIN_TOKEN,
-      GANTRY_MIRROR_INTERVAL: '0',
-      GANTRY_RUNNER_CONCURRENCY: '0',
-    },
-    dataDir,
-  );
-  progress(`${dialect}: starting the server in this process`);
-  const server = await startGantryServer(config, {
-    announce: () => {},
-    // Silent like the tests; GANTRY_BENCH_LOG=warn shows what the server logs.
-    logger: pino({ level: process.env.GANTRY_BENCH_LOG ?? 'silent' }, pino.destination(2)),
+  const { server, database, dataDir } = await startBenchServer(dialect, cleanup, {
+    adminToken: ADMIN_TOKEN,
+    dataDirPrefix: 'gantry-bench-pipeline-',
   });
-  cleanup.defer('server', () => server.close());
   const tracker = new Tracker(server.bus);
   cleanup.defer('event subscriptions', async () => tracker.close());
-  return { dialect, database: database.description, server, api: new Api(server.url), dataDir, tracker };
-}
-
-/**
- * Waits (up to 5 s) until no session of the server is left on its database. The server's pool
- * resolves `end()` before its connections have closed, and it has no 'error' listener: stopping
- * PostgreSQL right away makes a closing connection emit 57P01 and crashes this process.
- */
-async function connectionsGone(adminUrl: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const deadline = performance.now() + 5_000;
-    while (performance.now() < deadline) {
-      const result = await client.query<{ n: number }>(
-        'select count(*)::int as n from pg_stat_activity where datname = $1',
-        [database],
-      );
-      if ((result.rows[0]?.n ?? 0) === 0) return;
-      await sleep(20);
-    }
-    progress(`connections to ${database} were still open after 5 s; stopping PostgreSQL anyway`);
-  } finally {
-    await client.end();
-  }
+  return { dialect, database, server, api: new Api(server.url), dataDir, tracker };
 }
 
 // ---------------------------------------------------------------------------------------------

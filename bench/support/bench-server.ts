@@ -16,6 +16,8 @@ export interface BenchServer {
   server: GantryServer;
   /** The database, for the result's heading. */
   database: string;
+  /** The server's data directory (logs, builds, repositories). */
+  dataDir: string;
 }
 
 /**
@@ -55,7 +57,7 @@ export async function startBenchServer(
     logger: pino({ level: process.env.GANTRY_BENCH_LOG ?? 'silent' }, pino.destination(2)),
   });
   cleanup.defer('server', () => server.close());
-  return { server, database: database.description };
+  return { server, database: database.description, dataDir };
 }
 
 /** Waits (up to 5 s) until the server's pool has closed its PostgreSQL sessions. */
