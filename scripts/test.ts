@@ -33,7 +33,13 @@ const defaultPatterns = [
   'scripts/**/*.test.ts',
   'web/src/**/*.test.ts',
 ];
-const defaultFlags = ['--test-concurrency=2', `--test-reporter=${import.meta.url}`, '--test-timeout=120000'];
+const defaultFlags = [
+  '--test-concurrency=2',
+  `--test-reporter=${import.meta.url}`,
+  '--test-timeout=120000',
+  // A file that never ends fails after a deadline instead of holding the run (see the file).
+  `--import=${new URL('../test/support/file-deadline.ts', import.meta.url).href}`,
+];
 // Flags of `node` that take their value as the next argument, so that value is not taken for a file.
 const flagsWithValue = new Set([
   '--test-name-pattern',

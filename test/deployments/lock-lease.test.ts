@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runGantry } from '../support/gantry-process.ts';
@@ -29,6 +30,7 @@ describe('a killed lock holder', () => {
   });
   after(async () => {
     runner?.child.kill('SIGKILL');
+    if (scratch) killOrphanedJobs(scratch.path);
     await t?.stop();
     await scratch?.cleanup();
   });
@@ -99,3 +101,23 @@ describe('a killed lock holder', () => {
     assert.equal(job.body.failure_reason, 'runner_system_failure');
   });
 });
+
+/**
+ * A runner killed with -9 leaves its job's script running (its own process group, as every job's):
+ * kills the groups of job scripts under `workDir` so the test leaves no `sleep` behind.
+ */
+function killOrphanedJobs(workDir: string): void {
+  let pids: string[];
+  try {
+    pids = execFileSync('pgrep', ['-f', workDir], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  } catch {
+    return; // pgrep exits 1 when nothing matches
+  }
+  for (const pid of pids) {
+    try {
+      process.kill(-Number(pid), 'SIGKILL');
+    } catch {
+      // Not a group leader, or gone already.
+    }
+  }
+}
