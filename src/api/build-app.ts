@@ -21,10 +21,14 @@ import { memberRoutes } from './routes/member-routes.ts';
 import { mirrorRoutes } from './routes/mirror-routes.ts';
 import { pipelineRoutes } from './routes/pipeline-routes.ts';
 import { pipelineScheduleRoutes } from './routes/pipeline-schedule-routes.ts';
+import { podmanEnvironmentRoutes } from './routes/podman-environment-routes.ts';
 import { projectHookRoutes } from './routes/project-hook-routes.ts';
 import { projectRoutes } from './routes/project-routes.ts';
 import { protectedEnvironmentRoutes } from './routes/protected-environment-routes.ts';
 import { protectedRefRoutes } from './routes/protected-ref-routes.ts';
+import { rebuildRoutes } from './routes/rebuild-routes.ts';
+import { registryProxyRoutes } from './routes/registry-proxy-routes.ts';
+import { registryRoutes } from './routes/registry-routes.ts';
 import { releaseRoutes } from './routes/release-routes.ts';
 import { runnerRoutes } from './routes/runner-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
@@ -108,6 +112,7 @@ export async function buildApp(deps: ApiDeps, options: { logger: FastifyBaseLogg
   await app.register(websocket, { options: { maxPayload: 16 * 1024 * 1024 } });
   healthRoutes(app, deps);
   gitRoutes(app, deps);
+  await registryProxyRoutes(app, deps);
   await app.register(
     async (api) => {
       const scoped = api as GantryApp;
@@ -131,8 +136,11 @@ export async function buildApp(deps: ApiDeps, options: { logger: FastifyBaseLogg
       projectHookRoutes(scoped, deps);
       targetRoutes(scoped, deps);
       environmentSecretRoutes(scoped, deps);
+      registryRoutes(scoped, deps);
       kubernetesEnvironmentRoutes(scoped, deps);
+      podmanEnvironmentRoutes(scoped, deps);
       pipelineScheduleRoutes(scoped, deps);
+      rebuildRoutes(scoped, deps);
       pipelineRoutes(scoped, deps);
       deploymentRoutes(scoped, deps);
       jobRoutes(scoped, deps);

@@ -28,6 +28,7 @@ const row: DeploymentRow = {
   finished_at: null,
   secret_values_encrypted: null,
   rollout_state: null,
+  rebuild: 0,
 };
 
 const relations: DeploymentRelations = {
@@ -53,6 +54,7 @@ test('a deployment shows its user, job, environment and parsed snapshot', () => 
     deployable: { id: 11, name: 'deploy', status: 'running' },
     pipeline_id: 9,
     rollback_of: 4,
+    rebuild: false,
     snapshot: { kind: 'external', sha: 'aaa', ref: 'v1.0', tag: true },
     rollout: null,
     external_state: 'in_progress',
@@ -68,6 +70,7 @@ test('what is missing from the relations shows as null or falls back to the row'
   assert.equal(view.snapshot, null);
   assert.equal(deploymentView({ ...row, job_id: null, user_id: null }, relations).deployable, null);
   assert.equal(deploymentView({ ...row, tag: 0 }, relations).tag, false);
+  assert.equal(deploymentView({ ...row, rebuild: 1 }, relations).rebuild, true);
 });
 
 test('a matrix row without a successful deployment has deployment null', () => {

@@ -6,7 +6,7 @@ import type { DeploymentRow } from '../store/repositories/deployment-repository.
 import type { MatrixRow } from '../store/repositories/environment-repository.ts';
 
 // Environments and deployments as GitLab's API v4 shows them, plus Gantry's own fields
-// (`rollback_of`, `snapshot`, `external_state`, `folder`) and the what-runs-where matrix.
+// (`rollback_of`, `rebuild`, `snapshot`, `external_state`, `folder`) and the what-runs-where matrix.
 
 const Timestamp = Type.String({ format: 'date-time' });
 const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
@@ -36,6 +36,9 @@ export const DeploymentView = Type.Object({
   pipeline_id: NullableInteger,
   rollback_of: Type.Union([Type.Integer(), Type.Null()], {
     description: 'id of the deployment whose snapshot this one applied again',
+  }),
+  rebuild: Type.Boolean({
+    description: 'made by a rebuild pipeline: the deployed commit built again, without build cache',
   }),
   snapshot: Type.Unknown({ description: 'what the deployment applied (JSON), or null' }),
   rollout: Type.Unknown({
@@ -84,6 +87,7 @@ export function deploymentView(
           },
     pipeline_id: row.pipeline_id,
     rollback_of: row.rollback_of,
+    rebuild: row.rebuild === 1,
     snapshot: parseJson(row.snapshot),
     rollout: parseJson(row.rollout_state),
     external_state: row.external_state,

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
 import type { EventBus } from '../events/event-bus.ts';
+import type { RegistryProxy } from '../registry/registry-proxy.ts';
+import type { RegistryService } from '../registry/registry-service.ts';
 import type { RunnerGateway } from '../scheduler/runner-gateway.ts';
 import type { AuditEventService } from '../services/audit-event-service.ts';
 import type { AuditLog } from '../services/audit-log.ts';
@@ -24,10 +26,13 @@ import type { MemberService } from '../services/member-service.ts';
 import type { MirrorService } from '../services/mirror-service.ts';
 import type { PipelineScheduleService } from '../services/pipeline-schedule-service.ts';
 import type { PipelineService } from '../services/pipeline-service.ts';
+import type { PodmanEnvironmentService } from '../services/podman-environment-service.ts';
 import type { ProjectHookService } from '../services/project-hook-service.ts';
 import type { ProjectService } from '../services/project-service.ts';
 import type { ProtectedEnvironmentService } from '../services/protected-environment-service.ts';
 import type { ProtectedRefService } from '../services/protected-ref-service.ts';
+import type { RebuildScheduleService } from '../services/rebuild-schedule-service.ts';
+import type { RebuildService } from '../services/rebuild-service.ts';
 import type { ReleaseService } from '../services/release-service.ts';
 import type { RunnerService } from '../services/runner-service.ts';
 import type { TargetService } from '../services/target-service.ts';
@@ -74,9 +79,18 @@ export interface ApiDeps {
   projectHooks: ProjectHookService;
   targets: TargetService;
   environmentSecrets: EnvironmentSecretService;
+  /** A project's image repositories and tags (the registry API). */
+  registry: RegistryService;
+  /** Gantry's `/v2/`: the authenticating, streaming proxy to the registry backend. */
+  registryProxy: RegistryProxy;
   /** Live view and drift of environments deployed by the Kubernetes deployer. */
   kubernetesEnvironments: KubernetesEnvironmentService;
+  /** Live status of environments served by a Podman target. */
+  podmanEnvironments: PodmanEnvironmentService;
   pipelineSchedules: PipelineScheduleService;
+  /** Rebuilds of what environments run, and their schedules (docs/rebuilds.md). */
+  rebuilds: RebuildService;
+  rebuildSchedules: RebuildScheduleService;
   pipelines: PipelineService;
   jobs: JobService;
   runners: RunnerService;

@@ -25,6 +25,26 @@ export const TargetView = Type.Object({
     ],
     { description: 'kubernetes targets: how the cluster is reached' },
   ),
+  podman: Type.Union(
+    [
+      Type.Object({
+        url: Type.Union([Type.String(), Type.Null()], {
+          description: "the Podman service (ssh:// or unix://); null for the Gantry server's host",
+        }),
+        runtime: Type.String(),
+        cgroup_manager: Type.String(),
+        ulimits: Type.Array(Type.String()),
+        publish_address: Type.String(),
+        tls_verify: Type.Boolean(),
+        ssh_key_set: Type.Boolean({ description: 'whether an SSH key is stored (it is never shown)' }),
+        version: Type.Union([Type.String(), Type.Null()], {
+          description: "the host's Podman version at the last save",
+        }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'podman targets: the host and its settings' },
+  ),
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -37,6 +57,7 @@ export const targetView = (target: Target) => ({
   environment_scope: target.environment_scope,
   url: target.url,
   kubernetes: target.kubernetes,
+  podman: target.podman,
   created_at: target.created_at,
   updated_at: target.updated_at,
 });

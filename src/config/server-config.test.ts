@@ -54,3 +54,53 @@ for (const [env, message] of bad) {
   test(`rejects ${JSON.stringify(env)}`, () =>
     assert.throws(() => resolveServerConfig({}, env, '/'), message));
 }
+
+test('the registry is the bundled docker-registry unless GANTRY_REGISTRY says off or names a URL', () => {
+  assert.deepEqual(resolveServerConfig({}, {}, '/').registry, {
+    kind: 'bundled',
+    binary: '/usr/bin/docker-registry',
+  });
+  assert.deepEqual(resolveServerConfig({}, { GANTRY_REGISTRY_BINARY: '/opt/registry' }, '/').registry, {
+    kind: 'bundled',
+    binary: '/opt/registry',
+  });
+  assert.deepEqual(resolveServerConfig({ registry: 'off' }, {}, '/').registry, { kind: 'off' });
+  assert.deepEqual(
+    resolveServerConfig(
+      {},
+      {
+        GANTRY_REGISTRY: 'https://registry.example.com/',
+        GANTRY_REGISTRY_USERNAME: 'gantry',
+        GANTRY_REGISTRY_PASSWORD: 'pw',
+      },
+      '/',
+    ).registry,
+    { kind: 'external', url: 'https://registry.example.com', username: 'gantry', password: 'pw' },
+  );
+  assert.throws(
+    () => resolveServerConfig({}, { GANTRY_REGISTRY: 'https://u:p@registry.example.com' }, '/'),
+    /without credentials/,
+  );
+  assert.throws(() => resolveServerConfig({}, { GANTRY_REGISTRY: 'maybe' }, '/'), /bundled, off, or an http/);
+});
+
+test('Podman host settings: runtime, cgroup manager and comma-separated ulimits', () => {
+  assert.deepEqual(resolveServerConfig({}, {}, '/').podman, {});
+  assert.deepEqual(
+    resolveServerConfig(
+      {},
+      {
+        GANTRY_PODMAN_RUNTIME: 'crun',
+        GANTRY_PODMAN_CGROUP_MANAGER: 'systemd',
+        GANTRY_PODMAN_ULIMITS: 'nofile=2048:4096, nproc=100',
+      },
+      '/',
+    ).podman,
+    { runtime: 'crun', cgroupManager: 'systemd', ulimits: ['nofile=2048:4096', 'nproc=100'] },
+  );
+  assert.throws(
+    () => resolveServerConfig({}, { GANTRY_PODMAN_CGROUP_MANAGER: 'cgroupv3' }, '/'),
+    /cgroupfs or systemd/,
+  );
+  assert.throws(() => resolveServerConfig({}, { GANTRY_PODMAN_ULIMITS: 'nofile' }, '/'), /name=soft:hard/);
+});

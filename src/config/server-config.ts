@@ -30,6 +30,29 @@ export interface ServerConfig {
   hookBackoffSeconds: number[] | undefined;
   /** The built web UI (`vite build` output) served at `/`; without its index.html, `/` answers 503. */
   webDir: string;
+  /** The image registry Gantry serves at `/v2/` (docs/registry.md). */
+  registry: RegistrySetting;
+  /** How this host's Podman must run containers (builds in jobs, the Podman target). */
+  podman: PodmanSettings;
+}
+
+/** Debian's `docker-registry` (Docker Distribution), which Gantry runs as its bundled registry. */
+export const DEFAULT_REGISTRY_BINARY = '/usr/bin/docker-registry';
+
+/**
+ * Where `/v2/` requests go: a `docker-registry` Gantry runs itself (`bundled`), an OCI registry an
+ * admin runs elsewhere (`external`, reached with its own credentials), or nowhere (`off`).
+ */
+export type RegistrySetting =
+  | { kind: 'bundled'; binary: string }
+  | { kind: 'external'; url: string; username: string | undefined; password: string | undefined }
+  | { kind: 'off' };
+
+/** Podman host settings (src/podman/containers-conf.ts); undefined leaves Gantry's default. */
+export interface PodmanSettings {
+  runtime?: string;
+  cgroupManager?: string;
+  ulimits?: string[];
 }
 
 /** Flag names as `gantry serve --help` shows them, each with the environment variable it overrides. */
@@ -73,6 +96,26 @@ export const SERVER_OPTIONS = {
   'web-dir': {
     env: 'GANTRY_WEB_DIR',
     help: 'the built web UI to serve (default web/dist of this Gantry checkout)',
+  },
+  registry: {
+    env: 'GANTRY_REGISTRY',
+    help: 'image registry at /v2/: bundled (default), off, or the http(s):// URL of an external one',
+  },
+  'registry-binary': {
+    env: 'GANTRY_REGISTRY_BINARY',
+    help: `the bundled registry's docker-registry (default ${DEFAULT_REGISTRY_BINARY})`,
+  },
+  'podman-runtime': {
+    env: 'GANTRY_PODMAN_RUNTIME',
+    help: "Podman's OCI runtime for builds and deployments (default runc)",
+  },
+  'podman-cgroup-manager': {
+    env: 'GANTRY_PODMAN_CGROUP_MANAGER',
+    help: "Podman's cgroup manager: cgroupfs (default) or systemd",
+  },
+  'podman-ulimits': {
+    env: 'GANTRY_PODMAN_ULIMITS',
+    help: "containers' rlimits, comma-separated (default nofile=1024:1024,nproc=4096:4096)",
   },
 } as const;
 
@@ -162,6 +205,68 @@ export function resolveServerConfig(
     maxArtifactBytes: integer('max-artifact-size', 100, 100 * 1024) * 1024 * 1024,
     hookBackoffSeconds: backoffSchedule(env.GANTRY_HOOK_BACKOFF_SECONDS),
     webDir: resolve(cwd, pick('web-dir') ?? DEFAULT_WEB_DIR),
+    registry: registrySetting(pick('registry'), pick('registry-binary'), env),
+    podman: podmanSettings(pick('podman-runtime'), pick('podman-cgroup-manager'), pick('podman-ulimits')),
+  };
+}
+
+/**
+ * Reads GANTRY_REGISTRY (`bundled`, `off` or an http(s):// URL, whose credentials come from
+ * GANTRY_REGISTRY_USERNAME / GANTRY_REGISTRY_PASSWORD) and GANTRY_REGISTRY_BINARY.
+ */
+function registrySetting(
+  raw: string | undefined,
+  binary: string | undefined,
+  env: NodeJS.ProcessEnv,
+): RegistrySetting {
+  const value = raw ?? 'bundled';
+  if (value === 'off') return { kind: 'off' };
+  if (value === 'bundled') return { kind: 'bundled', binary: binary ?? DEFAULT_REGISTRY_BINARY };
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol) || new URL(value).username !== '') {
+    throw new GantryError(
+      'bad_request',
+      `--registry / GANTRY_REGISTRY must be bundled, off, or an http:// or https:// URL without credentials (put them in GANTRY_REGISTRY_USERNAME and GANTRY_REGISTRY_PASSWORD), got "${value}"`,
+    );
+  }
+  return {
+    kind: 'external',
+    url: new URL(value).origin,
+    username: env.GANTRY_REGISTRY_USERNAME || undefined,
+    password: env.GANTRY_REGISTRY_PASSWORD || undefined,
+  };
+}
+
+const ULIMIT = /^[a-z]+=-?\d+(:-?\d+)?$/;
+
+/** Reads the Podman host settings; GANTRY_PODMAN_ULIMITS is comma-separated `name=soft:hard`. */
+function podmanSettings(
+  runtime: string | undefined,
+  cgroupManager: string | undefined,
+  ulimits: string | undefined,
+): PodmanSettings {
+  if (cgroupManager !== undefined && cgroupManager !== 'cgroupfs' && cgroupManager !== 'systemd') {
+    throw new GantryError(
+      'bad_request',
+      `--podman-cgroup-manager / GANTRY_PODMAN_CGROUP_MANAGER must be cgroupfs or systemd, got "${cgroupManager}"`,
+    );
+  }
+  if (runtime !== undefined && !/^[A-Za-z0-9_./-]+$/.test(runtime)) {
+    throw new GantryError(
+      'bad_request',
+      `--podman-runtime / GANTRY_PODMAN_RUNTIME must be a runtime name or path, got "${runtime}"`,
+    );
+  }
+  const limits = ulimits?.split(',').map((part) => part.trim());
+  if (limits?.some((limit) => !ULIMIT.test(limit))) {
+    throw new GantryError(
+      'bad_request',
+      `--podman-ulimits / GANTRY_PODMAN_ULIMITS must be comma-separated name=soft:hard values (nofile=1024:1024), got "${ulimits}"`,
+    );
+  }
+  return {
+    ...(runtime !== undefined && { runtime }),
+    ...(cgroupManager !== undefined && { cgroupManager }),
+    ...(limits !== undefined && { ulimits: limits }),
   };
 }
 

@@ -61,15 +61,48 @@ export interface KubernetesSnapshot extends Omit<ScriptSnapshot, 'kind'> {
   secretsVersion: string | null;
 }
 
-export type DeploymentSnapshot = ScriptSnapshot | ExternalSnapshot | KubernetesSnapshot;
+/** A container port a Podman deployment published on its host. */
+export interface PublishedPort {
+  /** The pod (`<prefix><deployment>-pod-0`, or a Pod's name) and the container declaring the port. */
+  pod: string;
+  container: string;
+  containerPort: number;
+  protocol: string;
+  hostIp: string;
+  hostPort: number;
+}
 
-const KINDS = new Set(['script', 'external', 'kubernetes']);
+/**
+ * Recorded by the built-in Podman deployer (`deploy:` jobs on a Podman target): the job as planned,
+ * plus exactly what `podman kube play` was given — the objects with their names prefixed for the
+ * environment and host ports filled in (PersistentVolumeClaims are not played: they became the named
+ * `volumes`) — the published ports, the inventory and the images with the digests Podman reported.
+ */
+export interface PodmanSnapshot extends Omit<ScriptSnapshot, 'kind'> {
+  kind: 'podman';
+  targetId: number;
+  /** What every object name starts with: `<project path slug>-<environment slug>-`. */
+  namePrefix: string;
+  /** The objects played, in order (ConfigMaps, then Pods and Deployments). */
+  manifests: unknown[];
+  /** The named volume each PersistentVolumeClaim became. */
+  volumes: { claim: string; volume: string }[];
+  inventory: InventoryEntry[];
+  ports: PublishedPort[];
+  images: DeployedImage[];
+  /** Digest of the played objects, to tell an unchanged re-deploy. */
+  manifestDigest: string;
+}
+
+export type DeploymentSnapshot = ScriptSnapshot | ExternalSnapshot | KubernetesSnapshot | PodmanSnapshot;
+
+const KINDS = new Set(['script', 'external', 'kubernetes', 'podman']);
 
 /** Whether a snapshot holds the job that made it, so applying it again can run that job again. */
 export function isReapplicable(
   snapshot: DeploymentSnapshot | null,
-): snapshot is ScriptSnapshot | KubernetesSnapshot {
-  return snapshot?.kind === 'script' || snapshot?.kind === 'kubernetes';
+): snapshot is ScriptSnapshot | KubernetesSnapshot | PodmanSnapshot {
+  return snapshot?.kind === 'script' || snapshot?.kind === 'kubernetes' || snapshot?.kind === 'podman';
 }
 
 /** Parses a stored snapshot; null for none. Throws on a snapshot of an unknown kind (a newer server wrote it). */

@@ -48,3 +48,21 @@ test('tags set CI_COMMIT_TAG instead of CI_COMMIT_BRANCH; jobs add CI_JOB_*', ()
   assert.equal(v.CI_JOB_TOKEN, 'gtj_x');
   assert.equal(v.GITLAB_USER_LOGIN, 'admin');
 });
+
+test('with a registry: CI_REGISTRY, CI_REGISTRY_IMAGE in lower case, and the job token as its password', () => {
+  const job = { id: 9, name: 'build', stage: 'build', token: 'gtj_y' };
+  const v = predefinedVariables({
+    ...base,
+    project: { ...base.project, path: 'Acme/Shop' },
+    registryHost: 'ci.example.com:8443',
+    job,
+  });
+  assert.equal(v.CI_REGISTRY, 'ci.example.com:8443');
+  assert.equal(v.CI_REGISTRY_IMAGE, 'ci.example.com:8443/acme/shop');
+  assert.equal(v.CI_REGISTRY_USER, 'gitlab-ci-token');
+  assert.equal(v.CI_REGISTRY_PASSWORD, 'gtj_y');
+  const without = predefinedVariables({ ...base, registryHost: null, job });
+  for (const key of ['CI_REGISTRY', 'CI_REGISTRY_IMAGE', 'CI_REGISTRY_USER', 'CI_REGISTRY_PASSWORD'])
+    assert.equal(without[key], undefined, key);
+  assert.equal(predefinedVariables({ ...base, registryHost: 'r:1' }).CI_REGISTRY_USER, undefined);
+});

@@ -3,6 +3,8 @@ import { refSlug } from './ref-slug.ts';
 /** What the predefined `CI_*` variables are computed from. */
 export interface PredefinedVariableInput {
   serverUrl: string;
+  /** `host[:port]` of the image registry (`CI_REGISTRY`); absent or null when the registry is off. */
+  registryHost?: string | null;
   /** The project, in the store's own field names (a project row fits as it is). */
   project: { id: number; name: string; path: string; default_branch: string };
   pipeline: {
@@ -52,6 +54,10 @@ export function predefinedVariables(input: PredefinedVariableInput): Record<stri
     CI_COMMIT_REF_NAME: pipeline.ref,
     CI_COMMIT_REF_SLUG: refSlug(pipeline.ref),
   };
+  if (input.registryHost) {
+    variables.CI_REGISTRY = input.registryHost;
+    variables.CI_REGISTRY_IMAGE = `${input.registryHost}/${project.path.toLowerCase()}`;
+  }
   if (pipeline.tag) variables.CI_COMMIT_TAG = pipeline.ref;
   else variables.CI_COMMIT_BRANCH = pipeline.ref;
   if (job) {
@@ -63,6 +69,11 @@ export function predefinedVariables(input: PredefinedVariableInput): Record<stri
       CI_JOB_TOKEN: job.token,
       CI_JOB_URL: `${projectUrl}/-/jobs/${job.id}`,
     });
+    // The job token logs in to the registry: pull and push in this project, while the job runs.
+    if (input.registryHost) {
+      variables.CI_REGISTRY_USER = 'gitlab-ci-token';
+      variables.CI_REGISTRY_PASSWORD = job.token;
+    }
   }
   if (user) {
     Object.assign(variables, {

@@ -22,6 +22,7 @@ const invalid = [
   'nul\0byte',
   'a/b/c/d/e/f',
   'api/x',
+  'v2/app',
   'x'.repeat(201),
   'a..b',
   'é',

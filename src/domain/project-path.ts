@@ -3,7 +3,17 @@ import { GantryError } from './errors.ts';
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const MAX_SEGMENTS = 5;
 const MAX_LENGTH = 200;
-const RESERVED_FIRST_SEGMENTS = new Set(['api', 'healthz', 'readyz', 'assets', 'login', 'logout', 'static']);
+// `v2`: the image registry's API lives at /v2/ (docs/registry.md), which would shadow `/v2/….git`.
+const RESERVED_FIRST_SEGMENTS = new Set([
+  'api',
+  'healthz',
+  'readyz',
+  'assets',
+  'login',
+  'logout',
+  'static',
+  'v2',
+]);
 
 /**
  * Checks a project path such as `group/app`: 1–5 slash-separated segments of letters, digits, `_`,

@@ -2,8 +2,8 @@
 import type { DeploymentTier, DeploySpec, EnvironmentAction } from './pipeline-definition.ts';
 import type { PipelineError } from './pipeline-error.ts';
 
-/** What started the pipeline, as `CI_PIPELINE_SOURCE` names it. */
-export type PipelineSource = 'push' | 'web' | 'api' | 'schedule' | 'trigger' | 'pipeline';
+/** What started the pipeline, as `CI_PIPELINE_SOURCE` names it (`rebuild`: Gantry's rebuild of what is deployed). */
+export type PipelineSource = 'push' | 'web' | 'api' | 'schedule' | 'trigger' | 'pipeline' | 'rebuild';
 
 /** What one pipeline is being created for. */
 export interface PlanContext {

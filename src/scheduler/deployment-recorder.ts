@@ -16,6 +16,7 @@ import { guessTier } from '../domain/environment-tier.ts';
 import { isHttpUrl } from '../domain/http-url.ts';
 import type { JobStatus } from '../domain/job-status.ts';
 import { predefinedVariables } from '../domain/predefined-variables.ts';
+import { parseRebuildEnvironments, rebuildJobDecision } from '../domain/rebuild-plan.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { expandVariables } from '../pipeline/index.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
@@ -58,6 +59,8 @@ export interface DeploymentRecorderDeps {
  * afterwards the deployment follows its job: blocked while manual, running when the job runs, and
  * ending as the job ends — at which point the environment becomes available, or stopped for a
  * stop. Syncing always reads the job's current status, so events arriving late or twice are harmless.
+ * In a rebuild pipeline it also applies the rebuild's scope before a job can start: jobs for other
+ * environments are skipped, manual deployments to rebuilt ones run (`rebuildJobDecision`).
  */
 export class DeploymentRecorder {
   readonly #deps: DeploymentRecorderDeps;
@@ -109,6 +112,21 @@ export class DeploymentRecorder {
       );
       return;
     }
+    const rebuilt = parseRebuildEnvironments(pipeline.rebuild_environments);
+    if (rebuilt !== null) {
+      const decision = rebuildJobDecision(rebuilt, {
+        environment: name,
+        action: planned.action,
+        when: definition.when,
+      });
+      if (decision === 'skip') return this.#skipOutsideRebuild(job);
+      if (decision === 'run') {
+        await this.#deps.jobs.update(job.id, {
+          when: 'on_success',
+          definition: JSON.stringify({ ...definition, when: 'on_success' }),
+        });
+      }
+    }
     const url = planned.url === null ? null : expandVariables(planned.url, lookup);
     const { row: environment } = await this.#deps.environments.findOrCreate({
       project_id: project.id,
@@ -138,6 +156,7 @@ export class DeploymentRecorder {
       rollback_of: extras.rollbackOf ?? null,
       freeze_override_reason: extras.freezeOverride?.reason ?? null,
       freeze_override_by: extras.freezeOverride?.userId ?? null,
+      rebuild: rebuilt === null ? 0 : 1,
     });
     await this.#deps.keepAround(
       project.id,
@@ -145,6 +164,26 @@ export class DeploymentRecorder {
       pipeline.sha,
     );
     this.publish(deployment);
+  }
+
+  /**
+   * A rebuild pipeline runs no job for an environment it does not rebuild, not even when retried:
+   * the job is skipped before it starts, and neither its environment nor a deployment is recorded.
+   */
+  async #skipOutsideRebuild(job: JobRow): Promise<void> {
+    const skipped = await this.#deps.jobs.transition(
+      job.id,
+      ['created', 'waiting_for_resource', 'pending', 'manual', 'scheduled'],
+      { status: 'skipped', finished_at: new Date().toISOString() },
+    );
+    if (!skipped) return;
+    this.#deps.bus.publish('job', {
+      id: job.id,
+      pipelineId: job.pipeline_id,
+      projectId: job.project_id,
+      name: job.name,
+      status: 'skipped',
+    });
   }
 
   /** Brings the deployment of a job in line with the job's current status. */

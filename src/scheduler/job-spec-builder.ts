@@ -50,6 +50,8 @@ export interface JobSpecBuilderDeps {
   variables: CiVariableSource;
   secrets: SecretBox;
   externalUrl: string;
+  /** `host[:port]` of the image registry (`CI_REGISTRY`); absent or null when it is off. */
+  registryHost?: string | null;
   /** The environment a job deploys to or stops, as recorded (expanded name, slug, tier, URL). */
   environmentOf?: (job: JobRow) => Promise<JobEnvironment | null>;
   /** Whether a freeze window is in force for the environment (any environment: null). */
@@ -103,13 +105,14 @@ export class JobSpecBuilder {
     };
     const predefined = predefinedVariables({
       serverUrl: this.#deps.externalUrl,
+      registryHost: this.#deps.registryHost ?? null,
       project,
       pipeline: pipelineFacts(pipeline),
       job: { id: job.id, name: job.name, stage: job.stage, token },
       user: user && { id: user.id, login: user.username, name: user.name },
     });
     for (const [key, value] of Object.entries(predefined))
-      set(key, value, { masked: key === 'CI_JOB_TOKEN' });
+      set(key, value, { masked: key === 'CI_JOB_TOKEN' || key === 'CI_REGISTRY_PASSWORD' });
     const recorded = definition.environment ? ((await this.#deps.environmentOf?.(job)) ?? null) : null;
     if (recorded) {
       set('CI_ENVIRONMENT_NAME', recorded.name);

@@ -68,6 +68,8 @@ export async function createCiEngine(deps: {
   users: UserRepository;
   variables: CiVariableSource;
   externalUrl: string;
+  /** `host[:port]` of the registry jobs push to (`CI_REGISTRY`); null or absent when it is off. */
+  registryHost?: string | null;
   leaseSeconds: number;
   maxArtifactBytes: number;
   /** Protected environments, approvals and freezes, as the deployment gate asks them. */
@@ -182,6 +184,7 @@ export async function createCiEngine(deps: {
     variables: deps.variables,
     secrets: deps.secrets,
     externalUrl: deps.externalUrl,
+    registryHost: deps.registryHost ?? null,
     environmentOf: async (job) => {
       const deployment = await deployments.findByJobId(job.id);
       const environment = deployment && (await environments.findById(deployment.environment_id));

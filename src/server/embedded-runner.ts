@@ -15,6 +15,8 @@ export async function startEmbeddedRunner(deps: {
   url: string;
   dataDir: string;
   concurrency: number;
+  /** Podman's configuration for build jobs (`CONTAINERS_CONF`, `CONTAINERS_REGISTRIES_CONF`), from the server. */
+  containersEnvironment?: Readonly<Record<string, string>>;
   log: (line: string) => void;
 }): Promise<RunnerAgent> {
   await deps.runnerRows.deleteEmbedded();
@@ -28,7 +30,10 @@ export async function startEmbeddedRunner(deps: {
     token,
     name: 'embedded',
     concurrency: deps.concurrency,
-    executor: shellExecutor({ workDir: join(deps.dataDir, 'builds') }),
+    executor: shellExecutor({
+      workDir: join(deps.dataDir, 'builds'),
+      ...(deps.containersEnvironment && { containersEnvironment: deps.containersEnvironment }),
+    }),
     log: deps.log,
   });
   agent.start();

@@ -11,8 +11,12 @@ import { DiskRepositoryStorage } from '../git/disk-repository-storage.ts';
 import { installHooks } from '../git/push-hook.ts';
 import { runGit } from '../git/run-git.ts';
 import { exportTree } from '../git/tree-export.ts';
+import { writePodmanHostFiles } from '../podman/podman-host-files.ts';
+import { createGantryRegistry, type GantryRegistry, registryEndpoints } from '../registry/gantry-registry.ts';
+import { RegistryRepository } from '../registry/registry-repository.ts';
 import { AutoStopTimer } from '../scheduler/auto-stop-timer.ts';
 import { PipelineScheduleRunner } from '../scheduler/pipeline-schedule-runner.ts';
+import { RebuildScheduleRunner } from '../scheduler/rebuild-schedule-runner.ts';
 import { type ScheduleClock, systemClock } from '../scheduler/schedule-clock.ts';
 import type { SchedulePipelineCreator } from '../scheduler/schedule-pipeline-creator.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
@@ -39,6 +43,7 @@ import { MemberService } from '../services/member-service.ts';
 import { MirrorService } from '../services/mirror-service.ts';
 import { PipelineScheduleService } from '../services/pipeline-schedule-service.ts';
 import { PipelineService } from '../services/pipeline-service.ts';
+import { PodmanEnvironmentService } from '../services/podman-environment-service.ts';
 import { ProjectAccess } from '../services/project-access.ts';
 import { ProjectHookService } from '../services/project-hook-service.ts';
 import { ProjectRoleCheck } from '../services/project-role-check.ts';
@@ -46,6 +51,8 @@ import { ProjectService } from '../services/project-service.ts';
 import { ProtectedEnvironmentService } from '../services/protected-environment-service.ts';
 import { ProtectedRefService } from '../services/protected-ref-service.ts';
 import { PushRecorder } from '../services/push-recorder.ts';
+import { RebuildScheduleService } from '../services/rebuild-schedule-service.ts';
+import { RebuildService } from '../services/rebuild-service.ts';
 import { ReleaseService } from '../services/release-service.ts';
 import { RunnerService } from '../services/runner-service.ts';
 import { TargetService } from '../services/target-service.ts';
@@ -73,6 +80,8 @@ import { ProjectRepository } from '../store/repositories/project-repository.ts';
 import { ProtectedEnvironmentRepository } from '../store/repositories/protected-environment-repository.ts';
 import { ProtectedRefRepository } from '../store/repositories/protected-ref-repository.ts';
 import { PushEventRepository } from '../store/repositories/push-event-repository.ts';
+import { RebuildScheduleRepository } from '../store/repositories/rebuild-schedule-repository.ts';
+import { RebuildSourceRepository } from '../store/repositories/rebuild-source-repository.ts';
 import { ReleaseRepository } from '../store/repositories/release-repository.ts';
 import { SessionRepository } from '../store/repositories/session-repository.ts';
 import { TargetRepository } from '../store/repositories/target-repository.ts';
@@ -83,6 +92,11 @@ import { checkKubernetesTarget } from '../targets/kubernetes/kubernetes-target-c
 import { KubernetesTeardown } from '../targets/kubernetes/kubernetes-teardown.ts';
 import { LiveViewCache } from '../targets/kubernetes/live-view-cache.ts';
 import { ScriptJobCredentials } from '../targets/kubernetes/script-job-credentials.ts';
+import type { PodmanAccess } from '../targets/podman/podman-connection.ts';
+import { PodmanScriptVariables } from '../targets/podman/podman-script-variables.ts';
+import { PodmanTarget } from '../targets/podman/podman-target.ts';
+import { podmanTargetCheck } from '../targets/podman/podman-target-check.ts';
+import { PodmanTeardown } from '../targets/podman/podman-teardown.ts';
 import { ServerDeployer } from '../targets/server-deployer.ts';
 import { HookPayloads } from '../webhooks/hook-payloads.ts';
 import { ProjectHookEvents } from '../webhooks/project-hook-events.ts';
@@ -101,6 +115,8 @@ export interface GantryServer {
   engine: CiEngine;
   /** The address it listens on, e.g. `http://127.0.0.1:8080`. */
   url: string;
+  /** The image registry at `/v2/` (docs/registry.md). */
+  registry: GantryRegistry;
   /** Stops accepting requests, finishes those in flight, stops background work, closes the database. */
   close(): Promise<void>;
 }
@@ -116,6 +132,8 @@ export interface StartOptions {
   pipelineCreator?: SchedulePipelineCreator;
   /** Time and timers of the pipeline schedule runner (tests). */
   scheduleClock?: ScheduleClock;
+  /** Time and timers of the rebuild schedule runner (tests). */
+  rebuildScheduleClock?: ScheduleClock;
 }
 
 /**
@@ -159,6 +177,21 @@ export async function startGantryServer(
     throw error;
   }
   const db = store.db;
+  const registry = await createGantryRegistry({
+    setting: config.registry,
+    dataDir: config.dataDir,
+    externalUrl: config.externalUrl,
+    secrets,
+    log: (line) => logger.warn({ component: 'registry' }, line),
+    output: (line) => logger.debug({ component: 'registry' }, line),
+  });
+  // Every podman Gantry starts (build jobs of the embedded runner, the Podman target) reads these.
+  const podmanFiles = await writePodmanHostFiles({
+    dataDir: config.dataDir,
+    settings: config.podman,
+    insecureRegistries:
+      registry.host !== null && new URL(config.externalUrl).protocol === 'http:' ? [registry.host] : [],
+  });
   const users = new UserRepository(db);
   const projectRows = new ProjectRepository(db);
   const targetRows = new TargetRepository(db);
@@ -205,6 +238,13 @@ export async function startGantryServer(
     projects: projectRows,
     secrets,
   });
+  const podmanScriptVariables = new PodmanScriptVariables({ targets: targetRows, secrets });
+  // How the Podman target, its teardown and status reach hosts; session files live in scratchDir.
+  const podmanAccess: PodmanAccess = {
+    secrets,
+    scratchDir,
+    ...(podmanFiles.registriesConf !== null && { registriesConf: podmanFiles.registriesConf }),
+  };
   const engine = await createCiEngine({
     db,
     dataDir: config.dataDir,
@@ -214,6 +254,7 @@ export async function startGantryServer(
     users,
     variables: ciVariables,
     externalUrl: config.externalUrl,
+    registryHost: registry.host,
     leaseSeconds: config.jobLeaseSeconds,
     maxArtifactBytes: config.maxArtifactBytes,
     // The policy, the deployer and the actions are built below; the engine calls them only once running.
@@ -226,7 +267,10 @@ export async function startGantryServer(
       await runGit(['--git-dir', storage.pathOf(projectId), 'update-ref', ref, sha], { timeoutMs: 30_000 });
     },
     runOnServer: (job, deployment) => serverDeployer.run(job, deployment),
-    targetVariables: (job, environment) => scriptJobCredentials.variablesFor(job, environment),
+    targetVariables: async (job, environment) => [
+      ...(await scriptJobCredentials.variablesFor(job, environment)),
+      ...(await podmanScriptVariables.variablesFor(job, environment)),
+    ],
     log: (line) => logger.warn(line),
   });
   const kickEngine = () => {
@@ -290,6 +334,23 @@ export async function startGantryServer(
     environmentSecrets: (projectId, name) => environmentSecrets.secretSetForEnvironment(projectId, name),
     variablesVersion: (job, name) => engine.variablesVersion(job, name),
   });
+  const podmanTarget = new PodmanTarget({
+    ...podmanAccess,
+    deployments: engine.deployments,
+    statuses: new DeploymentStatusRepository(db),
+    exportTree: (projectId, sha) => exportTree(storage.pathOf(projectId), sha),
+    jobVariables: async (job) => {
+      const spec = await engine.specs.build(job, '');
+      return new Map(spec.variables.map((variable) => [variable.key, variable.value]));
+    },
+    variablesVersion: (job, name) => engine.variablesVersion(job, name),
+    ...(registry.host !== null && {
+      registry: {
+        host: registry.host,
+        pullCredential: (projectId, ttlSeconds) => registry.mintPullCredential(projectId, ttlSeconds),
+      },
+    }),
+  });
   const deploymentActions = new DeploymentActions({
     access,
     pipelines: engine.pipelines,
@@ -304,7 +365,9 @@ export async function startGantryServer(
     onQueued: kickEngine,
     resolveRef: async (projectId, ref) =>
       (await new CommitReader(storage.pathOf(projectId)).resolve(ref))?.sha,
-    stopOnTarget: (environment, userId) => kubernetesTeardown.stop(environment, userId),
+    stopOnTarget: async (environment, userId) =>
+      (await kubernetesTeardown.stop(environment, userId)) ??
+      (await podmanTeardown.stop(environment, userId)),
     rollouts: {
       promote: (id) => kubernetesTarget.promote(id),
       abort: (id, reason) => kubernetesTarget.abort(id, reason),
@@ -316,6 +379,14 @@ export async function startGantryServer(
     targets: targetRows,
     recorder: engine.recorder,
     secrets,
+    log: (line) => logger.warn(line),
+  });
+  const podmanTeardown = new PodmanTeardown({
+    ...podmanAccess,
+    deployments: engine.deployments,
+    environments: engine.environments,
+    targets: targetRows,
+    recorder: engine.recorder,
     log: (line) => logger.warn(line),
   });
   const approvalEffects: ApprovalEffects = deploymentActions.approvalEffects;
@@ -360,6 +431,32 @@ export async function startGantryServer(
     now: () => scheduleClock.now(),
     onChange: () => scheduleRunner.wake(),
   });
+  // Rebuilds of what is deployed, and the schedules that start them (as their owners).
+  const rebuildSources = new RebuildSourceRepository(db);
+  const rebuilds = new RebuildService({
+    access,
+    policy: deploymentPolicy,
+    sources: rebuildSources,
+    pipelines,
+  });
+  const rebuildScheduleRows = new RebuildScheduleRepository(db);
+  const rebuildClock = options.rebuildScheduleClock ?? systemClock;
+  const rebuildSchedules = new RebuildScheduleService({
+    schedules: rebuildScheduleRows,
+    access,
+    roles,
+    rebuilds,
+    sources: rebuildSources,
+    users,
+    now: () => rebuildClock.now(),
+    onChange: () => rebuildScheduleRunner.wake(),
+  });
+  const rebuildScheduleRunner = new RebuildScheduleRunner({
+    schedules: rebuildScheduleRows,
+    rebuilds: rebuildSchedules,
+    clock: rebuildClock,
+    onError: (error, scheduleId) => logger.error({ err: error, scheduleId }, 'rebuild schedule run failed'),
+  });
   // Outgoing webhooks: project hooks and targets (external deployers) share one outbox, the
   // hook_deliveries table, whose worker signs, sends and retries; bus events become hook deliveries.
   const projectHookRows = new ProjectHookRepository(db);
@@ -397,6 +494,7 @@ export async function startGantryServer(
         config.externalUrl,
       ),
       kubernetesTarget,
+      podmanTarget,
     ],
     targetRows,
     environments: engine.environments,
@@ -425,7 +523,31 @@ export async function startGantryServer(
   });
   let closing = false;
   let started = false;
+  const registryApi = registryEndpoints(registry, {
+    rows: new RegistryRepository(db),
+    access,
+    roles,
+    secrets,
+    authenticateToken: (token) => auth.authenticateToken(token),
+    authenticateJobToken: (token) => jobs.authenticateJobToken(token),
+    log: (message, error) => logger.warn({ err: error }, message),
+  });
 
+  const targetService = new TargetService({
+    targets: targetRows,
+    access,
+    roles,
+    secrets,
+    checkKubernetes: checkKubernetesTarget,
+    checkPodman: podmanTargetCheck(scratchDir),
+  });
+  const protectedEnvironmentService = new ProtectedEnvironmentService({
+    rules: protectedEnvironmentRows,
+    users,
+    access,
+    roles,
+    audit: auditLog,
+  });
   const app = await buildApp(
     {
       externalUrl: config.externalUrl,
@@ -457,13 +579,7 @@ export async function startGantryServer(
         stop: (environment, userId) => deploymentActions.stopEnvironment(environment, userId, false),
       }),
       protectedRefs,
-      protectedEnvironments: new ProtectedEnvironmentService({
-        rules: protectedEnvironmentRows,
-        users,
-        access,
-        roles,
-        audit: auditLog,
-      }),
+      protectedEnvironments: protectedEnvironmentService,
       freezePeriods: new FreezePeriodService({ periods: freezePeriodRows, access, roles, audit: auditLog }),
       deploymentApprovals: new DeploymentApprovalService({
         approvals: approvalRows,
@@ -513,14 +629,10 @@ export async function startGantryServer(
         payloads: hookPayloads,
         outbox: webhooks,
       }),
-      targets: new TargetService({
-        targets: targetRows,
-        access,
-        roles,
-        secrets,
-        checkKubernetes: checkKubernetesTarget,
-      }),
+      targets: targetService,
       environmentSecrets,
+      registry: registryApi.service,
+      registryProxy: registryApi.proxy,
       kubernetesEnvironments: new KubernetesEnvironmentService({
         access,
         environments: engine.environments,
@@ -529,7 +641,16 @@ export async function startGantryServer(
         secrets,
         liveViews,
       }),
+      podmanEnvironments: new PodmanEnvironmentService({
+        access,
+        environments: engine.environments,
+        deployments: engine.deployments,
+        targets: targetRows,
+        podman: podmanAccess,
+      }),
       pipelineSchedules,
+      rebuilds,
+      rebuildSchedules,
       pipelines,
       jobs,
       runners,
@@ -550,8 +671,23 @@ export async function startGantryServer(
     });
     if (config.demo) {
       const owner = admin ?? (await users.findByUsername('admin'));
-      if (owner && (await ensureDemoProject({ admin: owner, projects, storage, recorder }))) {
+      const demo =
+        owner &&
+        (await ensureDemoProject({
+          admin: owner,
+          projects,
+          storage,
+          recorder,
+          targets: targetService,
+          protectedEnvironments: protectedEnvironmentService,
+        }));
+      if (demo?.created) {
         announce(`Created the demo project: ${config.externalUrl}/demo/hello.git`);
+        if (demo.podmanProblem !== null) {
+          announce(
+            `The demo project has no Podman target, so its deployments will fail: ${demo.podmanProblem}. Install Podman (as root: apt-get install podman runc catatonit) and add a Podman target in the project's settings.`,
+          );
+        }
       }
     }
     await app.listen({ host: config.host, port: config.port });
@@ -570,10 +706,12 @@ export async function startGantryServer(
   let embeddedRunner: Awaited<ReturnType<typeof startEmbeddedRunner>> | undefined;
   try {
     await engine.start();
+    await registry.start();
     await serverDeployer.recover();
     autoStop.start();
     // Runs schedules missed while the server was down (once each), then sleeps until the next one.
     await scheduleRunner.start();
+    await rebuildScheduleRunner.start();
     // Sends deliveries left pending before a restart, then sleeps until the next one is due.
     await webhooks.start();
     if (config.runnerConcurrency > 0) {
@@ -584,14 +722,17 @@ export async function startGantryServer(
         url: `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : host}:${port}`,
         dataDir: config.dataDir,
         concurrency: config.runnerConcurrency,
+        containersEnvironment: podmanFiles.environment,
         log: (line) => logger.warn({ runner: 'embedded' }, line),
       });
     }
   } catch (error) {
     // Never leave a half-started server listening.
     await app.close();
+    await registry.stop();
     liveViews.close();
     await scheduleRunner.stop();
+    await rebuildScheduleRunner.stop();
     autoStop.stop();
     await engine.stop();
     await projectHookEvents.stop();
@@ -608,12 +749,15 @@ export async function startGantryServer(
     bus,
     url,
     engine,
+    registry,
     async close() {
       closing = true;
       await embeddedRunner?.stop();
       await app.close();
+      await registry.stop();
       liveViews.close();
       await scheduleRunner.stop();
+      await rebuildScheduleRunner.stop();
       autoStop.stop();
       await serverDeployer.stop();
       await engine.stop();

@@ -4,6 +4,7 @@ import { GantryError, notFound } from '../domain/errors.ts';
 import { statusesLeadingTo } from '../domain/job-status.ts';
 import type { Page, PageRequest } from '../domain/pagination.ts';
 import { predefinedVariables } from '../domain/predefined-variables.ts';
+import { parseRebuildEnvironments, serializeRebuildEnvironments } from '../domain/rebuild-plan.ts';
 import type { EventBus, PushEvent } from '../events/event-bus.ts';
 import { CommitReader } from '../git/commit-reader.ts';
 import {
@@ -37,7 +38,7 @@ import type { RepositoryStorage } from './repository-storage.ts';
 /** The files Gantry reads a pipeline from, in order of preference. */
 export const PIPELINE_FILES = ['.gantry.yml', '.gitlab-ci.yml'] as const;
 
-export type PipelineSource = 'push' | 'web' | 'api' | 'schedule' | 'trigger' | 'pipeline';
+export type PipelineSource = 'push' | 'web' | 'api' | 'schedule' | 'trigger' | 'pipeline' | 'rebuild';
 
 export interface CreatePipelineInput {
   projectId: number;
@@ -51,6 +52,8 @@ export interface CreatePipelineInput {
   variables?: PipelineVariable[];
   scheduleId?: number | null;
   rebuildOf?: number | null;
+  /** A rebuild of what is deployed: the environments it deploys to (docs/rebuilds.md). */
+  rebuildEnvironments?: readonly string[] | null;
 }
 
 const ZERO = '0'.repeat(40);
@@ -276,6 +279,10 @@ export class PipelineService {
       user_id: base.input.userId,
       schedule_id: base.input.scheduleId ?? null,
       rebuild_of: base.input.rebuildOf ?? null,
+      rebuild_environments:
+        base.input.rebuildEnvironments == null
+          ? null
+          : serializeRebuildEnvironments(base.input.rebuildEnvironments),
       yaml_errors: errors === null ? null : JSON.stringify(errors),
       variables_encrypted: null,
     });
@@ -429,6 +436,7 @@ export class PipelineService {
               this.#deps.secrets.decrypt(pipeline.variables_encrypted, pipelineVariablesContext(pipeline.id)),
             ) as PipelineVariable[]),
       rebuildOf: pipeline.id,
+      rebuildEnvironments: parseRebuildEnvironments(pipeline.rebuild_environments),
     });
     if (!rebuilt) throw new GantryError('bad_request', 'the commit no longer produces a pipeline');
     return rebuilt;

@@ -19,6 +19,15 @@ import {
   parseKubernetesConfig,
   parseKubernetesCredentials,
 } from '../targets/kubernetes/kubernetes-settings.ts';
+import { podmanSettingsOf } from '../targets/podman/podman-connection.ts';
+import {
+  mergePodmanSettings,
+  type PodmanCheck,
+  type PodmanConfig,
+  type PodmanCredentials,
+  type PodmanSettingsInput,
+  parsePodmanConfig,
+} from '../targets/podman/podman-settings.ts';
 import { targetUrl } from '../webhooks/webhook-outbox.ts';
 import { targetSecretContext } from '../webhooks/webhook-secrets.ts';
 import { checkWebhookUrl } from '../webhooks/webhook-url.ts';
@@ -28,9 +37,10 @@ import type { ProjectRoleCheck } from './project-role-check.ts';
 /**
  * The kinds of target Gantry knows. `external`: a deployer of its own that receives signed
  * `deployment` webhooks and reports statuses back. `kubernetes`: a cluster Gantry applies
- * manifests to (`deploy:` jobs) and hands credentials to (`script:` jobs).
+ * manifests to (`deploy:` jobs) and hands credentials to (`script:` jobs). `podman`: a host (the
+ * server's own, or one reached over SSH) where Gantry runs the manifests with `podman kube play`.
  */
-export const TARGET_KINDS = ['external', 'kubernetes'] as const;
+export const TARGET_KINDS = ['external', 'kubernetes', 'podman'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
 /**
@@ -44,6 +54,7 @@ export interface TargetInput {
   url?: string;
   secret?: string | null;
   kubernetes?: KubernetesSettingsInput;
+  podman?: PodmanSettingsInput;
 }
 
 /** What an update may change (not the kind); `secret` null or empty removes it, absent keeps it. */
@@ -58,6 +69,7 @@ export interface Target {
   environment_scope: string;
   url: string | null;
   kubernetes: KubernetesView | null;
+  podman: PodmanView | null;
   created_at: string;
   updated_at: string;
 }
@@ -68,6 +80,12 @@ export interface KubernetesView {
   auth: 'kubeconfig' | 'token';
   namespace_template: string;
   server_version: string | null;
+}
+
+/** A Podman target's settings as shown: the SSH key only as whether one is set. */
+export interface PodmanView extends Omit<PodmanConfig, 'version'> {
+  ssh_key_set: boolean;
+  version: string | null;
 }
 
 const MAX_SECRET_LENGTH = 1024;
@@ -90,6 +108,7 @@ export class TargetService {
   readonly #roles: ProjectRoleCheck;
   readonly #secrets: SecretBox;
   readonly #checkKubernetes: KubernetesCheck;
+  readonly #checkPodman: PodmanCheck;
 
   constructor(deps: {
     targets: TargetRepository;
@@ -97,12 +116,14 @@ export class TargetService {
     roles: ProjectRoleCheck;
     secrets: SecretBox;
     checkKubernetes: KubernetesCheck;
+    checkPodman: PodmanCheck;
   }) {
     this.#targets = deps.targets;
     this.#access = deps.access;
     this.#roles = deps.roles;
     this.#secrets = deps.secrets;
     this.#checkKubernetes = deps.checkKubernetes;
+    this.#checkPodman = deps.checkPodman;
   }
 
   async listProject(actor: Actor, ref: string, page: PageRequest): Promise<Page<Target>> {
@@ -166,6 +187,18 @@ export class TargetService {
     const kind = checkKind(input.kind);
     const name = checkName(input.name);
     const scope = checkScope(input.environment_scope ?? ALL_ENVIRONMENTS);
+    refusePodmanSettings(kind, input);
+    if (kind === 'podman') {
+      await this.#checkNameFree(level, name, null);
+      const { config, credentials } = await this.#podmanSettings(input.podman ?? {}, null);
+      const row = await this.#targets.insert(
+        { project_id: level.projectId, name, kind, environment_scope: scope, config: JSON.stringify(config) },
+        credentials.ssh_key === null
+          ? null
+          : (id) => this.#secrets.encrypt(JSON.stringify(credentials), targetSecretContext(id)),
+      );
+      return targetView(row);
+    }
     if (kind === 'kubernetes') {
       if (input.url !== undefined || input.secret !== undefined) {
         throw new GantryError(
@@ -217,6 +250,19 @@ export class TargetService {
     }
     if (changes.environment_scope !== undefined)
       values.environment_scope = checkScope(changes.environment_scope);
+    refusePodmanSettings(row.kind, changes);
+    if (row.kind === 'podman') {
+      // Every save checks the host again: its settings or reachability may have changed.
+      const { config, credentials } = await this.#podmanSettings(changes.podman ?? {}, row);
+      values.config = JSON.stringify(config);
+      values.secret_encrypted =
+        credentials.ssh_key === null
+          ? null
+          : this.#secrets.encrypt(JSON.stringify(credentials), targetSecretContext(row.id));
+      const updated = await this.#targets.update(row.id, values);
+      if (!updated) throw notFound(`target ${id}`);
+      return targetView(updated);
+    }
     if (row.kind === 'kubernetes') {
       if (changes.url !== undefined || changes.secret !== undefined) {
         throw new GantryError(
@@ -318,6 +364,19 @@ export class TargetService {
   }
 
   /**
+   * Merges Podman settings over a stored target's (`row`, on update), validates them and checks
+   * the host with them (`podman info`), keeping the version it reports.
+   */
+  async #podmanSettings(
+    input: PodmanSettingsInput,
+    row: TargetRow | null,
+  ): Promise<{ config: PodmanConfig; credentials: PodmanCredentials }> {
+    const merged = mergePodmanSettings(input, row ? podmanSettingsOf(row, this.#secrets) : null);
+    const { version } = await this.#checkPodman(merged.config, merged.credentials);
+    return { config: { ...merged.config, version }, credentials: merged.credentials };
+  }
+
+  /**
    * The namespace to check permissions in: for a scope naming one environment, the namespace it
    * will deploy to (when the project is known); for wildcard scopes and instance targets, none
    * (the check then asks for the cluster-wide permissions that creating namespaces needs).
@@ -358,6 +417,10 @@ export function targetView(row: TargetRow): Target {
     environment_scope: row.environment_scope,
     url: row.kind === 'external' ? (targetUrl(row.config) ?? null) : null,
     kubernetes: row.kind === 'kubernetes' ? kubernetesView(parseKubernetesConfig(row.config)) : null,
+    podman:
+      row.kind === 'podman'
+        ? { ...parsePodmanConfig(row.config), ssh_key_set: row.secret_encrypted !== null }
+        : null,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -370,6 +433,25 @@ function kubernetesView(config: KubernetesConfig): KubernetesView {
     namespace_template: config.namespace_template,
     server_version: config.server_version,
   };
+}
+
+/** Podman settings belong to Podman targets, and Podman targets take nothing else. */
+function refusePodmanSettings(kind: string, input: TargetChanges): void {
+  if (kind !== 'podman' && input.podman !== undefined) {
+    throw new GantryError('validation_failed', `a ${kind} target takes no podman: settings`, [
+      { path: '/podman', message: 'only for podman targets' },
+    ]);
+  }
+  if (kind !== 'podman') return;
+  for (const field of ['url', 'secret', 'kubernetes'] as const) {
+    if (input[field] !== undefined) {
+      throw new GantryError(
+        'validation_failed',
+        `a podman target takes podman: settings, not ${field} (its host's URL is podman.url)`,
+        [{ path: `/${field}`, message: 'not for podman targets' }],
+      );
+    }
+  }
 }
 
 function kubernetesInvalid(path: string, message: string): GantryError {

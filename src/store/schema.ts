@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** Row shapes of every table, as both dialects store them (see DEVELOPERS.md: text timestamps, 0/1 booleans). */
 export interface UsersTable {
@@ -91,6 +91,8 @@ export interface PipelinesTable {
   user_id: number | null;
   schedule_id: number | null;
   rebuild_of: number | null;
+  /** JSON array of the environments a rebuild pipeline deploys; null for other pipelines (migration 009). */
+  rebuild_environments: ColumnType<string | null, string | null | undefined, string | null>;
   /** JSON array of PipelineError when the pipeline file was invalid. */
   yaml_errors: string | null;
   /** Encrypted JSON of variables given when the pipeline was created (API, schedule). */
@@ -191,6 +193,27 @@ export interface PipelineSchedulesTable {
   updated_at: string;
 }
 
+export interface RebuildSchedulesTable {
+  id: Generated<number>;
+  project_id: number;
+  description: string;
+  /** JSON array of environment names; null = every environment that runs a deployment. */
+  environments: string | null;
+  cron: string;
+  cron_timezone: string;
+  active: number;
+  next_run_at: string | null;
+  owner_id: number | null;
+  last_run_at: string | null;
+  /** success | failed */
+  last_run_status: string | null;
+  last_run_error: string | null;
+  /** JSON array of pipeline ids. */
+  last_pipeline_ids: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface EnvironmentsTable {
   id: Generated<number>;
   project_id: number;
@@ -234,6 +257,8 @@ export interface DeploymentsTable {
   secret_values_encrypted: string | null;
   /** JSON of an incremental rollout's state (Kubernetes `strategy.steps`). */
   rollout_state: string | null;
+  /** 1 when a rebuild pipeline made it (migration 009). */
+  rebuild: Generated<number>;
 }
 
 export interface DeploymentStatusesTable {
@@ -397,6 +422,22 @@ export interface AuditEventsTable {
   created_at: string;
 }
 
+/** An image repository of the registry (`group/app/web`), owned by the project its name resolves to (migration 008). */
+export interface RegistryRepositoriesTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  created_at: string;
+}
+
+/** A tag of a registry repository and the digest last pushed to it (migration 008). */
+export interface RegistryTagsTable {
+  repository_id: number;
+  name: string;
+  digest: string;
+  pushed_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   personal_access_tokens: PersonalAccessTokensTable;
@@ -412,6 +453,7 @@ export interface Database {
   ci_variables: CiVariablesTable;
   protected_refs: ProtectedRefsTable;
   pipeline_schedules: PipelineSchedulesTable;
+  rebuild_schedules: RebuildSchedulesTable;
   environments: EnvironmentsTable;
   deployments: DeploymentsTable;
   deployment_statuses: DeploymentStatusesTable;
@@ -428,4 +470,6 @@ export interface Database {
   project_hooks: ProjectHooksTable;
   hook_deliveries: HookDeliveriesTable;
   audit_events: AuditEventsTable;
+  registry_repositories: RegistryRepositoriesTable;
+  registry_tags: RegistryTagsTable;
 }

@@ -46,8 +46,8 @@ export class ServerDeployer {
 
   /**
    * After a restart: a `deploy:` job the server was running when it stopped has no process
-   * behind it any more. Those a target runs to the end (Kubernetes) fail, saying so — the cluster
-   * may hold part of the release, and the previous deployment stays the current one. Jobs handed
+   * behind it any more. Those a target runs to the end (Kubernetes, Podman) fail, saying so — the
+   * cluster or host may hold part of the release, and the previous deployment stays the current one. Jobs handed
    * to an external deployer keep waiting for its report.
    */
   async recover(): Promise<number> {
@@ -91,6 +91,11 @@ export class ServerDeployer {
       outcome = { status: 'failed', message: (error as Error).message };
     }
     if (outcome.status === 'reported') return;
+    if (outcome.status === 'success' && outcome.environmentUrl !== undefined && deployment) {
+      await this.#deps.environments.update(deployment.environment_id, {
+        external_url: outcome.environmentUrl,
+      });
+    }
     await this.#deps.completion.finish(
       job.id,
       null,

@@ -24,14 +24,16 @@ export interface DeployRequest {
 /**
  * How a deployment ended as far as the target can tell: `reported` when the outcome arrives later
  * from elsewhere (an external deployer posting statuses), else success or failure with the reason.
+ * A success may bring the environment's URL, for a job that names none (a Podman target's
+ * published port: GitLab's dynamic environment URLs).
  */
 export type DeployOutcome =
   | { status: 'reported' }
-  | { status: 'success' }
+  | { status: 'success'; environmentUrl?: string }
   | { status: 'failed'; message: string };
 
 /**
- * Where environments run. Each kind lives in its own folder (`external/`, `kubernetes/`).
+ * Where environments run. Each kind lives in its own folder (`external/`, `kubernetes/`, `podman/`).
  * `deploy` runs a deployment to its end (or hands it over, `reported`); errors it throws fail
  * the job with their message.
  */

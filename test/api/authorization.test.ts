@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { podmanRules } from '../podman/authorization-podman.ts';
 import {
   ANYONE,
   AUTHENTICATED,
@@ -25,6 +26,8 @@ import { environmentsRules } from './authorization-environments.ts';
 import { governanceRules } from './authorization-governance.ts';
 import { hookRules } from './authorization-hooks.ts';
 import { kubernetesRules } from './authorization-kubernetes.ts';
+import { rebuildRules } from './authorization-rebuilds.ts';
+import { registryRules } from './authorization-registry.ts';
 import { releaseRules } from './authorization-releases.ts';
 
 // Every route the server registers, and who may call it. A route missing from this table fails the
@@ -373,10 +376,13 @@ const RULES: Rules = {
   ...governanceRules(),
   ...hookRules(),
   ...kubernetesRules(),
+  ...podmanRules(),
   ...protectedRefRules('protected_branches'),
   ...protectedRefRules('protected_tags'),
   ...pipelineScheduleRules(),
+  ...rebuildRules(),
   ...releaseRules(),
+  ...registryRules(),
   'GET /*': {
     projectScoped: true,
     allowed: ['read_api', 'reporter', 'developer', 'maintainer', 'admin'],

@@ -83,6 +83,7 @@ for (const dialect of DIALECTS) {
           environment_scope: 'review/*',
           url: 'https://deployer.example.com/hook',
           kubernetes: null,
+          podman: null,
           created_at: '',
           updated_at: '',
         },

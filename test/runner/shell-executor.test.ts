@@ -253,12 +253,14 @@ describe('shell executor', tools.options, () => {
             'OLDPWD',
             'CI_PROJECT_DIR',
             'CI_BUILDS_DIR',
+            'REGISTRY_AUTH_FILE',
           ].includes(name!),
           `unexpected variable ${name}`,
         );
       }
       assert.match(log, /^LANG=C\.UTF-8$/m);
       assert.match(log, /^HOME=.*\/tmp\/home$/m);
+      assert.match(log, /^REGISTRY_AUTH_FILE=.*\/tmp\/auth\.json$/m);
       assert.match(
         log,
         new RegExp(`^PATH=${(process.env.PATH ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'),
@@ -266,6 +268,29 @@ describe('shell executor', tools.options, () => {
     } finally {
       delete process.env.GANTRY_LEAK_MARKER;
     }
+  });
+
+  test("Podman's configuration passes to jobs; each job logs in to registries in its own auth file", async () => {
+    const executor = shellExecutor({
+      workDir,
+      containersEnvironment: { CONTAINERS_CONF: '/srv/podman/containers.conf' },
+    });
+    const script = ['echo "conf=$CONTAINERS_CONF"', 'echo "auth=$REGISTRY_AUTH_FILE"'];
+    const logs: string[] = [];
+    for (const id of [501, 502]) {
+      const io = await fakeJobIo(archives);
+      const result = await executor.run(
+        jobSpec({ id, repositoryUrl: git.url, sha: git.sha, token: git.token, script }),
+        io,
+        new AbortController().signal,
+      );
+      assert.equal(result.status, 'success', io.plain());
+      logs.push(io.plain());
+    }
+    assert.match(logs[0]!, /^conf=\/srv\/podman\/containers\.conf$/m);
+    const authFiles = logs.map((log) => /^auth=(.*)$/m.exec(log)?.[1]);
+    assert.match(authFiles[0]!, /\/tmp\/auth\.json$/);
+    assert.notEqual(authFiles[0], authFiles[1]);
   });
 
   test('timeout: job_execution_timeout, the whole process tree killed, after_script still runs', async () => {

@@ -37,6 +37,8 @@ export async function startTestServer(
     pipelineCreator?: SchedulePipelineCreator;
     /** The pipeline schedule runner's time and timers. */
     scheduleClock?: ScheduleClock;
+    /** The rebuild schedule runner's time and timers. */
+    rebuildScheduleClock?: ScheduleClock;
   } = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gantry-test-'));
@@ -59,6 +61,7 @@ export async function startTestServer(
     allowLocalMirrors: options.allowLocalMirrors ?? false,
     ...(options.pipelineCreator && { pipelineCreator: options.pipelineCreator }),
     ...(options.scheduleClock && { scheduleClock: options.scheduleClock }),
+    ...(options.rebuildScheduleClock && { rebuildScheduleClock: options.rebuildScheduleClock }),
   });
   const url = server.url;
   return {

@@ -342,7 +342,11 @@ for (const dialect of DIALECTS) {
       await signIn(page, t.url, 'rory', PASSWORD, `/projects/${projectId}/settings`);
       const nav = page.getByRole('navigation', { name: 'Settings sections' });
       await page.waitForURL(/\/settings\/auto-deploy-rules$/);
-      assert.deepEqual(await nav.getByRole('link').allTextContents(), ['Auto-deploy rules', 'Members']);
+      assert.deepEqual(await nav.getByRole('link').allTextContents(), [
+        'Auto-deploy rules',
+        'Rebuild schedules',
+        'Members',
+      ]);
       await page.locator(`tr[data-auto-deploy-rule="${ruleId}"]`).waitFor();
       assert.equal(
         await page.locator('.settings-content button').count(),

@@ -40,6 +40,7 @@ export function ProjectLayout({ id, children }: { id: string; children: ReactNod
               <NavLink href={`${base}/pipelines`}>Pipelines</NavLink>
               <NavLink href={`${base}/environments`}>Environments</NavLink>
               <NavLink href={`${base}/releases`}>Releases</NavLink>
+              <NavLink href={`${base}/registry`}>Registry</NavLink>
               <NavLink href={`${base}/settings`}>Settings</NavLink>
             </nav>
             {children}

@@ -12,6 +12,7 @@ import { PipelinesPage } from './pages/pipelines-page.tsx';
 import { ProjectOverviewPage } from './pages/project-overview-page.tsx';
 import { ProjectSettingsPage } from './pages/project-settings-page.tsx';
 import { ProjectsPage } from './pages/projects-page.tsx';
+import { RegistryPage } from './pages/registry-page.tsx';
 import { ReleasePage } from './pages/release-page.tsx';
 import { ReleasesPage } from './pages/releases-page.tsx';
 import { TokensPage } from './pages/tokens-page.tsx';
@@ -48,6 +49,7 @@ function ProjectRoutes({ id }: { id: string }) {
         <Route path="/projects/:id/releases/:tag">
           {(params) => <ReleasePage tag={tagOf(params.tag)} />}
         </Route>
+        <Route path="/projects/:id/registry">{() => <RegistryPage />}</Route>
         <Route path="/projects/:id/settings/:section?">
           {(params) => <ProjectSettingsPage section={params.section ?? ''} />}
         </Route>

@@ -62,6 +62,42 @@ const Kubernetes = Type.Object(
     description: 'kubernetes targets: a kubeconfig, or api_url + token (+ ca_pem); checked on save',
   },
 );
+const Podman = Type.Object(
+  {
+    url: Type.Optional(
+      Type.Union([Type.String({ maxLength: 2048 }), Type.Null()], {
+        description:
+          "ssh://user@host[:port]/run/podman/podman.sock or unix:///path/podman.sock; null or empty: the Gantry server's host",
+      }),
+    ),
+    ssh_key: Type.Optional(
+      Type.Union([Type.String({ maxLength: 16_384 }), Type.Null()], {
+        description: 'the SSH private key for an ssh:// url; write-only',
+      }),
+    ),
+    runtime: Type.Optional(
+      Type.String({ maxLength: 255, description: "OCI runtime; default runc, empty: Podman's choice" }),
+    ),
+    cgroup_manager: Type.Optional(
+      Type.String({ maxLength: 20, description: "cgroupfs (default), systemd, or empty: Podman's choice" }),
+    ),
+    ulimits: Type.Optional(
+      Type.Array(Type.String({ maxLength: 100 }), {
+        maxItems: 32,
+        description:
+          'default rlimits of containers, name=soft[:hard]; default nofile=1024:1024, nproc=4096:4096',
+      }),
+    ),
+    publish_address: Type.Optional(
+      Type.String({ maxLength: 64, description: 'the address ports are published on; default 127.0.0.1' }),
+    ),
+    tls_verify: Type.Optional(Type.Boolean({ description: 'pull over verified HTTPS only (default true)' })),
+  },
+  {
+    additionalProperties: false,
+    description: 'podman targets: the host and its settings; checked on save (podman info)',
+  },
+);
 const CreateBody = Type.Object(
   {
     name: Name,
@@ -70,6 +106,7 @@ const CreateBody = Type.Object(
     url: Type.Optional(Url),
     secret: Type.Optional(Secret),
     kubernetes: Type.Optional(Kubernetes),
+    podman: Type.Optional(Podman),
   },
   { additionalProperties: false },
 );
@@ -80,6 +117,7 @@ const UpdateBody = Type.Object(
     url: Type.Optional(Url),
     secret: Type.Optional(Secret),
     kubernetes: Type.Optional(Kubernetes),
+    podman: Type.Optional(Podman),
   },
   { additionalProperties: false },
 );

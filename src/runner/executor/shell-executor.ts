@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type { JobSpec } from '../job-spec.ts';
 import { findExecutable } from './find-executable.ts';
 import type { Executor } from './job-executor.ts';
@@ -19,15 +19,25 @@ export interface ShellExecutorOptions {
   killGraceMs?: number;
   /** `after_script`'s own time limit (default 5 minutes, as GitLab's). */
   afterScriptTimeoutMs?: number;
+  /**
+   * Podman's configuration for jobs that build images: `CONTAINERS_CONF` and
+   * `CONTAINERS_REGISTRIES_CONF`. By default those of the runner's own environment, when set.
+   */
+  containersEnvironment?: Readonly<Record<string, string>>;
 }
+
+/** The variables of the runner's environment that pass to jobs: which Podman configuration to use. */
+export const CONTAINERS_VARIABLES = ['CONTAINERS_CONF', 'CONTAINERS_REGISTRIES_CONF'] as const;
 
 const FALLBACK_PATH = '/usr/local/bin:/usr/bin:/bin';
 
 /**
  * The shell executor: runs each job's scripts directly on this machine, as the runner's user, in
  * a process group of its own (killed as a whole on cancel and timeout). The job's environment is
- * built from scratch: PATH (the runner's), HOME (a per-job directory), LANG=C.UTF-8, SHELL and
- * the job's variables; nothing else of the runner's environment passes through.
+ * built from scratch: PATH (the runner's), HOME (a per-job directory), LANG=C.UTF-8, SHELL,
+ * Podman's configuration files (`containersEnvironment`), `REGISTRY_AUTH_FILE` in the job's temp
+ * directory (so `podman login` in concurrent jobs never shares credentials) and the job's
+ * variables; nothing else of the runner's environment passes through.
  */
 export function shellExecutor(options: ShellExecutorOptions): Executor {
   let shell: Promise<string> | null = null;
@@ -44,15 +54,25 @@ export function shellExecutor(options: ShellExecutorOptions): Executor {
     afterScriptTimeoutMs: options.afterScriptTimeoutMs ?? DEFAULT_AFTER_SCRIPT_TIMEOUT_MS,
     gitBinary: options.gitBinary,
   };
+  const containers = options.containersEnvironment ?? containersEnvironmentOf(process.env);
   return {
     async run(spec, io, signal) {
-      const backend = shellBackend(await resolveShell(), settings.killGraceMs);
+      const backend = shellBackend(await resolveShell(), settings.killGraceMs, containers);
       return runJob(spec, io, signal, backend, settings);
     },
   };
 }
 
-function shellBackend(shell: string, graceMs: number): ScriptBackend {
+/** The {@link CONTAINERS_VARIABLES} set in `env`. */
+export function containersEnvironmentOf(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(CONTAINERS_VARIABLES.flatMap((key) => (env[key] ? [[key, env[key]]] : [])));
+}
+
+function shellBackend(
+  shell: string,
+  graceMs: number,
+  containers: Readonly<Record<string, string>>,
+): ScriptBackend {
   const isBash = basename(shell) === 'bash';
   return {
     name: 'Shell',
@@ -63,6 +83,8 @@ function shellBackend(shell: string, graceMs: number): ScriptBackend {
       HOME: workspace.home,
       LANG: 'C.UTF-8',
       SHELL: shell,
+      ...containers,
+      REGISTRY_AUTH_FILE: join(workspace.tempDir, 'auth.json'),
     }),
     async runScript(run: ScriptRun): Promise<ScriptOutcome> {
       const args = isBash ? ['--noprofile', '--norc', run.scriptPath] : [run.scriptPath];

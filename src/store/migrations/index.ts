@@ -7,6 +7,8 @@ import * as deployments from './004-deployments.ts';
 import * as deploymentHistoryIndexes from './005-deployment-history-indexes.ts';
 import * as environmentSecrets from './006-environment-secrets.ts';
 import * as kubernetesDeployments from './007-kubernetes-deployments.ts';
+import * as registry from './008-registry.ts';
+import * as rebuilds from './009-rebuilds.ts';
 
 interface VersionedMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -21,6 +23,8 @@ const all: Record<string, VersionedMigration> = {
   '005-deployment-history-indexes': deploymentHistoryIndexes,
   '006-environment-secrets': environmentSecrets,
   '007-kubernetes-deployments': kubernetesDeployments,
+  '008-registry': registry,
+  '009-rebuilds': rebuilds,
 };
 
 /** The migrations bound to one dialect, as Kysely's Migrator expects them. */

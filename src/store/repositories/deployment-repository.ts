@@ -20,8 +20,9 @@ export type NewDeployment = Omit<
   | 'freeze_override_by'
   | 'secret_values_encrypted'
   | 'rollout_state'
+  | 'rebuild'
 > &
-  Partial<Pick<DeploymentRow, 'freeze_override_reason' | 'freeze_override_by'>>;
+  Partial<Pick<DeploymentRow, 'freeze_override_reason' | 'freeze_override_by' | 'rebuild'>>;
 
 /** A deployment with the names a list shows next to it. */
 export type DeploymentListRow = DeploymentRow & { environment_name: string };

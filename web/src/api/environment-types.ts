@@ -1,10 +1,19 @@
 import type { ApprovalState } from './approval-types.ts';
 import type { Deployment, Environment } from './types.ts';
 
-/** What a deployment applied (`snapshot`): only its kind matters to the UI. */
+/** A container image a deployment ran: the reference applied and the digest it resolved to. */
+export interface DeployedImage {
+  container: string;
+  image: string;
+  digest: string | null;
+}
+
+/** What a deployment applied (`snapshot`): its kind, and the images of a target that runs them. */
 export interface DeploymentSnapshotSummary {
-  /** `script` and `kubernetes` snapshots can be applied again; `external` ones cannot. */
-  kind: 'script' | 'kubernetes' | 'external' | string;
+  /** `script`, `kubernetes` and `podman` snapshots can be applied again; `external` ones cannot. */
+  kind: 'script' | 'kubernetes' | 'podman' | 'external' | string;
+  /** Kubernetes and Podman deployments: the images applied. */
+  images?: DeployedImage[];
 }
 
 /** A deployment as `GET /projects/:id/deployments` shows it (docs/api.md, "Deployments"). */
@@ -19,6 +28,8 @@ export interface DeploymentRecord extends Deployment {
   rollback_of: number | null;
   snapshot: DeploymentSnapshotSummary | null;
   external_state: string | null;
+  /** Made by a rebuild: the deployed commit's pipeline run again, its images built afresh. */
+  rebuild: boolean;
 }
 
 /** One environment as `GET /projects/:id/environments/:environment_id` shows it. */

@@ -3,12 +3,13 @@
  * variables, environment secrets, protected environments, freeze periods, auto-deploy rules, project
  * hooks and their deliveries, members, runners and personal access tokens.
  */
+import type { PodmanTargetSettings } from './podman-types.ts';
 
 export interface Target {
   id: number;
   project_id: number | null;
   name: string;
-  kind: 'kubernetes' | 'external' | string;
+  kind: 'kubernetes' | 'external' | 'podman' | string;
   environment_scope: string;
   url: string | null;
   kubernetes: {
@@ -18,6 +19,7 @@ export interface Target {
     /** What the cluster reported when the target was last saved (its connectivity check). */
     server_version: string | null;
   } | null;
+  podman: PodmanTargetSettings | null;
   created_at: string;
   updated_at: string;
 }

@@ -71,6 +71,7 @@ export function DeploymentHistory({
                             <strong>#{deployment.iid}</strong>
                             {deployment.id === currentId && <span className="badge badge-info">current</span>}
                             {deployment.action === 'stop' && <span className="badge">stop</span>}
+                            {deployment.rebuild && <span className="badge">rebuild</span>}
                           </span>
                           {deployment.rollback_of !== null && (
                             <div className="muted">

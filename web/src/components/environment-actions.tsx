@@ -4,10 +4,11 @@ import type { EnvironmentDetails } from '../api/environment-types.ts';
 import { useProject } from '../project-context.tsx';
 import { ConfirmButton } from './action-button.tsx';
 import { DeployButton } from './deploy-dialog.tsx';
+import { RebuildButton } from './rebuild-button.tsx';
 
 /**
- * What a developer can do to an environment from its page: deploy to it (the deploy dialog) and
- * stop it, confirmed; `onChanged` refetches the environment afterwards.
+ * What a developer can do to an environment from its page: deploy to it (the deploy dialog),
+ * rebuild what it runs and stop it, confirmed; `onChanged` refetches the environment afterwards.
  */
 export function EnvironmentActions({
   environment,
@@ -22,6 +23,7 @@ export function EnvironmentActions({
   return (
     <div className="row">
       <DeployButton primary environment={environment} onDeployed={onChanged} />
+      <RebuildButton environment={environment} onRebuilt={onChanged} />
       {environment.state !== 'stopped' && (
         <ConfirmButton
           label="Stop environment"

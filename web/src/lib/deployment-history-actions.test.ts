@@ -7,6 +7,7 @@ const script = { kind: 'script' };
 test('only successful starts with a job snapshot can be applied again', () => {
   assert.equal(isReapplicable({ id: 1, status: 'success', action: 'start', snapshot: script }), true);
   assert.equal(isReapplicable({ id: 1, status: 'success', snapshot: { kind: 'kubernetes' } }), true);
+  assert.equal(isReapplicable({ id: 1, status: 'success', snapshot: { kind: 'podman' } }), true);
   assert.equal(isReapplicable({ id: 1, status: 'failed', action: 'start', snapshot: script }), false);
   assert.equal(isReapplicable({ id: 1, status: 'success', action: 'stop', snapshot: script }), false);
   assert.equal(isReapplicable({ id: 1, status: 'success', snapshot: { kind: 'external' } }), false);

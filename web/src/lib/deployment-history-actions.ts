@@ -8,14 +8,15 @@ export interface ReapplyCandidate {
 
 /**
  * Whether rollback or re-deploy can apply this deployment again, as the API decides it: a
- * successful start whose snapshot holds the job that made it (external tools' deployments don't).
+ * successful start whose snapshot holds the job that made it (a script, Kubernetes or Podman
+ * deployment; external tools' deployments don't).
  */
 export function isReapplicable(deployment: ReapplyCandidate): boolean {
   const kind = deployment.snapshot?.kind;
   return (
     deployment.status === 'success' &&
     (deployment.action ?? 'start') === 'start' &&
-    (kind === 'script' || kind === 'kubernetes')
+    (kind === 'script' || kind === 'kubernetes' || kind === 'podman')
   );
 }
 

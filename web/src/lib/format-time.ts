@@ -7,12 +7,24 @@ const UNITS: [limitSeconds: number, unitSeconds: number, unit: string][] = [
   [Number.POSITIVE_INFINITY, 86_400 * 365, 'y'],
 ];
 
+/** A span of at least 5 s in its largest whole unit: `42 s`, `5 min`, `3 d`. */
+function span(seconds: number): string {
+  const [, unitSeconds, unit] = UNITS.find(([limit]) => seconds < limit)!;
+  return `${Math.floor(seconds / unitSeconds)} ${unit}`;
+}
+
 /** How long ago `iso` was, compactly: `just now`, `42 s ago`, `5 min ago`, `3 d ago`. */
 export function timeAgo(iso: string, now: number = Date.now()): string {
   const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
   if (seconds < 5) return 'just now';
-  const [, unitSeconds, unit] = UNITS.find(([limit]) => seconds < limit)!;
-  return `${Math.floor(seconds / unitSeconds)} ${unit} ago`;
+  return `${span(seconds)} ago`;
+}
+
+/** How long until `iso`, compactly: `in 42 s`, `in 5 min`, `in 3 d`; `now` once it is (nearly) here. */
+export function timeUntil(iso: string, now: number = Date.now()): string {
+  const seconds = Math.max(0, Math.round((Date.parse(iso) - now) / 1000));
+  if (seconds < 5) return 'now';
+  return `in ${span(seconds)}`;
 }
 
 /** A duration in seconds as `45 s`, `3 min 05 s`, `2 h 10 min`. */

@@ -57,3 +57,21 @@ test('an external target sends its URL and secret, no kubernetes settings', () =
     { name: 'ext', kind: 'external', environment_scope: '*', url: 'https://d.example/hook', secret: 's' },
   );
 });
+
+test('a Podman target sends its podman settings only', () => {
+  assert.deepEqual(
+    targetBody({
+      ...EMPTY_TARGET_FORM,
+      name: 'host',
+      kind: 'podman',
+      url: 'https://ignored',
+      kubeconfig: 'x',
+    }),
+    {
+      name: 'host',
+      kind: 'podman',
+      environment_scope: '*',
+      podman: { cgroup_manager: 'cgroupfs', tls_verify: true },
+    },
+  );
+});

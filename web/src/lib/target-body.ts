@@ -1,7 +1,9 @@
+import { EMPTY_PODMAN_TARGET_FORM, type PodmanTargetForm, podmanSettings } from './podman-target-body.ts';
+
 /** What the "add target" form holds; every field is text as typed. */
 export interface TargetForm {
   name: string;
-  kind: 'kubernetes' | 'external';
+  kind: 'kubernetes' | 'external' | 'podman';
   environmentScope: string;
   /** Kubernetes: how the credentials are given. */
   auth: 'kubeconfig' | 'token';
@@ -13,6 +15,8 @@ export interface TargetForm {
   /** External: where deployment webhooks go, and the secret signing them. */
   url: string;
   secret: string;
+  /** Podman: the host and its settings. */
+  podman: PodmanTargetForm;
 }
 
 export const EMPTY_TARGET_FORM: TargetForm = {
@@ -27,6 +31,7 @@ export const EMPTY_TARGET_FORM: TargetForm = {
   namespaceTemplate: '',
   url: '',
   secret: '',
+  podman: EMPTY_PODMAN_TARGET_FORM,
 };
 
 /**
@@ -41,6 +46,10 @@ export function targetBody(form: TargetForm): Record<string, unknown> {
   if (form.kind === 'external') {
     body.url = form.url.trim();
     if (given(form.secret)) body.secret = form.secret;
+    return body;
+  }
+  if (form.kind === 'podman') {
+    body.podman = podmanSettings(form.podman);
     return body;
   }
   const kubernetes: Record<string, string> = {};

@@ -9,6 +9,8 @@ import { KubernetesLiveView } from '../components/kubernetes-live-view.tsx';
 import { Loaded } from '../components/loading.tsx';
 import { LockHolder } from '../components/lock-holder.tsx';
 import { PendingApprovals } from '../components/pending-approvals.tsx';
+import { onPodman, PodmanLiveView, usePodmanLiveView } from '../components/podman-live-view.tsx';
+import { RunningImages } from '../components/running-images.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TierBadge } from '../components/tier-badge.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
@@ -20,9 +22,10 @@ import { useProjectAccess } from '../settings/use-project-access.ts';
 import '../environments.css';
 
 /**
- * One environment: what runs there and how to reach it, its actions (deploy, stop), the lock
- * holder, deployments waiting for approval, the deployment history with rollback and re-deploy,
- * and on Kubernetes the live workloads, pods and drift. Everything follows live events.
+ * One environment: what runs there (with its images' digests) and how to reach it, its actions
+ * (deploy, rebuild, stop), the lock holder, deployments waiting for approval, the deployment
+ * history with rollback and re-deploy, and the live view of its target: on a Podman host the
+ * containers, otherwise the Kubernetes workloads, pods and drift. Everything follows live events.
  */
 export function EnvironmentPage({ environmentId }: { environmentId: string }) {
   const { api, base } = useProject();
@@ -32,6 +35,7 @@ export function EnvironmentPage({ environmentId }: { environmentId: string }) {
   const environment = useApi<EnvironmentDetails>(`${api}/environments/${encodeURIComponent(environmentId)}`, {
     liveWhen: (event: LiveEvent) => event.type === 'deployment' && event.environment_id === id,
   });
+  const podman = usePodmanLiveView(id);
   const ids = useId();
   return (
     <Loaded state={environment}>
@@ -50,8 +54,17 @@ export function EnvironmentPage({ environmentId }: { environmentId: string }) {
               </div>
               {canDeploy && <EnvironmentActions environment={env} onChanged={environment.reload} />}
             </div>
-            <EnvironmentFacts environment={env} />
+            <EnvironmentFacts environment={env} onPodman={onPodman(podman) === true} />
           </section>
+          {env.last_successful_deployment?.snapshot?.images?.length ? (
+            <section className="card" aria-labelledby={`${ids}-images`}>
+              <h2 id={`${ids}-images`}>Images</h2>
+              <RunningImages
+                images={env.last_successful_deployment.snapshot.images}
+                labelledBy={`${ids}-images`}
+              />
+            </section>
+          ) : null}
           <div className="grid-2">
             <section className="card" aria-labelledby={`${ids}-approvals`}>
               <h2 id={`${ids}-approvals`}>Blocked deployments</h2>
@@ -66,18 +79,27 @@ export function EnvironmentPage({ environmentId }: { environmentId: string }) {
             <h2 id={`${ids}-history`}>Deployment history</h2>
             <DeploymentHistory environment={env} canDeploy={canDeploy} />
           </section>
-          <section className="card" aria-labelledby={`${ids}-kubernetes`}>
-            <h2 id={`${ids}-kubernetes`}>Kubernetes</h2>
-            <KubernetesLiveView environmentId={env.id} />
-          </section>
+          {/* The live view of the environment's target, once the Podman view said whether it is one. */}
+          {onPodman(podman) === true && (
+            <section className="card" aria-labelledby={`${ids}-podman`}>
+              <h2 id={`${ids}-podman`}>Podman</h2>
+              <PodmanLiveView live={podman} />
+            </section>
+          )}
+          {onPodman(podman) === false && (
+            <section className="card" aria-labelledby={`${ids}-kubernetes`}>
+              <h2 id={`${ids}-kubernetes`}>Kubernetes</h2>
+              <KubernetesLiveView environmentId={env.id} />
+            </section>
+          )}
         </div>
       )}
     </Loaded>
   );
 }
 
-/** URL, what runs there, auto-stop time and Kubernetes namespace. */
-function EnvironmentFacts({ environment }: { environment: EnvironmentDetails }) {
+/** URL, what runs there, auto-stop time and (unless on a Podman host) Kubernetes namespace. */
+function EnvironmentFacts({ environment, onPodman }: { environment: EnvironmentDetails; onPodman: boolean }) {
   const current = environment.last_successful_deployment;
   return (
     <dl className="environment-facts">
@@ -116,18 +138,20 @@ function EnvironmentFacts({ environment }: { environment: EnvironmentDetails }) 
           )}
         </dd>
       </div>
-      <div>
-        <dt>Kubernetes namespace</dt>
-        <dd>
-          {environment.kubernetes_namespace ? (
-            <code>{environment.kubernetes_namespace}</code>
-          ) : (
-            // Set only by `environment: kubernetes: namespace`; otherwise the target's template names
-            // it (the live view below shows the one in use).
-            <span className="muted">from the target</span>
-          )}
-        </dd>
-      </div>
+      {!onPodman && (
+        <div>
+          <dt>Kubernetes namespace</dt>
+          <dd>
+            {environment.kubernetes_namespace ? (
+              <code>{environment.kubernetes_namespace}</code>
+            ) : (
+              // Set only by `environment: kubernetes: namespace`; otherwise the target's template names
+              // it (the live view below shows the one in use).
+              <span className="muted">from the target</span>
+            )}
+          </dd>
+        </div>
+      )}
     </dl>
   );
 }

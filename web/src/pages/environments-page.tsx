@@ -8,6 +8,7 @@ import { DeployButton } from '../components/deploy-dialog.tsx';
 import { EnvironmentColumns, EnvironmentRow } from '../components/environment-row.tsx';
 import { Loaded } from '../components/loading.tsx';
 import { Pagination } from '../components/pagination.tsx';
+import { RebuildAllButton } from '../components/rebuild-button.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { atLeast } from '../lib/access-level.ts';
@@ -51,10 +52,13 @@ export function EnvironmentsPage() {
       <div className="row row-spread">
         <h2 id={`${ids}-heading`}>Environments</h2>
         {atLeast(level, 'developer') && (
-          <DeployButton
-            primary
-            onDeployed={(deployment) => navigate(`${base}/environments/${deployment.environment.id}`)}
-          />
+          <div className="row">
+            <RebuildAllButton />
+            <DeployButton
+              primary
+              onDeployed={(deployment) => navigate(`${base}/environments/${deployment.environment.id}`)}
+            />
+          </div>
         )}
       </div>
       <div className="row environments-filters">

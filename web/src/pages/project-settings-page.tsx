@@ -7,6 +7,7 @@ import { EnvironmentSecretsSection } from '../settings/environment-secrets-secti
 import { FreezeWindowsSection } from '../settings/freeze-windows-section.tsx';
 import { MembersSection } from '../settings/members-section.tsx';
 import { ProtectedEnvironmentsSection } from '../settings/protected-environments-section.tsx';
+import { RebuildSchedulesSection } from '../settings/rebuild-schedules-section.tsx';
 import { SettingsLayout } from '../settings/settings-layout.tsx';
 import { NotAllowed } from '../settings/settings-section.tsx';
 import { TargetsSection } from '../settings/targets-section.tsx';
@@ -59,6 +60,12 @@ const SECTIONS: readonly Section[] = [
     label: 'Auto-deploy rules',
     readableBy: 'reporter',
     render: ({ level }) => <AutoDeployRulesSection level={level} />,
+  },
+  {
+    slug: 'rebuild-schedules',
+    label: 'Rebuild schedules',
+    readableBy: 'reporter',
+    render: ({ level }) => <RebuildSchedulesSection level={level} />,
   },
   { slug: 'webhooks', label: 'Webhooks', readableBy: 'maintainer', render: () => <WebhooksSection /> },
   {

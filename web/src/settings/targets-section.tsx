@@ -10,19 +10,22 @@ import { useAction } from '../components/use-action.ts';
 import { EMPTY_TARGET_FORM, type TargetForm, targetBody } from '../lib/target-body.ts';
 import { SelectField, TextField } from './fields.tsx';
 import { FormCard } from './form-card.tsx';
+import { PodmanTargetFields, PodmanTargetSummary, podmanConnectedText } from './podman-target-fields.tsx';
 import { SettingsSection } from './settings-section.tsx';
 import { useFields } from './use-fields.ts';
 
-/** What a successful cluster check reported, in words. */
+/** What a successful cluster or Podman host check reported, in words. */
 function connectedText(target: Target): string {
+  if (target.podman) return podmanConnectedText(target.podman);
   const version = target.kubernetes?.server_version;
   return version ? `the cluster answered (Kubernetes ${version})` : 'the cluster answered';
 }
 
 /**
  * Targets (where environments run) of a project (`path` = `/projects/3/targets`) or of the instance
- * (`/targets`): the list with each cluster's last check, a connection check, delete, and the form
- * adding a Kubernetes cluster (kubeconfig, or API URL + CA + token) or an external deployer.
+ * (`/targets`): the list with each cluster's or host's last check, a connection check, delete, and the
+ * form adding a Kubernetes cluster (kubeconfig, or API URL + CA + token), a Podman host or an external
+ * deployer.
  */
 export function TargetsSection({ path, instance }: { path: string; instance?: boolean }) {
   const list = usePagedApi<Target>(path);
@@ -35,15 +38,15 @@ export function TargetsSection({ path, instance }: { path: string; instance?: bo
           Where environments run{instance ? ', for every project' : ''}. A target serves the environments its
           scope matches;{' '}
           {instance ? 'project targets win over these' : 'project targets win over instance ones'}, then the
-          most specific scope. Every save checks that the cluster answers and accepts the credentials, which
-          are stored encrypted and never shown again.
+          most specific scope. Every save checks that the cluster or Podman host answers and accepts the
+          credentials, which are stored encrypted and never shown again.
         </>
       }
     >
       {added && (
         <div className="alert alert-info" role="status">
           Target <strong>{added.name}</strong> added
-          {added.kind === 'kubernetes' ? `: ${connectedText(added)}.` : '.'}
+          {added.kind === 'kubernetes' || added.kind === 'podman' ? `: ${connectedText(added)}.` : '.'}
         </div>
       )}
       <PagedList list={list} empty="No targets yet.">
@@ -81,32 +84,43 @@ export function TargetsSection({ path, instance }: { path: string; instance?: bo
 
 function TargetRow({ path, target, onChange }: { path: string; target: Target; onChange: () => void }) {
   const [checked, setChecked] = useState<Target>();
-  // Saving a Kubernetes target without changes makes the API check the cluster again.
+  // Saving a Kubernetes or Podman target without changes makes the API check it again.
   const recheck = useAction(async () => {
     setChecked(undefined);
     setChecked(await api<Target>(`${path}/${target.id}`, { method: 'PUT', body: {} }));
     onChange();
   });
-  const kubernetes = target.kubernetes;
+  const { kubernetes, podman } = target;
   return (
     <tr data-target={target.name}>
       <td>
         <strong>{target.name}</strong>
         <div className="muted">
-          {kubernetes ? 'Kubernetes' : target.kind === 'external' ? 'External deployer' : target.kind}
+          {kubernetes
+            ? 'Kubernetes'
+            : podman
+              ? 'Podman host'
+              : target.kind === 'external'
+                ? 'External deployer'
+                : target.kind}
         </div>
       </td>
       <td>
         <code>{target.environment_scope}</code>
       </td>
       <td className="settings-wrap">
-        {kubernetes ? (
+        {kubernetes || podman ? (
           <div className="stack settings-tight">
-            <code>{kubernetes.api_url}</code>
-            <span className="muted">
-              by {kubernetes.auth}
-              {kubernetes.server_version && `, Kubernetes ${kubernetes.server_version}`}
-            </span>
+            {kubernetes && (
+              <>
+                <code>{kubernetes.api_url}</code>
+                <span className="muted">
+                  by {kubernetes.auth}
+                  {kubernetes.server_version && `, Kubernetes ${kubernetes.server_version}`}
+                </span>
+              </>
+            )}
+            {podman && <PodmanTargetSummary podman={podman} />}
             {checked && (
               <span className="settings-check-ok" role="status">
                 Connected: {connectedText(checked)}.
@@ -121,7 +135,7 @@ function TargetRow({ path, target, onChange }: { path: string; target: Target; o
       <td className="hide-small">{kubernetes ? <code>{kubernetes.namespace_template}</code> : '—'}</td>
       <td>
         <div className="settings-actions">
-          {kubernetes && (
+          {(kubernetes || podman) && (
             <button
               type="button"
               className="button button-small"
@@ -171,6 +185,7 @@ function AddTargetForm({ path, onAdded }: { path: string; onAdded: (target: Targ
         onChange={set('kind')}
         choices={[
           { value: 'kubernetes', label: 'Kubernetes cluster' },
+          { value: 'podman', label: 'Podman host' },
           { value: 'external', label: 'External deployer (signed webhooks)' },
         ]}
       />
@@ -180,7 +195,9 @@ function AddTargetForm({ path, onAdded }: { path: string; onAdded: (target: Targ
         onChange={set('environmentScope')}
         hint="An environment name (production), a pattern (review/*), or * for every environment."
       />
-      {values.kind === 'kubernetes' ? (
+      {values.kind === 'podman' ? (
+        <PodmanTargetFields values={values.podman} onChange={set('podman')} />
+      ) : values.kind === 'kubernetes' ? (
         <>
           <SelectField
             label="Credentials"
