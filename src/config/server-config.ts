@@ -34,6 +34,8 @@ export interface ServerConfig {
   registry: RegistrySetting;
   /** How this host's Podman must run containers (builds in jobs, the Podman target). */
   podman: PodmanSettings;
+  /** The podman executable the Podman target runs (`podman` from PATH by default). */
+  podmanBinary: string;
 }
 
 /** Debian's `docker-registry` (Docker Distribution), which Gantry runs as its bundled registry. */
@@ -104,6 +106,10 @@ export const SERVER_OPTIONS = {
   'registry-binary': {
     env: 'GANTRY_REGISTRY_BINARY',
     help: `the bundled registry's docker-registry (default ${DEFAULT_REGISTRY_BINARY})`,
+  },
+  'podman-binary': {
+    env: 'GANTRY_PODMAN_BINARY',
+    help: 'the podman the Podman target runs (default podman from PATH)',
   },
   'podman-runtime': {
     env: 'GANTRY_PODMAN_RUNTIME',
@@ -207,6 +213,7 @@ export function resolveServerConfig(
     webDir: resolve(cwd, pick('web-dir') ?? DEFAULT_WEB_DIR),
     registry: registrySetting(pick('registry'), pick('registry-binary'), env),
     podman: podmanSettings(pick('podman-runtime'), pick('podman-cgroup-manager'), pick('podman-ulimits')),
+    podmanBinary: pick('podman-binary') ?? 'podman',
   };
 }
 

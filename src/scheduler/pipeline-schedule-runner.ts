@@ -2,21 +2,11 @@ import { GantryError } from '../domain/errors.ts';
 import { parseFullRef } from '../domain/full-ref.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { PipelineScheduleRow } from '../store/repositories/pipeline-schedule-repository.ts';
-import { parseCronSchedule } from './cron-schedule.ts';
-import type { ScheduleClock, ScheduleTimer } from './schedule-clock.ts';
+import { DueRunLoop } from './due-run-loop.ts';
+import { type DueScheduleStore, runDueSchedules } from './due-schedules.ts';
+import type { ScheduleClock } from './schedule-clock.ts';
 import type { SchedulePipelineCreator } from './schedule-pipeline-creator.ts';
 import { decryptScheduleVariables } from './schedule-variables.ts';
-
-/** The queries the runner needs; `PipelineScheduleRepository` provides them. */
-export interface DueScheduleStore {
-  listDue(now: string): Promise<PipelineScheduleRow[]>;
-  earliestNextRunAt(): Promise<string | null>;
-  advance(id: number, from: string, to: string | null): Promise<boolean>;
-}
-
-/** The longest the runner sleeps before looking again, and how long it waits after a failed look. */
-const DEFAULT_MAX_SLEEP_MS = 60 * 60 * 1000;
-const DEFAULT_RETRY_MS = 60 * 1000;
 
 /**
  * Runs pipeline schedules when they are due. It sleeps until the earliest `next_run_at` of any
@@ -30,20 +20,13 @@ const DEFAULT_RETRY_MS = 60 * 1000;
  * one database never both run it; a pipeline that then fails to be created is reported, not retried.
  */
 export class PipelineScheduleRunner {
-  readonly #store: DueScheduleStore;
   readonly #pipelines: SchedulePipelineCreator;
   readonly #secrets: SecretBox;
-  readonly #clock: ScheduleClock;
-  readonly #onError: (error: unknown, scheduleId: number | null) => void;
-  readonly #maxSleepMs: number;
-  readonly #retryMs: number;
-  #timer: ScheduleTimer | undefined;
-  #cycle: Promise<void> | undefined;
-  #again = false;
-  #stopped = true;
+  readonly #loop: DueRunLoop;
 
   constructor(deps: {
-    schedules: DueScheduleStore;
+    /** `PipelineScheduleRepository`. */
+    schedules: DueScheduleStore<PipelineScheduleRow>;
     pipelines: SchedulePipelineCreator;
     secrets: SecretBox;
     clock: ScheduleClock;
@@ -52,113 +35,61 @@ export class PipelineScheduleRunner {
     maxSleepMs?: number;
     retryMs?: number;
   }) {
-    this.#store = deps.schedules;
     this.#pipelines = deps.pipelines;
     this.#secrets = deps.secrets;
-    this.#clock = deps.clock;
-    this.#onError = deps.onError;
-    this.#maxSleepMs = deps.maxSleepMs ?? DEFAULT_MAX_SLEEP_MS;
-    this.#retryMs = deps.retryMs ?? DEFAULT_RETRY_MS;
+    this.#loop = new DueRunLoop({
+      runDue: (now, stopped) =>
+        runDueSchedules({
+          schedules: deps.schedules,
+          now,
+          stopped,
+          run: (schedule) => this.#createPipeline(schedule),
+          onError: deps.onError,
+        }),
+      earliest: () => deps.schedules.earliestNextRunAt(),
+      clock: deps.clock,
+      onError: (error) => deps.onError(error, null),
+      ...(deps.maxSleepMs !== undefined && { maxSleepMs: deps.maxSleepMs }),
+      ...(deps.retryMs !== undefined && { retryMs: deps.retryMs }),
+    });
   }
 
   /** Runs what is due now (runs missed while stopped, once each) and arms the timer. */
-  async start(): Promise<void> {
-    this.#stopped = false;
-    this.wake();
-    await this.idle();
+  start(): Promise<void> {
+    return this.#loop.start();
   }
 
   /** Looks for due schedules now and re-arms the timer; call after any schedule change. */
   wake(): void {
-    if (this.#stopped) return;
-    if (this.#cycle) {
-      this.#again = true;
-      return;
-    }
-    this.#timer?.cancel();
-    this.#timer = undefined;
-    this.#cycle = this.#run().finally(() => {
-      this.#cycle = undefined;
-    });
+    this.#loop.wake();
   }
 
   /** Resolves when no look is in progress (tests and shutdown wait on it). */
-  async idle(): Promise<void> {
-    while (this.#cycle) await this.#cycle;
+  idle(): Promise<void> {
+    return this.#loop.idle();
   }
 
   /** Cancels the timer and waits for a look in progress to finish. */
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    this.#timer?.cancel();
-    this.#timer = undefined;
-    await this.idle();
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 
-  async #run(): Promise<void> {
-    do {
-      this.#again = false;
-      let delay: number;
-      try {
-        delay = await this.#runDue();
-      } catch (error) {
-        this.#onError(error, null);
-        delay = this.#retryMs;
-      }
-      if (!this.#again && !this.#stopped) this.#arm(delay);
-    } while (this.#again && !this.#stopped);
-  }
-
-  /** Runs every due schedule; returns how long to sleep until the next one. */
-  async #runDue(): Promise<number> {
-    const now = this.#clock.now();
-    for (const schedule of await this.#store.listDue(now.toISOString())) {
-      if (this.#stopped) break;
-      await this.#runOne(schedule, now);
-    }
-    const earliest = await this.#store.earliestNextRunAt();
-    if (earliest === null) return this.#maxSleepMs;
-    return Math.min(this.#maxSleepMs, Math.max(0, Date.parse(earliest) - this.#clock.now().getTime()));
-  }
-
-  async #runOne(schedule: PipelineScheduleRow, now: Date): Promise<void> {
-    const dueAt = schedule.next_run_at;
-    if (dueAt === null) return;
-    let next: string | null = null;
-    try {
-      next = parseCronSchedule(schedule.cron, schedule.cron_timezone).nextAfter(now)?.toISOString() ?? null;
-    } catch (error) {
-      // Validated when saved; a time zone this Node no longer knows stops the schedule rather than looping.
-      this.#onError(error, schedule.id);
-    }
-    if (!(await this.#store.advance(schedule.id, dueAt, next))) return;
-    try {
-      const ref = parseFullRef(schedule.ref);
-      if (!ref) throw new GantryError('internal', `schedule ${schedule.id} has no branch or tag ref`);
-      await this.#pipelines.createPipeline({
-        projectId: schedule.project_id,
-        ref: ref.name,
-        refType: ref.refType,
-        source: 'schedule',
-        userId: schedule.owner_id,
-        scheduleId: schedule.id,
-        variables: decryptScheduleVariables(
-          this.#secrets,
-          schedule.project_id,
-          schedule.id,
-          schedule.variables_encrypted,
-        ),
-      });
-    } catch (error) {
-      this.#onError(error, schedule.id);
-    }
-  }
-
-  #arm(delayMs: number): void {
-    this.#timer?.cancel();
-    this.#timer = this.#clock.setTimer(delayMs, () => {
-      this.#timer = undefined;
-      this.wake();
+  async #createPipeline(schedule: PipelineScheduleRow): Promise<void> {
+    const ref = parseFullRef(schedule.ref);
+    if (!ref) throw new GantryError('internal', `schedule ${schedule.id} has no branch or tag ref`);
+    await this.#pipelines.createPipeline({
+      projectId: schedule.project_id,
+      ref: ref.name,
+      refType: ref.refType,
+      source: 'schedule',
+      userId: schedule.owner_id,
+      scheduleId: schedule.id,
+      variables: decryptScheduleVariables(
+        this.#secrets,
+        schedule.project_id,
+        schedule.id,
+        schedule.variables_encrypted,
+      ),
     });
   }
 }

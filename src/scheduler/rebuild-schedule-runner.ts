@@ -1,14 +1,7 @@
 import type { RebuildScheduleRow } from '../store/repositories/rebuild-schedule-repository.ts';
-import { parseCronSchedule } from './cron-schedule.ts';
 import { DueRunLoop } from './due-run-loop.ts';
+import { type DueScheduleStore, runDueSchedules } from './due-schedules.ts';
 import type { ScheduleClock } from './schedule-clock.ts';
-
-/** The queries the runner needs; `RebuildScheduleRepository` provides them. */
-export interface DueRebuildStore {
-  listDue(now: string): Promise<RebuildScheduleRow[]>;
-  earliestNextRunAt(): Promise<string | null>;
-  advance(id: number, from: string, to: string | null): Promise<boolean>;
-}
 
 /**
  * Runs one rebuild schedule as its owner and records the outcome on the schedule (the rebuild
@@ -25,27 +18,29 @@ export interface ScheduledRebuilds {
  * then runs it. Schedule changes call `wake()`.
  */
 export class RebuildScheduleRunner {
-  readonly #store: DueRebuildStore;
-  readonly #rebuilds: ScheduledRebuilds;
-  readonly #onError: (error: unknown, scheduleId: number | null) => void;
   readonly #loop: DueRunLoop;
 
   constructor(deps: {
-    schedules: DueRebuildStore;
+    /** `RebuildScheduleRepository`. */
+    schedules: DueScheduleStore<RebuildScheduleRow>;
     rebuilds: ScheduledRebuilds;
     clock: ScheduleClock;
     /** Failures of one schedule (with its id) or of the whole look (null); never thrown. */
     onError: (error: unknown, scheduleId: number | null) => void;
     maxSleepMs?: number;
   }) {
-    this.#store = deps.schedules;
-    this.#rebuilds = deps.rebuilds;
-    this.#onError = deps.onError;
     this.#loop = new DueRunLoop({
-      runDue: (now, stopped) => this.#runDue(now, stopped),
-      earliest: () => this.#store.earliestNextRunAt(),
+      runDue: (now, stopped) =>
+        runDueSchedules({
+          schedules: deps.schedules,
+          now,
+          stopped,
+          run: (schedule) => deps.rebuilds.runSchedule(schedule),
+          onError: deps.onError,
+        }),
+      earliest: () => deps.schedules.earliestNextRunAt(),
       clock: deps.clock,
-      onError: (error) => this.#onError(error, null),
+      onError: (error) => deps.onError(error, null),
       ...(deps.maxSleepMs !== undefined && { maxSleepMs: deps.maxSleepMs }),
     });
   }
@@ -67,30 +62,5 @@ export class RebuildScheduleRunner {
 
   stop(): Promise<void> {
     return this.#loop.stop();
-  }
-
-  async #runDue(now: Date, stopped: () => boolean): Promise<void> {
-    for (const schedule of await this.#store.listDue(now.toISOString())) {
-      if (stopped()) break;
-      await this.#runOne(schedule, now);
-    }
-  }
-
-  async #runOne(schedule: RebuildScheduleRow, now: Date): Promise<void> {
-    const dueAt = schedule.next_run_at;
-    if (dueAt === null) return;
-    let next: string | null = null;
-    try {
-      next = parseCronSchedule(schedule.cron, schedule.cron_timezone).nextAfter(now)?.toISOString() ?? null;
-    } catch (error) {
-      // Validated when saved; a time zone this Node no longer knows stops the schedule rather than looping.
-      this.#onError(error, schedule.id);
-    }
-    if (!(await this.#store.advance(schedule.id, dueAt, next))) return;
-    try {
-      await this.#rebuilds.runSchedule(schedule);
-    } catch (error) {
-      this.#onError(error, schedule.id);
-    }
   }
 }

@@ -89,15 +89,16 @@ import { UserRepository } from '../store/repositories/user-repository.ts';
 import { ExternalTarget } from '../targets/external/external-target.ts';
 import { KubernetesTarget } from '../targets/kubernetes/kubernetes-target.ts';
 import { checkKubernetesTarget } from '../targets/kubernetes/kubernetes-target-check.ts';
-import { KubernetesTeardown } from '../targets/kubernetes/kubernetes-teardown.ts';
+import { deleteKubernetesDeployment } from '../targets/kubernetes/kubernetes-teardown.ts';
 import { LiveViewCache } from '../targets/kubernetes/live-view-cache.ts';
 import { ScriptJobCredentials } from '../targets/kubernetes/script-job-credentials.ts';
 import type { PodmanAccess } from '../targets/podman/podman-connection.ts';
 import { PodmanScriptVariables } from '../targets/podman/podman-script-variables.ts';
 import { PodmanTarget } from '../targets/podman/podman-target.ts';
 import { podmanTargetCheck } from '../targets/podman/podman-target-check.ts';
-import { PodmanTeardown } from '../targets/podman/podman-teardown.ts';
+import { removePodmanDeployment } from '../targets/podman/podman-teardown.ts';
 import { ServerDeployer } from '../targets/server-deployer.ts';
+import { TargetTeardown } from '../targets/target-teardown.ts';
 import { HookPayloads } from '../webhooks/hook-payloads.ts';
 import { ProjectHookEvents } from '../webhooks/project-hook-events.ts';
 import { WebhookOutbox } from '../webhooks/webhook-outbox.ts';
@@ -243,6 +244,7 @@ export async function startGantryServer(
   const podmanAccess: PodmanAccess = {
     secrets,
     scratchDir,
+    podmanBinary: config.podmanBinary,
     ...(podmanFiles.registriesConf !== null && { registriesConf: podmanFiles.registriesConf }),
   };
   const engine = await createCiEngine({
@@ -365,28 +367,21 @@ export async function startGantryServer(
     onQueued: kickEngine,
     resolveRef: async (projectId, ref) =>
       (await new CommitReader(storage.pathOf(projectId)).resolve(ref))?.sha,
-    stopOnTarget: async (environment, userId) =>
-      (await kubernetesTeardown.stop(environment, userId)) ??
-      (await podmanTeardown.stop(environment, userId)),
+    stopOnTarget: (environment, userId) => targetTeardown.stop(environment, userId),
     rollouts: {
       promote: (id) => kubernetesTarget.promote(id),
       abort: (id, reason) => kubernetesTarget.abort(id, reason),
     },
   });
-  const kubernetesTeardown = new KubernetesTeardown({
+  const targetTeardown = new TargetTeardown({
     deployments: engine.deployments,
     environments: engine.environments,
     targets: targetRows,
     recorder: engine.recorder,
-    secrets,
-    log: (line) => logger.warn(line),
-  });
-  const podmanTeardown = new PodmanTeardown({
-    ...podmanAccess,
-    deployments: engine.deployments,
-    environments: engine.environments,
-    targets: targetRows,
-    recorder: engine.recorder,
+    steps: {
+      kubernetes: (target, snapshot) => deleteKubernetesDeployment(target, snapshot, secrets),
+      podman: (target, snapshot) => removePodmanDeployment(target, snapshot, podmanAccess),
+    },
     log: (line) => logger.warn(line),
   });
   const approvalEffects: ApprovalEffects = deploymentActions.approvalEffects;
@@ -539,7 +534,7 @@ export async function startGantryServer(
     roles,
     secrets,
     checkKubernetes: checkKubernetesTarget,
-    checkPodman: podmanTargetCheck(scratchDir),
+    checkPodman: podmanTargetCheck(scratchDir, config.podmanBinary),
   });
   const protectedEnvironmentService = new ProtectedEnvironmentService({
     rules: protectedEnvironmentRows,

@@ -54,8 +54,17 @@ describe('gantry serve', () => {
     assert.match(main.stdout(), /serve/);
   });
 
-  test('first start: admin password printed once, demo project pushed, probes answer', async () => {
-    const server = await start(['--demo']);
+  test('first start: admin password printed once, demo project pushed, probes answer; without Podman it says how to install it', async () => {
+    // No podman for the target (and no runner: the demo's build would run the host's podman): the
+    // demo project is still created, and the server says why it cannot deploy and what to install.
+    const server = await start(['--demo'], {
+      GANTRY_PODMAN_BINARY: join(dataDir, 'no-such-podman'),
+      GANTRY_RUNNER_CONCURRENCY: '0',
+    });
+    assert.match(
+      server.stdout(),
+      /The demo project has no Podman target.*not installed.*apt-get install podman/,
+    );
     const match = /Created user "admin" with password: (\S+)/.exec(server.stdout());
     assert.ok(match, server.stdout());
     password = match[1]!;
@@ -91,7 +100,7 @@ describe('gantry serve', () => {
   });
 
   test('restart keeps the data and prints no new password', async () => {
-    const server = await start(['--demo']);
+    const server = await start(['--demo'], { GANTRY_RUNNER_CONCURRENCY: '0' });
     assert.doesNotMatch(server.stdout(), /password/);
     assert.doesNotMatch(server.stdout(), /Created the demo project/);
     const signIn = await fetch(`${base}/api/v1/session`, {
