@@ -27,6 +27,7 @@ import type { PipelineRepository, PipelineRow } from '../store/repositories/pipe
 import type { ProjectRepository, ProjectRow } from '../store/repositories/project-repository.ts';
 import type { JobCompletion } from './job-completion.ts';
 import { type JobDefinition, parseDefinition } from './job-definition.ts';
+import { jobSnapshot } from './job-snapshot.ts';
 import { dotenvContext, pipelineFacts } from './job-spec-builder.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 
@@ -230,17 +231,9 @@ export class DeploymentRecorder {
     deployment: DeploymentRow,
     environment: EnvironmentRow,
   ): Promise<ScriptSnapshot> {
-    const definition = parseDefinition(job.definition);
     return {
       kind: 'script',
-      sha: deployment.sha,
-      ref: deployment.ref,
-      tag: deployment.tag === 1,
-      pipelineId: deployment.pipeline_id,
-      jobId: job.id,
-      jobName: job.name,
-      definition: { ...definition, environment: { ...definition.environment, name: environment.name } },
-      variablesVersion: await this.#deps.variablesVersion(job, environment.name),
+      ...jobSnapshot(job, deployment, environment, await this.#deps.variablesVersion(job, environment.name)),
     };
   }
 

@@ -2,65 +2,31 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { FakeScheduleClock } from '../../test/support/fake-schedule-clock.ts';
+import { MemoryScheduleStore } from '../../test/support/memory-schedule-store.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
 import type { PipelineScheduleRow } from '../store/repositories/pipeline-schedule-repository.ts';
-import { type DueScheduleStore, PipelineScheduleRunner } from './pipeline-schedule-runner.ts';
+import { createPipelineScheduleRunner } from './pipeline-schedule-runner.ts';
 import type { SchedulePipelineRequest } from './schedule-pipeline-creator.ts';
 import { encryptScheduleVariables } from './schedule-variables.ts';
 
-/** The runner's queries over an array, as the repository answers them. */
-class MemoryStore implements DueScheduleStore {
-  rows: PipelineScheduleRow[] = [];
-
-  add(
-    values: Partial<PipelineScheduleRow> & { id: number; next_run_at: string | null },
-  ): PipelineScheduleRow {
-    const row: PipelineScheduleRow = {
-      project_id: 7,
-      description: 'nightly',
-      ref: 'refs/heads/main',
-      cron: '0 2 * * *',
-      cron_timezone: 'UTC',
-      active: 1,
-      owner_id: 3,
-      variables_encrypted: null,
-      created_at: '2025-01-01T00:00:00.000Z',
-      updated_at: '2025-01-01T00:00:00.000Z',
-      ...values,
-    };
-    this.rows.push(row);
-    return row;
-  }
-
-  async listDue(now: string) {
-    return this.rows
-      .filter((r) => r.active === 1 && r.next_run_at !== null && r.next_run_at <= now)
-      .sort((a, b) => (a.next_run_at! < b.next_run_at! ? -1 : 1))
-      .map((r) => ({ ...r }));
-  }
-
-  async earliestNextRunAt() {
-    const times = this.rows
-      .filter((r) => r.active === 1 && r.next_run_at !== null)
-      .map((r) => r.next_run_at!);
-    return times.sort()[0] ?? null;
-  }
-
-  async advance(id: number, from: string, to: string | null) {
-    const row = this.rows.find((r) => r.id === id);
-    if (!row || row.next_run_at !== from) return false;
-    row.next_run_at = to;
-    return true;
-  }
-}
-
 function setup(start: string, options: { failFor?: number[]; maxSleepMs?: number } = {}) {
   const clock = new FakeScheduleClock(start);
-  const store = new MemoryStore();
+  const store = new MemoryScheduleStore<PipelineScheduleRow>({
+    project_id: 7,
+    description: 'nightly',
+    ref: 'refs/heads/main',
+    cron: '0 2 * * *',
+    cron_timezone: 'UTC',
+    active: 1,
+    owner_id: 3,
+    variables_encrypted: null,
+    created_at: '2025-01-01T00:00:00.000Z',
+    updated_at: '2025-01-01T00:00:00.000Z',
+  });
   const calls: SchedulePipelineRequest[] = [];
   const errors: Array<{ error: unknown; scheduleId: number | null }> = [];
   const secrets = new SecretBox(randomBytes(32));
-  const runner = new PipelineScheduleRunner({
+  const runner = createPipelineScheduleRunner({
     schedules: store,
     secrets,
     clock,

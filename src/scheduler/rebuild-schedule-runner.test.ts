@@ -1,62 +1,30 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FakeScheduleClock } from '../../test/support/fake-schedule-clock.ts';
+import { MemoryScheduleStore } from '../../test/support/memory-schedule-store.ts';
 import type { RebuildScheduleRow } from '../store/repositories/rebuild-schedule-repository.ts';
-import { type DueRebuildStore, RebuildScheduleRunner } from './rebuild-schedule-runner.ts';
-
-/** The runner's queries over an array, as the repository answers them. */
-class MemoryStore implements DueRebuildStore {
-  rows: RebuildScheduleRow[] = [];
-
-  add(values: Partial<RebuildScheduleRow> & { id: number; next_run_at: string | null }): void {
-    this.rows.push({
-      project_id: 7,
-      description: 'weekly rebuild',
-      environments: null,
-      cron: '0 4 * * 1',
-      cron_timezone: 'UTC',
-      active: 1,
-      owner_id: 3,
-      last_run_at: null,
-      last_run_status: null,
-      last_run_error: null,
-      last_pipeline_ids: null,
-      created_at: '2025-01-01T00:00:00.000Z',
-      updated_at: '2025-01-01T00:00:00.000Z',
-      ...values,
-    });
-  }
-
-  async listDue(now: string) {
-    return this.rows
-      .filter((r) => r.active === 1 && r.next_run_at !== null && r.next_run_at <= now)
-      .sort((a, b) => (a.next_run_at! < b.next_run_at! ? -1 : 1))
-      .map((r) => ({ ...r }));
-  }
-
-  async earliestNextRunAt() {
-    return (
-      this.rows
-        .filter((r) => r.active === 1 && r.next_run_at !== null)
-        .map((r) => r.next_run_at!)
-        .sort()[0] ?? null
-    );
-  }
-
-  async advance(id: number, from: string, to: string | null) {
-    const row = this.rows.find((r) => r.id === id);
-    if (!row || row.next_run_at !== from) return false;
-    row.next_run_at = to;
-    return true;
-  }
-}
+import { createRebuildScheduleRunner } from './rebuild-schedule-runner.ts';
 
 function setup(options: { failFor?: number[] } = {}) {
   const clock = new FakeScheduleClock('2025-06-10T12:00:00.000Z'); // a Tuesday
-  const store = new MemoryStore();
+  const store = new MemoryScheduleStore<RebuildScheduleRow>({
+    project_id: 7,
+    description: 'weekly rebuild',
+    environments: null,
+    cron: '0 4 * * 1',
+    cron_timezone: 'UTC',
+    active: 1,
+    owner_id: 3,
+    last_run_at: null,
+    last_run_status: null,
+    last_run_error: null,
+    last_pipeline_ids: null,
+    created_at: '2025-01-01T00:00:00.000Z',
+    updated_at: '2025-01-01T00:00:00.000Z',
+  });
   const ran: number[] = [];
   const errors: Array<{ error: unknown; scheduleId: number | null }> = [];
-  const runner = new RebuildScheduleRunner({
+  const runner = createRebuildScheduleRunner({
     schedules: store,
     clock,
     rebuilds: {

@@ -15,8 +15,8 @@ import { writePodmanHostFiles } from '../podman/podman-host-files.ts';
 import { createGantryRegistry, type GantryRegistry, registryEndpoints } from '../registry/gantry-registry.ts';
 import { RegistryRepository } from '../registry/registry-repository.ts';
 import { AutoStopTimer } from '../scheduler/auto-stop-timer.ts';
-import { PipelineScheduleRunner } from '../scheduler/pipeline-schedule-runner.ts';
-import { RebuildScheduleRunner } from '../scheduler/rebuild-schedule-runner.ts';
+import { createPipelineScheduleRunner } from '../scheduler/pipeline-schedule-runner.ts';
+import { createRebuildScheduleRunner } from '../scheduler/rebuild-schedule-runner.ts';
 import { type ScheduleClock, systemClock } from '../scheduler/schedule-clock.ts';
 import type { SchedulePipelineCreator } from '../scheduler/schedule-pipeline-creator.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
@@ -66,6 +66,7 @@ import { CiVariableRepository } from '../store/repositories/ci-variable-reposito
 import { DeploymentApprovalRepository } from '../store/repositories/deployment-approval-repository.ts';
 import { DeploymentRepository } from '../store/repositories/deployment-repository.ts';
 import { DeploymentStatusRepository } from '../store/repositories/deployment-status-repository.ts';
+import { DueScheduleQueries } from '../store/repositories/due-schedule-queries.ts';
 import { EnvironmentRepository } from '../store/repositories/environment-repository.ts';
 import { EnvironmentSecretRepository } from '../store/repositories/environment-secret-repository.ts';
 import { FreezePeriodRepository } from '../store/repositories/freeze-period-repository.ts';
@@ -409,8 +410,8 @@ export async function startGantryServer(
   const scheduleClock = options.scheduleClock ?? systemClock;
   const scheduleRows = new PipelineScheduleRepository(db);
   const schedulePipelines: SchedulePipelineCreator = options.pipelineCreator ?? pipelines;
-  const scheduleRunner = new PipelineScheduleRunner({
-    schedules: scheduleRows,
+  const scheduleRunner = createPipelineScheduleRunner({
+    schedules: new DueScheduleQueries(db, 'pipeline_schedules'),
     pipelines: schedulePipelines,
     secrets,
     clock: scheduleClock,
@@ -446,8 +447,8 @@ export async function startGantryServer(
     now: () => rebuildClock.now(),
     onChange: () => rebuildScheduleRunner.wake(),
   });
-  const rebuildScheduleRunner = new RebuildScheduleRunner({
-    schedules: rebuildScheduleRows,
+  const rebuildScheduleRunner = createRebuildScheduleRunner({
+    schedules: new DueScheduleQueries(db, 'rebuild_schedules'),
     rebuilds: rebuildSchedules,
     clock: rebuildClock,
     onError: (error, scheduleId) => logger.error({ err: error, scheduleId }, 'rebuild schedule run failed'),

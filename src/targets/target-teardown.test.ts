@@ -1,25 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { deploymentRow, environmentRow } from '../../test/support/store-rows.ts';
 import type { DeploymentRow, NewDeployment } from '../store/repositories/deployment-repository.ts';
-import type { EnvironmentRow } from '../store/repositories/environment-repository.ts';
 import type { TargetRow } from '../store/repositories/target-repository.ts';
 import { TargetTeardown, type TeardownSteps } from './target-teardown.ts';
 
-const environment: EnvironmentRow = {
-  id: 5,
-  project_id: 1,
-  name: 'production',
-  slug: 'production',
-  tier: 'production',
-  external_url: null,
-  state: 'available',
-  kubernetes_namespace: null,
-  auto_stop_at: null,
-  last_deployment_id: 7,
-  last_success_deployment_id: 7,
-  created_at: '2026-01-01T00:00:00.000Z',
-  updated_at: '2026-01-01T00:00:00.000Z',
-};
+const environment = environmentRow({ last_deployment_id: 7, last_success_deployment_id: 7 });
 
 const target: TargetRow = {
   id: 2,
@@ -34,35 +20,6 @@ const target: TargetRow = {
 };
 
 const snapshot = (kind: string) => ({ kind, sha: 'a'.repeat(40), ref: 'main', tag: false, targetId: 2 });
-
-function deploymentRow(values: Partial<DeploymentRow> & { id: number }): DeploymentRow {
-  return {
-    project_id: 1,
-    iid: values.id,
-    environment_id: 5,
-    sha: 'a'.repeat(40),
-    ref: 'main',
-    tag: 0,
-    user_id: null,
-    status: 'success',
-    action: 'start',
-    job_id: 11,
-    pipeline_id: 9,
-    deployable_name: 'deploy',
-    snapshot: null,
-    rollback_of: null,
-    external_state: null,
-    freeze_override_reason: null,
-    freeze_override_by: null,
-    created_at: '2026-01-01T00:00:00.000Z',
-    updated_at: '2026-01-01T00:00:00.000Z',
-    finished_at: null,
-    secret_values_encrypted: null,
-    rollout_state: null,
-    rebuild: 0,
-    ...values,
-  };
-}
 
 function setup(current: DeploymentRow, options: { targetGone?: boolean; failing?: boolean } = {}) {
   const rows = new Map([[current.id, current]]);

@@ -47,8 +47,8 @@ export class TargetTeardown {
         ? undefined
         : await this.#deps.deployments.findById(environment.last_success_deployment_id);
     const snapshot = parseSnapshot(current?.snapshot ?? null);
+    if (current?.action !== 'start') return undefined;
     if (snapshot?.kind !== 'kubernetes' && snapshot?.kind !== 'podman') return undefined;
-    if (!current || current.action !== 'start') return undefined;
     const deployment = await this.#deps.deployments.insert({
       project_id: environment.project_id,
       environment_id: environment.id,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
 import { type ScratchDir, scratchDir } from '../support/git-work-tree.ts';
-import { cloneProject, pushFiles } from '../support/pipeline-helpers.ts';
+import { cloneProject, eventually, pushFiles } from '../support/pipeline-helpers.ts';
 import {
   ADMIN_TOKEN,
   createUserWithToken,
@@ -135,9 +135,18 @@ for (const dialect of DIALECTS) {
             created_at: '',
           },
         );
-        const pipelines = await t.api<Array<{ id: number; status: string }>>(
-          'GET',
-          `projects/${readable.id}/pipelines`,
+        // The pipeline settles after its job is created (a loaded machine reads it earlier).
+        const pipelines = await eventually(
+          async () => {
+            const list = await t.api<Array<{ id: number; status: string }>>(
+              'GET',
+              `projects/${readable.id}/pipelines`,
+            );
+            return ['created', 'pending', 'running'].includes(list.body[0]?.status ?? 'created')
+              ? undefined
+              : list;
+          },
+          () => 'the pipeline did not settle',
         );
         const jobs = await t.api<Array<{ id: number }>>('GET', `projects/${readable.id}/jobs`);
         assert.deepEqual(job.data, {
@@ -148,7 +157,10 @@ for (const dialect of DIALECTS) {
           status: 'manual',
         });
         // A pipeline of one manual job is done (it may be played later): the same status as the API.
-        const { found: pipeline } = await stream.until((m) => m.event === 'pipeline');
+        const { found: pipeline } = await stream.until(
+          (m) =>
+            m.event === 'pipeline' && (m.data as { status?: string }).status === pipelines.body[0]!.status,
+        );
         assert.deepEqual(pipeline.data, {
           project_id: readable.id,
           id: pipelines.body[0]!.id,

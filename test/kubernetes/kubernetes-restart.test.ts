@@ -6,15 +6,15 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type RestartableGantry, restartableGantry } from '../support/gantry-process.ts';
 import { type ScratchDir, scratchDir } from '../support/git-work-tree.ts';
+import { assertCrashFailsDeployment } from '../support/interrupted-deployment.ts';
 import {
   type KubeRigClient,
   kubeRigSuiteOptions,
   READY_AFTER_ANNOTATION,
   useKubeRig,
 } from '../support/kube-rig.ts';
-import { cloneProject, eventually, pushFiles } from '../support/pipeline-helpers.ts';
+import { cloneProject, pushFiles } from '../support/pipeline-helpers.ts';
 import { ADMIN_TOKEN, freePort, type TestServer } from '../support/test-server.ts';
-import type { KubeDeploymentView } from './kubernetes-deploy-helpers.ts';
 import { deployPipeline } from './kubernetes-deploy-helpers.ts';
 
 // Kill -9 the server while a Kubernetes deployment waits for its pods: after a restart the
@@ -72,34 +72,6 @@ describe('a Kubernetes deployment interrupted by a server crash', kubeRigSuiteOp
       'k8s/slow.yaml': SLOW,
       '.gantry.yml': deployPipeline('manifests: k8s/\ntimeout: 10m'),
     });
-    const running = await eventually(
-      async () => {
-        const [d] = (await gantry.api<KubeDeploymentView[]>('GET', `projects/${project.body.id}/deployments`))
-          .body;
-        return d?.status === 'running' && d.snapshot?.kind === 'kubernetes' ? d : undefined;
-      },
-      () => 'no running Kubernetes deployment',
-    );
-    await gantry.kill();
-
-    await gantry.start();
-    const ended = await eventually(
-      async () => {
-        const got = await gantry.api<KubeDeploymentView>(
-          'GET',
-          `projects/${project.body.id}/deployments/${running.id}`,
-        );
-        return got.body.status === 'running' ? undefined : got.body;
-      },
-      () => 'the deployment stayed running after the restart',
-    );
-    assert.equal(ended.status, 'failed');
-    const trace = await fetch(
-      `${gantry.base()}/api/v1/projects/${project.body.id}/jobs/${ended.deployable!.id}/trace`,
-      {
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      },
-    );
-    assert.match(await trace.text(), /the server stopped while this deployment ran/);
+    await assertCrashFailsDeployment(gantry, project.body.id, 'kubernetes');
   });
 });

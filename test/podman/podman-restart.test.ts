@@ -6,15 +6,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type RestartableGantry, restartableGantry } from '../support/gantry-process.ts';
 import { type ScratchDir, scratchDir } from '../support/git-work-tree.ts';
-import { cloneProject, eventually, pushFiles } from '../support/pipeline-helpers.ts';
+import { assertCrashFailsDeployment } from '../support/interrupted-deployment.ts';
+import { cloneProject, pushFiles } from '../support/pipeline-helpers.ts';
 import { ADMIN_TOKEN, freePort, type TestServer } from '../support/test-server.ts';
-import {
-  buildWebImage,
-  cleanUpPodman,
-  deployPipeline,
-  type PodmanDeploymentView,
-  podmanDependency,
-} from './podman-helpers.ts';
+import { buildWebImage, cleanUpPodman, deployPipeline, podmanDependency } from './podman-helpers.ts';
 
 // Kill -9 the server while a Podman deployment waits for its containers: after a restart the
 // deployment is not left running — it fails with the reason, and nothing claims success.
@@ -66,35 +61,6 @@ spec:
 `,
       '.gantry.yml': deployPipeline('manifests: app.yaml\ntimeout: 10m'),
     });
-    const running = await eventually(
-      async () => {
-        const [d] = (
-          await gantry.api<PodmanDeploymentView[]>('GET', `projects/${project.body.id}/deployments`)
-        ).body;
-        return d?.status === 'running' && d.snapshot?.kind === 'podman' ? d : undefined;
-      },
-      () => 'no running Podman deployment',
-    );
-    await gantry.kill();
-
-    await gantry.start();
-    const ended = await eventually(
-      async () => {
-        const got = await gantry.api<PodmanDeploymentView>(
-          'GET',
-          `projects/${project.body.id}/deployments/${running.id}`,
-        );
-        return got.body.status === 'running' ? undefined : got.body;
-      },
-      () => 'the deployment stayed running after the restart',
-    );
-    assert.equal(ended.status, 'failed');
-    const trace = await fetch(
-      `${gantry.base()}/api/v1/projects/${project.body.id}/jobs/${ended.deployable!.id}/trace`,
-      {
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      },
-    );
-    assert.match(await trace.text(), /the server stopped while this deployment ran/);
+    await assertCrashFailsDeployment(gantry, project.body.id, 'podman');
   });
 });

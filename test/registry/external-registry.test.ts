@@ -16,6 +16,7 @@ import {
 } from '../support/test-server.ts';
 import {
   basic,
+  buildImage,
   podman,
   registryTools,
   removeImages,
@@ -72,16 +73,7 @@ for (const dialect of DIALECTS) {
       reference = `${new URL(t.url).host}/${project}:v1`;
       await writeFile(join(scratch.path, 'Containerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\n');
       await run('cp', ['/bin/busybox', join(scratch.path, 'busybox')]);
-      await podman(t.dataDir, [
-        'build',
-        '--quiet',
-        '--pull=never',
-        '--network',
-        'none',
-        '-t',
-        reference,
-        scratch.path,
-      ]);
+      await buildImage(t.dataDir, reference, scratch.path);
     });
     after(async () => {
       if (t) await removeImages(t.dataDir, [reference]);

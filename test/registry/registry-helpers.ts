@@ -71,6 +71,11 @@ export async function podman(
   });
 }
 
+/** Builds the Containerfile in `context` as `reference`, offline (no pull, no network). */
+export async function buildImage(dataDir: string, reference: string, context: string): Promise<void> {
+  await podman(dataDir, ['build', '--quiet', '--pull=never', '--network', 'none', '-t', reference, context]);
+}
+
 /** Removes images by name, ignoring those already gone (after hooks). */
 export async function removeImages(dataDir: string, names: string[]): Promise<void> {
   for (const name of names) await podman(dataDir, ['rmi', '--force', name]).catch(() => {});

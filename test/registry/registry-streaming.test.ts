@@ -11,7 +11,7 @@ import { runInNewContext } from 'node:vm';
 import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
 import { type ScratchDir, scratchDir } from '../support/git-work-tree.ts';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/test-server.ts';
-import { basic, podman, registryTools, removeImages, unique, v2 } from './registry-helpers.ts';
+import { basic, buildImage, podman, registryTools, removeImages, unique, v2 } from './registry-helpers.ts';
 
 // A large layer goes through Gantry's /v2/ proxy as a stream: the server's memory does not grow by
 // anything near the blob's size while podman pushes it. The server runs in this process, so this
@@ -49,16 +49,7 @@ for (const dialect of DIALECTS) {
       );
       await writeFile(join(scratch.path, 'Containerfile'), 'FROM scratch\nCOPY big.bin /big.bin\n');
       reference = `${new URL(t.url).host}/${project}:v1`;
-      await podman(t.dataDir, [
-        'build',
-        '--quiet',
-        '--pull=never',
-        '--network',
-        'none',
-        '-t',
-        reference,
-        scratch.path,
-      ]);
+      await buildImage(t.dataDir, reference, scratch.path);
     });
     after(async () => {
       if (t) await removeImages(t.dataDir, [reference]);

@@ -103,44 +103,6 @@ export class PipelineScheduleRepository {
     return Number(result.numDeletedRows) > 0;
   }
 
-  /** Active schedules whose next run is at or before `now` (ISO-8601 UTC), earliest first. */
-  listDue(now: string): Promise<PipelineScheduleRow[]> {
-    return this.#db
-      .selectFrom('pipeline_schedules')
-      .selectAll()
-      .where('active', '=', 1)
-      .where('next_run_at', 'is not', null)
-      .where('next_run_at', '<=', now)
-      .orderBy('next_run_at')
-      .orderBy('id')
-      .execute();
-  }
-
-  /** The earliest next run of any active schedule, or null when none will run. */
-  async earliestNextRunAt(): Promise<string | null> {
-    const row = await this.#db
-      .selectFrom('pipeline_schedules')
-      .select((eb) => eb.fn.min('next_run_at').as('next'))
-      .where('active', '=', 1)
-      .where('next_run_at', 'is not', null)
-      .executeTakeFirst();
-    return row?.next ?? null;
-  }
-
-  /**
-   * Moves a due schedule's next run from `from` to `to`, only if no one else has: true when this
-   * caller claimed the run. Two servers on one database never run the same tick twice.
-   */
-  async advance(id: number, from: string, to: string | null): Promise<boolean> {
-    const result = await this.#db
-      .updateTable('pipeline_schedules')
-      .set({ next_run_at: to })
-      .where('id', '=', id)
-      .where('next_run_at', '=', from)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
-  }
-
   /** The newest pipeline the schedule created, if any. */
   lastPipeline(scheduleId: number): Promise<ScheduleLastPipeline | undefined> {
     return this.#db

@@ -102,44 +102,6 @@ export class RebuildScheduleRepository {
     await this.#db.deleteFrom('rebuild_schedules').where('id', '=', id).execute();
   }
 
-  /** Active schedules whose next run is at or before `now` (ISO-8601 UTC), earliest first. */
-  listDue(now: string): Promise<RebuildScheduleRow[]> {
-    return this.#db
-      .selectFrom('rebuild_schedules')
-      .selectAll()
-      .where('active', '=', 1)
-      .where('next_run_at', 'is not', null)
-      .where('next_run_at', '<=', now)
-      .orderBy('next_run_at')
-      .orderBy('id')
-      .execute();
-  }
-
-  /** The earliest next run of any active schedule, or null when none will run. */
-  async earliestNextRunAt(): Promise<string | null> {
-    const row = await this.#db
-      .selectFrom('rebuild_schedules')
-      .select((eb) => eb.fn.min('next_run_at').as('next'))
-      .where('active', '=', 1)
-      .where('next_run_at', 'is not', null)
-      .executeTakeFirst();
-    return row?.next ?? null;
-  }
-
-  /**
-   * Moves a due schedule's next run from `from` to `to`, only if no one else has: true when this
-   * caller claimed the run, so two servers on one database never run the same tick twice.
-   */
-  async advance(id: number, from: string, to: string | null): Promise<boolean> {
-    const result = await this.#db
-      .updateTable('rebuild_schedules')
-      .set({ next_run_at: to })
-      .where('id', '=', id)
-      .where('next_run_at', '=', from)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
-  }
-
   /** The pipelines with these ids (a last run's), in id order; deleted ones are left out. */
   pipelines(ids: readonly number[]): Promise<RebuildSchedulePipeline[]> {
     if (ids.length === 0) return Promise.resolve([]);

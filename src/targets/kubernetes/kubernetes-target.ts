@@ -1,18 +1,12 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import {
-  type DeployedImage,
-  type InventoryEntry,
-  type KubernetesSnapshot,
-  parseSnapshot,
-} from '../../domain/deployment-snapshot.ts';
-import type { ExportedTree } from '../../git/tree-export.ts';
-import { expandVariables } from '../../pipeline/index.ts';
+import type { DeployedImage, InventoryEntry, KubernetesSnapshot } from '../../domain/deployment-snapshot.ts';
 import type { DeploySpec } from '../../pipeline/pipeline-definition.ts';
 import { parseDefinition } from '../../scheduler/job-definition.ts';
+import { jobSnapshot } from '../../scheduler/job-snapshot.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import type { DeploymentRepository, DeploymentRow } from '../../store/repositories/deployment-repository.ts';
-import type { EnvironmentRow } from '../../store/repositories/environment-repository.ts';
 import type { JobRow } from '../../store/repositories/job-repository.ts';
+import { findSnapshot, runningSnapshot } from '../deployment-snapshots.ts';
 import type { DeployLog, DeployOutcome, DeployRequest, Target } from '../target.ts';
 import { applyObjects } from './applier.ts';
 import { applySteps, deletionSteps } from './apply-order.ts';
@@ -21,19 +15,18 @@ import { deployedImages } from './deployed-images.ts';
 import { ensureNamespace } from './ensure-namespace.ts';
 import { environmentSecretObject } from './environment-secret-object.ts';
 import { addGantryMetadata } from './gantry-metadata.ts';
-import { rewriteImages } from './image-rewrite.ts';
+import { type JobManifestSources, renderJobManifests } from './job-manifests.ts';
 import { describeRef, type KubeObject, type ObjectRef, refKey, refOf } from './kube-object.ts';
 import { readLiveObjects } from './live-objects.ts';
 import { manifestDigest } from './manifest-digest.ts';
-import { renderManifests } from './manifest-render.ts';
 import { defaultNamespaces } from './namespace-default.ts';
 import { keepLiveImages } from './partial-rollout.ts';
-import { containersOf } from './pod-templates.ts';
 import { deleteObjects, refsToPrune } from './prune.ts';
 import { resourceCatalog } from './resource-catalog.ts';
 import { waitForRollout } from './rollout-watch.ts';
 import { redactSecrets, restoreSecrets } from './secret-redaction.ts';
 import { connectTarget, environmentNamespace } from './target-connection.ts';
+import { workloadImages } from './workload-images.ts';
 
 /** Rollouts wait this long for health when `deploy:timeout` is not given. */
 export const DEFAULT_ROLLOUT_TIMEOUT_SECONDS = 300;
@@ -41,13 +34,9 @@ export const DEFAULT_ROLLOUT_TIMEOUT_SECONDS = 300;
 /** The encryption context of the Secret values a deployment applied. */
 export const deploymentSecretsContext = (deploymentId: number) => `deployments.secret_values:${deploymentId}`;
 
-export interface KubernetesTargetDeps {
+export interface KubernetesTargetDeps extends JobManifestSources {
   secrets: SecretBox;
   deployments: DeploymentRepository;
-  /** The commit's files on disk (kustomize and helm read trees). */
-  exportTree(projectId: number, sha: string): Promise<ExportedTree>;
-  /** The job's variables as a runner would get them (for `$VARIABLES` in `deploy:images`). */
-  jobVariables(job: JobRow): Promise<Map<string, string>>;
   /** The environment's secrets (decrypted) and the version naming that set. */
   environmentSecrets(
     projectId: number,
@@ -89,7 +78,9 @@ export class KubernetesTarget implements Target {
     const connection = connectTarget(target, this.#deps.secrets);
     const kubeConfig = connection.kubeConfig;
     const source =
-      deployment.rollback_of === null ? null : await this.#sourceSnapshot(deployment.rollback_of);
+      deployment.rollback_of === null
+        ? null
+        : await findSnapshot(this.#deps.deployments, deployment.rollback_of, 'kubernetes');
     // A snapshot applied again goes where it went then: its manifests name that namespace.
     const namespace =
       source?.snapshot.namespace ??
@@ -103,7 +94,7 @@ export class KubernetesTarget implements Target {
       `Deploying to ${environment.name}: Kubernetes target "${target.name}" (${kubeConfig.getCurrentCluster()?.server}), namespace ${namespace}`,
     );
     const started = performance.now();
-    const previous = await this.#previousSnapshot(environment, deployment.id);
+    const previous = await runningSnapshot(this.#deps.deployments, environment, deployment.id, 'kubernetes');
     const plan = source
       ? await this.#planFromSnapshot(source, log)
       : await this.#planFromCommit(request, spec, kubeConfig, namespace);
@@ -278,33 +269,8 @@ export class KubernetesTarget implements Target {
     kubeConfig: KubeConfig,
     namespace: string,
   ): Promise<Plan> {
-    const { job, deployment, environment, project, log, signal } = request;
-    const tree = await this.#deps.exportTree(project.id, deployment.sha);
-    let rendered: KubeObject[];
-    try {
-      rendered = (
-        await renderManifests({
-          root: tree.root,
-          path: spec.manifests,
-          releaseName: environment.slug,
-          namespace,
-          signal,
-        })
-      ).map((entry) => entry.object);
-    } finally {
-      await tree.dispose();
-    }
-    await log.line(
-      `Rendered ${rendered.length} objects from ${spec.manifests} at ${deployment.sha.slice(0, 8)}`,
-    );
-    const variables = await this.#deps.jobVariables(job);
-    const images = Object.fromEntries(
-      Object.entries(spec.images).map(([container, image]) => [
-        container,
-        expandVariables(image, (name) => variables.get(name), { keepUnknown: true }),
-      ]),
-    );
-    let objects = rewriteImages(rendered, images).objects;
+    const { deployment, environment, project, log } = request;
+    let objects = await renderJobManifests(request, spec, namespace, this.#deps);
     const secrets = await this.#deps.environmentSecrets(project.id, environment.name);
     const secretObject = environmentSecretObject(secrets.values, namespace);
     if (secretObject) {
@@ -352,7 +318,7 @@ export class KubernetesTarget implements Target {
         );
       }
     }
-    return { objects, images: imagesOf(objects), secretsVersion: secrets.version };
+    return { objects, images: workloadImages(objects), secretsVersion: secrets.version };
   }
 
   /** Applies a stored snapshot again (rollback, re-deploy): its manifests, its Secret values. */
@@ -379,20 +345,12 @@ export class KubernetesTarget implements Target {
     namespace: string,
   ): Promise<KubernetesSnapshot> {
     const { job, deployment, environment, target } = request;
-    const definition = parseDefinition(job.definition);
     const { redacted, values } = redactSecrets(plan.objects, (value) =>
       this.#deps.secrets.digest(value, `secret-reference:${deployment.project_id}`),
     );
     const snapshot: KubernetesSnapshot = {
       kind: 'kubernetes',
-      sha: deployment.sha,
-      ref: deployment.ref,
-      tag: deployment.tag === 1,
-      pipelineId: deployment.pipeline_id,
-      jobId: job.id,
-      jobName: job.name,
-      definition: { ...definition, environment: { ...definition.environment, name: environment.name } },
-      variablesVersion: await this.#deps.variablesVersion(job, environment.name),
+      ...jobSnapshot(job, deployment, environment, await this.#deps.variablesVersion(job, environment.name)),
       targetId: target.id,
       namespace,
       manifests: redacted,
@@ -409,20 +367,6 @@ export class KubernetesTarget implements Target {
           : this.#deps.secrets.encrypt(JSON.stringify(values), deploymentSecretsContext(deployment.id)),
     });
     return snapshot;
-  }
-
-  /** What the environment runs now: its last successful deployment's snapshot, if Kubernetes. */
-  async #previousSnapshot(environment: EnvironmentRow, self: number): Promise<KubernetesSnapshot | null> {
-    const id = environment.last_success_deployment_id;
-    if (id === null || id === self) return null;
-    return (await this.#sourceSnapshot(id))?.snapshot ?? null;
-  }
-
-  /** A deployment and its snapshot, when that is a Kubernetes one. */
-  async #sourceSnapshot(id: number): Promise<{ row: DeploymentRow; snapshot: KubernetesSnapshot } | null> {
-    const row = await this.#deps.deployments.findById(id);
-    const snapshot = parseSnapshot(row?.snapshot ?? null);
-    return row && snapshot?.kind === 'kubernetes' ? { row, snapshot } : null;
   }
 }
 
@@ -480,18 +424,6 @@ class RolloutControl {
       signal.addEventListener('abort', aborted, { once: true });
     });
   }
-}
-
-/** The images of every container of every workload, as applied. */
-function imagesOf(objects: KubeObject[]): DeployedImage[] {
-  const images = new Map<string, DeployedImage>();
-  for (const object of objects) {
-    for (const container of containersOf(object)) {
-      if (container.image)
-        images.set(container.name, { container: container.name, image: container.image, digest: null });
-    }
-  }
-  return [...images.values()];
 }
 
 /**

@@ -1,26 +1,23 @@
 import { stringify } from 'yaml';
-import {
-  type DeployedImage,
-  type InventoryEntry,
-  type PodmanSnapshot,
-  type PublishedPort,
-  parseSnapshot,
+import type {
+  DeployedImage,
+  InventoryEntry,
+  PodmanSnapshot,
+  PublishedPort,
 } from '../../domain/deployment-snapshot.ts';
-import type { ExportedTree } from '../../git/tree-export.ts';
-import { expandVariables } from '../../pipeline/index.ts';
 import type { DeploySpec } from '../../pipeline/pipeline-definition.ts';
 import { parseDefinition } from '../../scheduler/job-definition.ts';
+import { jobSnapshot } from '../../scheduler/job-snapshot.ts';
 import type { DeploymentRepository, DeploymentRow } from '../../store/repositories/deployment-repository.ts';
 import type { DeploymentStatusRepository } from '../../store/repositories/deployment-status-repository.ts';
-import type { EnvironmentRow } from '../../store/repositories/environment-repository.ts';
 import type { JobRow } from '../../store/repositories/job-repository.ts';
+import { findSnapshot, runningSnapshot } from '../deployment-snapshots.ts';
 import { addGantryMetadata, gantryLabels } from '../kubernetes/gantry-metadata.ts';
-import { rewriteImages } from '../kubernetes/image-rewrite.ts';
+import { type JobManifestSources, renderJobManifests } from '../kubernetes/job-manifests.ts';
 import { describeRef, type KubeObject, refKey, refOf } from '../kubernetes/kube-object.ts';
 import { manifestDigest } from '../kubernetes/manifest-digest.ts';
-import { renderManifests } from '../kubernetes/manifest-render.ts';
 import { keepLiveImages } from '../kubernetes/partial-rollout.ts';
-import { containersOf } from '../kubernetes/pod-templates.ts';
+import { workloadImages } from '../kubernetes/workload-images.ts';
 import type { DeployLog, DeployOutcome, DeployRequest, Target } from '../target.ts';
 import type { ContainerState } from './container-state.ts';
 import { freeHostPorts } from './free-ports.ts';
@@ -49,14 +46,10 @@ export interface PullCredential {
   password: string;
 }
 
-export interface PodmanTargetDeps extends PodmanAccess {
+export interface PodmanTargetDeps extends PodmanAccess, JobManifestSources {
   deployments: DeploymentRepository;
   /** Where a failed deployment's reason is recorded as a `failure` status. */
   statuses: DeploymentStatusRepository;
-  /** The commit's files on disk (kustomize and helm read trees). */
-  exportTree(projectId: number, sha: string): Promise<ExportedTree>;
-  /** The job's variables as a runner would get them (for `$VARIABLES` in `deploy:images`). */
-  jobVariables(job: JobRow): Promise<Map<string, string>>;
   /** Keyed digest of the CI/CD variables that apply (the snapshot's variables version). */
   variablesVersion(job: JobRow, environmentName: string): Promise<string | null>;
   /**
@@ -108,14 +101,16 @@ export class PodmanTarget implements Target {
     const host = await openPodmanHost(target, this.#deps);
     try {
       const source =
-        deployment.rollback_of === null ? null : await this.#sourceSnapshot(deployment.rollback_of);
+        deployment.rollback_of === null
+          ? null
+          : await findSnapshot(this.#deps.deployments, deployment.rollback_of, 'podman');
       // A snapshot applied again keeps its names: its objects were named then.
       const prefix = source?.snapshot.namePrefix ?? `${environmentKey(project, environment.slug)}-`;
       await log.line(
         `Deploying to ${environment.name}: Podman target "${target.name}" (${host.where}), objects named ${prefix}…`,
       );
       const started = performance.now();
-      const previous = await this.#previousSnapshot(environment, deployment.id);
+      const previous = await runningSnapshot(this.#deps.deployments, environment, deployment.id, 'podman');
       const plan = source
         ? await this.#planFromSnapshot(source.row, source.snapshot, log)
         : await this.#planFromCommit(request, spec, host, prefix, previous);
@@ -166,37 +161,13 @@ export class PodmanTarget implements Target {
     prefix: string,
     previous: PodmanSnapshot | null,
   ): Promise<Plan> {
-    const { job, deployment, environment, project, log, signal } = request;
-    const tree = await this.#deps.exportTree(project.id, deployment.sha);
-    let rendered: KubeObject[];
-    try {
-      rendered = (
-        await renderManifests({
-          root: tree.root,
-          path: spec.manifests,
-          releaseName: environment.slug,
-          namespace: prefix.slice(0, -1),
-          signal,
-        })
-      ).map((entry) => entry.object);
-    } finally {
-      await tree.dispose();
-    }
-    await log.line(
-      `Rendered ${rendered.length} objects from ${spec.manifests} at ${deployment.sha.slice(0, 8)}`,
-    );
+    const { deployment, environment, project, log } = request;
+    const rendered = await renderJobManifests(request, spec, prefix.slice(0, -1), this.#deps);
     if (spec.strategy)
       await log.line(
         'deploy:strategy is for Kubernetes: Podman replaces the pods at once (one replica each)',
       );
-    const variables = await this.#deps.jobVariables(job);
-    const images = Object.fromEntries(
-      Object.entries(spec.images).map(([container, image]) => [
-        container,
-        expandVariables(image, (name) => variables.get(name), { keepUnknown: true }),
-      ]),
-    );
-    const kept = podmanObjects(rewriteImages(rendered, images).objects, prefix);
+    const kept = podmanObjects(rendered, prefix);
     for (const { ref, reason } of kept.skipped) await log.line(`${describeRef(ref)} skipped: ${reason}`);
     for (const note of replicaNotes(kept.objects)) await log.line(note);
     const identity = { projectId: project.id, environmentSlug: environment.slug };
@@ -239,7 +210,7 @@ export class PodmanTarget implements Target {
       })),
       inventory: [...claims, ...played].map(refOf) as InventoryEntry[],
       ports,
-      images: imagesOf(played),
+      images: workloadImages(played),
     };
   }
 
@@ -338,17 +309,9 @@ export class PodmanTarget implements Target {
 
   async #recordSnapshot(request: DeployRequest, plan: Plan, prefix: string): Promise<PodmanSnapshot> {
     const { job, deployment, environment, target } = request;
-    const definition = parseDefinition(job.definition);
     const snapshot: PodmanSnapshot = {
       kind: 'podman',
-      sha: deployment.sha,
-      ref: deployment.ref,
-      tag: deployment.tag === 1,
-      pipelineId: deployment.pipeline_id,
-      jobId: job.id,
-      jobName: job.name,
-      definition: { ...definition, environment: { ...definition.environment, name: environment.name } },
-      variablesVersion: await this.#deps.variablesVersion(job, environment.name),
+      ...jobSnapshot(job, deployment, environment, await this.#deps.variablesVersion(job, environment.name)),
       targetId: target.id,
       namePrefix: prefix,
       manifests: plan.objects,
@@ -371,20 +334,6 @@ export class PodmanTarget implements Target {
       environment_url: null,
       creator_id: null,
     });
-  }
-
-  /** What the environment runs now: its last successful deployment's snapshot, if Podman. */
-  async #previousSnapshot(environment: EnvironmentRow, self: number): Promise<PodmanSnapshot | null> {
-    const id = environment.last_success_deployment_id;
-    if (id === null || id === self) return null;
-    return (await this.#sourceSnapshot(id))?.snapshot ?? null;
-  }
-
-  /** A deployment and its snapshot, when that is a Podman one. */
-  async #sourceSnapshot(id: number): Promise<{ row: DeploymentRow; snapshot: PodmanSnapshot } | null> {
-    const row = await this.#deps.deployments.findById(id);
-    const snapshot = parseSnapshot(row?.snapshot ?? null);
-    return row && snapshot?.kind === 'podman' ? { row, snapshot } : null;
   }
 }
 
@@ -422,18 +371,6 @@ async function liveWorkloads(
     });
   }
   return live;
-}
-
-/** The images of every container of the workloads, as played (digests come once they run). */
-function imagesOf(objects: readonly KubeObject[]): DeployedImage[] {
-  const images = new Map<string, DeployedImage>();
-  for (const object of objects) {
-    for (const container of containersOf(object)) {
-      if (container.image)
-        images.set(container.name, { container: container.name, image: container.image, digest: null });
-    }
-  }
-  return [...images.values()];
 }
 
 /** The plan's images with the digests Podman reported for the containers running them. */
