@@ -342,7 +342,9 @@ for (const dialect of DIALECTS) {
       // An inactive schedule due at the same time does not run.
       const off = (await create(id, { description: 'off', ref: 'main', cron: '45 12 * * *', active: false }))
         .body;
-      // Earlier tests left a schedule due every 15 minutes: the runner sleeps until 12:15, the earliest.
+      // Earlier tests left a schedule due every 15 minutes: the runner sleeps until 12:15, the earliest
+      // (once it has looked again after the creates, which it does in the background).
+      await until(() => clock.pending().length > 0, 'the runner to sleep again');
       assert.deepEqual(clock.pending(), ['2025-06-10T12:15:00.000Z']);
       clock.set('2025-06-10T12:45:00.000Z');
       await until(() => creator.calls.some((c) => c.scheduleId === schedule.id), 'the scheduled pipeline');
