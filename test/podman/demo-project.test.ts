@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DEMO_PROJECT_PATH } from '../../src/server/demo-project.ts';
+import { repositoryOf } from '../../src/targets/podman/registry-digest.ts';
 import { type DeploymentView, deploymentsOf, FINISHED } from '../deployments/deployment-helpers.ts';
 import { registryTools } from '../registry/registry-helpers.ts';
 import { commandWorks, realDependency } from '../runner/real-dependency.ts';
@@ -199,10 +200,22 @@ for (const dialect of DIALECTS) {
       assert.equal(rebuilt.rebuild, true, 'the history shows it as a rebuild');
       const before = currentView.snapshot!.images.find((i) => i.container === 'web')!;
       const after = rebuilt.snapshot!.images.find((i) => i.container === 'web')!;
-      assert.equal(after.image, before.image, 'same tag');
+      // (Before, staging ran a rollback: the image pinned by digest; the rebuild deploys by tag.)
+      assert.equal(after.image, `${repositoryOf(before.image)}:${current.sha.slice(0, 8)}`, 'same tag');
       assert.match(after.digest ?? '', /^sha256:/);
       assert.notEqual(after.digest, before.digest, 'a fresh image: a new digest');
       assert.equal((await get(`${await urlOf('staging')}/version`)).trim(), current.sha);
+
+      // The tag now names the rebuilt image; rolling back runs the digest the older deployment ran.
+      const back = await t.api<{ id: number }>(
+        'POST',
+        `projects/${projectId}/deployments/${current.id}/rollback`,
+      );
+      assert.equal(back.status, 201, JSON.stringify(back.body));
+      const restored = await deployed('staging', (d) => d.id === back.body.id);
+      const image = restored.snapshot!.images.find((i) => i.container === 'web')!;
+      assert.equal(image.image, `${repositoryOf(before.image)}@${before.digest}`);
+      assert.equal(image.digest, before.digest, 'the pre-rebuild image runs again');
     });
 
     test('stop removes the containers and keeps the volume', async () => {

@@ -13,6 +13,7 @@ import type { DeploymentStatusRepository } from '../../store/repositories/deploy
 import type { JobRow } from '../../store/repositories/job-repository.ts';
 import { findSnapshot, runningSnapshot } from '../deployment-snapshots.ts';
 import { addGantryMetadata, gantryLabels } from '../kubernetes/gantry-metadata.ts';
+import { rewriteImages } from '../kubernetes/image-rewrite.ts';
 import { type JobManifestSources, renderJobManifests } from '../kubernetes/job-manifests.ts';
 import { describeRef, type KubeObject, refKey, refOf } from '../kubernetes/kube-object.ts';
 import { manifestDigest } from '../kubernetes/manifest-digest.ts';
@@ -35,7 +36,7 @@ import {
   withPodLabels,
 } from './podman-objects.ts';
 import { ContainerFailure, inspectContainers, waitForPods } from './podman-rollout.ts';
-import { isRegistryImage } from './registry-digest.ts';
+import { isRegistryImage, repositoryOf } from './registry-digest.ts';
 
 /** Deployments wait this long for their containers when `deploy:timeout` is not given. */
 export const DEFAULT_PODMAN_TIMEOUT_SECONDS = 300;
@@ -214,15 +215,28 @@ export class PodmanTarget implements Target {
     };
   }
 
-  /** Plays a stored snapshot again (rollback, re-deploy): its objects, volumes and ports as they were. */
+  /**
+   * Plays a stored snapshot again (rollback, re-deploy): its objects, volumes and ports as they were,
+   * and its registry images **by digest** — a tag may have moved since (a rebuild pushes the same
+   * tag anew), the digest is what that deployment ran.
+   */
   async #planFromSnapshot(row: DeploymentRow, snapshot: PodmanSnapshot, log: DeployLog): Promise<Plan> {
     await log.line(`Applying the snapshot of deployment #${row.iid} (${snapshot.sha.slice(0, 8)}) again`);
+    const pinned: Record<string, string> = {};
+    for (const { container, image, digest } of snapshot.images) {
+      if (digest !== null && isRegistryImage(image)) pinned[container] = `${repositoryOf(image)}@${digest}`;
+    }
+    for (const [container, image] of Object.entries(pinned)) await log.line(`${container}: ${image}`);
     return {
-      objects: snapshot.manifests as KubeObject[],
+      objects: rewriteImages(snapshot.manifests as KubeObject[], pinned).objects,
       volumes: snapshot.volumes,
       inventory: snapshot.inventory,
       ports: snapshot.ports,
-      images: snapshot.images.map((image) => ({ ...image, digest: null })),
+      images: snapshot.images.map((image) => ({
+        ...image,
+        image: pinned[image.container] ?? image.image,
+        digest: null,
+      })),
     };
   }
 
