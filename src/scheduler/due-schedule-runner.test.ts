@@ -79,3 +79,19 @@ test('nothing more is claimed once the runner is being stopped', async () => {
   assert.deepEqual(ran, [1]);
   assert.equal(store.rows[1]!.next_run_at, '2025-06-10T02:00:00.000Z');
 });
+
+test("after a slow run the next schedule's next time is after the time now, not after the look's", async () => {
+  const { store, ran, runner, clock } = setup();
+  store.add({ id: 1, next_run_at: '2025-06-10T11:00:00.000Z' });
+  store.add({ id: 2, cron: '0 * * * *', next_run_at: '2025-06-10T12:00:00.000Z' });
+  const slow = store.advance.bind(store);
+  store.advance = async (id, from, to) => {
+    const claimed = await slow(id, from, to);
+    if (id === 1) clock.set('2025-06-10T14:30:00.000Z'); // the first run takes two and a half hours
+    return claimed;
+  };
+  await runner.start();
+  assert.deepEqual(ran, [1, 2]);
+  assert.equal(store.rows[1]!.next_run_at, '2025-06-10T15:00:00.000Z', 'not 13:00, already past');
+  await runner.stop();
+});

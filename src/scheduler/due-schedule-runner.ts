@@ -45,12 +45,14 @@ export class DueScheduleRunner<Row extends CronScheduleRow> {
   readonly #schedules: DueScheduleStore<Row>;
   readonly #run: (schedule: Row) => Promise<void>;
   readonly #onError: (error: unknown, scheduleId: number | null) => void;
+  readonly #clock: ScheduleClock;
   readonly #loop: DueRunLoop;
 
   constructor(deps: DueScheduleRunnerDeps<Row>) {
     this.#schedules = deps.schedules;
     this.#run = deps.run;
     this.#onError = deps.onError;
+    this.#clock = deps.clock;
     this.#loop = new DueRunLoop({
       runDue: (now, stopped) => this.#runDue(now, stopped),
       earliest: () => this.#schedules.earliestNextRunAt(),
@@ -84,7 +86,10 @@ export class DueScheduleRunner<Row extends CronScheduleRow> {
   async #runDue(now: Date, stopped: () => boolean): Promise<void> {
     for (const schedule of await this.#schedules.listDue(now.toISOString())) {
       if (stopped()) break;
-      if (await this.#claim(schedule, now)) {
+      // The time now, not the look's: after a slow run, the next cron time of a later schedule must
+      // not already be past (it would run again at once).
+      const claimedAt = new Date(Math.max(now.getTime(), this.#clock.now().getTime()));
+      if (await this.#claim(schedule, claimedAt)) {
         try {
           await this.#run(schedule);
         } catch (error) {

@@ -756,6 +756,8 @@ export async function startGantryServer(
       await rebuildScheduleRunner.stop();
       autoStop.stop();
       await serverDeployer.stop();
+      // Stops under way record their outcome before the store closes.
+      await targetTeardown.idle();
       await engine.stop();
       // Events already received are queued, sends under way finish; pending ones wait for the next start.
       await projectHookEvents.stop();

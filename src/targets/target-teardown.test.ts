@@ -21,7 +21,10 @@ const target: TargetRow = {
 
 const snapshot = (kind: string) => ({ kind, sha: 'a'.repeat(40), ref: 'main', tag: false, targetId: 2 });
 
-function setup(current: DeploymentRow, options: { targetGone?: boolean; failing?: boolean } = {}) {
+function setup(
+  current: DeploymentRow,
+  options: { targetGone?: boolean; failing?: boolean; databaseGone?: boolean } = {},
+) {
   const rows = new Map([[current.id, current]]);
   const tookDown: string[] = [];
   const settled: string[] = [];
@@ -40,6 +43,7 @@ function setup(current: DeploymentRow, options: { targetGone?: boolean; failing?
         return row;
       },
       transition: async (id, from, values) => {
+        if (options.databaseGone) throw new Error('database is closed');
         const row = rows.get(id);
         if (!row || !from.includes(row.status)) return undefined;
         const updated = { ...row, ...values } as DeploymentRow;
@@ -110,4 +114,24 @@ test('a failed take-down, or a target gone, fails the stop deployment and says w
   assert.deepEqual(gone.logged, [
     'stopping environment 5 failed: target 2, which deployed the environment, is gone',
   ]);
+});
+
+test('an outcome that cannot be recorded is logged; the stop never becomes an unhandled rejection', async () => {
+  const current = deploymentRow({ id: 7, snapshot: JSON.stringify(snapshot('podman')) });
+  const { teardown, logged } = setup(current, { databaseGone: true });
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    assert.equal((await teardown.stop(environment, 3))?.status, 'running');
+    await teardown.idle();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(unhandled, []);
+    assert.ok(
+      logged.some((line) => /database is closed/.test(line)),
+      logged.join('\n'),
+    );
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
 });

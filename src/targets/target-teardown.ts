@@ -65,7 +65,12 @@ export class TargetTeardown {
       rollback_of: null,
     });
     await this.#settle(deployment);
-    const work = this.#takeDown(deployment, snapshot).finally(() => this.#running.delete(work));
+    // Recording the outcome may fail too (the database gone): logged, never an unhandled rejection.
+    const work = this.#takeDown(deployment, snapshot)
+      .catch((error: unknown) =>
+        this.#deps.log(`recording the stop of environment ${deployment.environment_id}: ${String(error)}`),
+      )
+      .finally(() => this.#running.delete(work));
     this.#running.add(work);
     return deployment;
   }
