@@ -48,7 +48,7 @@ export class PodmanEnvironmentService {
     try {
       // The prefix without its final `-` is the environment key its pods are labelled with.
       const key = snapshot.namePrefix.slice(0, -1);
-      return { ...view, pods: await readEnvironmentPods(host, key, snapshot.ports) };
+      return { ...view, pods: await readEnvironmentPods(host, key, project.id, snapshot.ports) };
     } finally {
       await host.close();
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ContainerState } from './container-state.ts';
-import { environmentPods } from './environment-pods.ts';
+import { environmentPods, projectPods } from './environment-pods.ts';
 
 const state = (name: string, port: number): ContainerState => ({
   name,
@@ -87,4 +87,22 @@ test('pods with their containers by manifest name, the infra container left out,
     'started_at',
     'state',
   ]);
+});
+
+test("only the project's pods are its environment's: another project's of the same environment key, or unlabelled ones, are not", () => {
+  const listing = (Name: string, Labels?: Record<string, string> | null) => ({
+    Name,
+    Status: 'Running',
+    ...(Labels !== undefined && { Labels }),
+  });
+  const pods = [
+    listing('a-b-c-prod-web-pod-0', { 'gantry.dev/project': '3' }),
+    listing('a-b-c-prod-api-pod-0', { 'gantry.dev/project': '4' }),
+    listing('a-b-c-prod-db-pod-0', null),
+    listing('a-b-c-prod-old-pod-0'),
+  ];
+  assert.deepEqual(
+    projectPods(pods, 3).map((pod) => pod.Name),
+    ['a-b-c-prod-web-pod-0'],
+  );
 });

@@ -1,5 +1,6 @@
 import type { PublishedPort } from '../../domain/deployment-snapshot.ts';
 import type { ContainerState } from './container-state.ts';
+import { ownedBy } from './host-ownership.ts';
 import type { PodmanHost } from './podman-host.ts';
 import { ENVIRONMENT_KEY_LABEL } from './podman-objects.ts';
 import { inspectContainers } from './podman-rollout.ts';
@@ -31,28 +32,37 @@ export interface PodmanPodListing {
   Status: string;
   InfraId?: string;
   Containers?: { Id: string; Names: string }[] | null;
+  Labels?: Record<string, string> | null;
 }
 
 /**
- * The pods of an environment on a Podman host — those labelled with its environment key, whatever
- * deployment made them — with their containers (not the infra container), sorted by name.
+ * The pods of an environment on a Podman host — those labelled with its environment key and its
+ * project (another project's environment may have the same key), whatever deployment made them —
+ * with their containers (not the infra container), sorted by name.
  * @param published the ports the last deployment published, which say which container of a pod
  *   declared which port (Podman shows every port of the pod on each of its containers).
  */
 export async function readEnvironmentPods(
   host: PodmanHost,
   key: string,
+  projectId: number,
   published: readonly PublishedPort[],
   signal?: AbortSignal,
 ): Promise<EnvironmentPod[]> {
-  const pods =
+  const listed =
     (await host.json<PodmanPodListing[] | null>(
       ['pod', 'ps', '--filter', `label=${ENVIRONMENT_KEY_LABEL}=${key}`, '--format', 'json'],
       { ...(signal && { signal }) },
     )) ?? [];
+  const pods = projectPods(listed, projectId);
   const names = pods.flatMap((pod) => containerNames(pod));
   const states = await inspectContainers(host, names, signal);
   return environmentPods(pods, states, published);
+}
+
+/** The pods labelled as project `projectId`'s (pure). */
+export function projectPods(pods: readonly PodmanPodListing[], projectId: number): PodmanPodListing[] {
+  return pods.filter((pod) => ownedBy(pod.Labels ?? {}, projectId));
 }
 
 /** Joins pods and their containers' states into the status API's shape (pure). */

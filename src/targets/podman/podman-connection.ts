@@ -49,8 +49,10 @@ export function openPodmanHost(row: TargetRow, access: PodmanAccess): Promise<Po
 
 /**
  * What an environment's objects, pods and volumes are called on a Podman host: the project's path
- * slug and the environment's slug (as Kubernetes namespaces are named by default), so that projects
- * and environments sharing a host never share a name. Also a label value (at most 63 characters).
+ * slug and the environment's slug (as Kubernetes namespaces are named by default). Two projects can
+ * get the same key (`a-b/c` and `a/b-c`, or `shop` + `prod-web` and `shop-prod` + `web`): the
+ * `gantry.dev/project` label tells their pods and volumes apart, and a deployment whose names are
+ * another project's is refused (host-ownership.ts). Also a label value (at most 63 characters).
  */
 export function environmentKey(project: { id: number; path: string }, environmentSlug: string): string {
   return renderNamespace(DEFAULT_NAMESPACE_TEMPLATE, {

@@ -22,6 +22,7 @@ import { workloadImages } from '../kubernetes/workload-images.ts';
 import type { DeployLog, DeployOutcome, DeployRequest, Target } from '../target.ts';
 import type { ContainerState } from './container-state.ts';
 import { freeHostPorts } from './free-ports.ts';
+import { assertOwnNames } from './host-ownership.ts';
 import { environmentUrl, freshPortsNeeded, portRequests, publishPorts, withHostPorts } from './host-ports.ts';
 import { removePods } from './pod-removal.ts';
 import { environmentKey, openPodmanHost, type PodmanAccess } from './podman-connection.ts';
@@ -115,6 +116,13 @@ export class PodmanTarget implements Target {
       const plan = source
         ? await this.#planFromSnapshot(source.row, source.snapshot, log)
         : await this.#planFromCommit(request, spec, host, prefix, previous);
+      // Names can collide across projects (see environmentKey): refuse before anything is replaced.
+      await assertOwnNames(
+        host,
+        { pods: podmanPods(plan.objects).map((pod) => pod.pod), volumes: plan.volumes.map((v) => v.volume) },
+        project.id,
+        signal,
+      );
       const snapshot = await this.#recordSnapshot(request, plan, prefix);
 
       signal.throwIfAborted();
@@ -289,7 +297,7 @@ export class PodmanTarget implements Target {
     try {
       await host.run([...args, file], { signal, timeoutMs });
     } catch (error) {
-      await removePods(host, plan.objects).catch(() => {});
+      await removePods(host, plan.objects, project.id).catch(() => {});
       throw error;
     }
     for (const object of plan.objects) {
@@ -316,9 +324,11 @@ export class PodmanTarget implements Target {
     const gone = ((previous?.manifests ?? []) as KubeObject[]).filter(
       (object) => isPodmanWorkload(object) && !now.has(refKey(refOf(object))),
     );
-    await removePods(host, gone, request.signal);
-    for (const object of gone)
-      await request.log.line(`${describeRef(refOf(object))} removed (not in this deployment)`);
+    const removed = new Set(await removePods(host, gone, request.project.id, request.signal));
+    for (const pod of podmanPods(gone)) {
+      if (removed.has(pod.pod))
+        await request.log.line(`${describeRef(pod.ref)} removed (not in this deployment)`);
+    }
   }
 
   async #recordSnapshot(request: DeployRequest, plan: Plan, prefix: string): Promise<PodmanSnapshot> {
