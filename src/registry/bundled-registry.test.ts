@@ -9,7 +9,12 @@ import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import YAML from 'yaml';
 import { DEFAULT_REGISTRY_BINARY } from '../config/server-config.ts';
-import { BundledRegistry, bundledRegistryConfig, bundledRegistryPaths } from './bundled-registry.ts';
+import {
+  BundledRegistry,
+  bundledRegistryConfig,
+  bundledRegistryPaths,
+  signalIfRunning,
+} from './bundled-registry.ts';
 
 const installed = existsSync(DEFAULT_REGISTRY_BINARY);
 const realRegistry =
@@ -39,6 +44,13 @@ test('a data directory too deep for a unix socket is refused with the reason', (
       new BundledRegistry({ binary: 'x', dataDir: `/${'d'.repeat(120)}`, httpSecret: 's', log: () => {} }),
     /longer than 107 bytes/,
   );
+});
+
+test('signalling a process that has exited already is no error', async () => {
+  const child = spawn('/bin/true');
+  await new Promise((resolve) => child.once('exit', resolve));
+  assert.equal(signalIfRunning(child.pid!, 0), false);
+  assert.equal(signalIfRunning(process.pid, 0), true);
 });
 
 /** `GET /v2/` on the socket: the status, or 0 when nothing answers. */
@@ -79,6 +91,29 @@ describe('the bundled docker-registry process', realRegistry, () => {
     assert.equal((await stat(registry.paths.configFile)).mode & 0o777, 0o600);
     await registry.stop();
     assert.equal(existsSync(registry.paths.socketPath), false);
+  });
+
+  test('a start that stop() overtakes starts nothing', async (t) => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'gantry-bundled-'));
+    const registry = new BundledRegistry({
+      binary: DEFAULT_REGISTRY_BINARY,
+      dataDir,
+      httpSecret: 's',
+      log: () => {},
+      output: () => {},
+    });
+    t.after(async () => {
+      await registry.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    });
+    const starting = registry.start();
+    await registry.stop();
+    await starting;
+    // A registry started anyway reports its pid within milliseconds and answers soon after; give it
+    // a second to show up.
+    for (let i = 0; i < 50 && registry.pid === undefined; i++) await sleep(20);
+    assert.equal(registry.pid, undefined);
+    assert.equal(await ping(registry.paths.socketPath), 0);
   });
 
   test('is started again when it dies', async (t) => {

@@ -133,7 +133,7 @@ export class BundledRegistry {
       const registryPid = this.#registryPid;
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        if (registryPid !== undefined) process.kill(registryPid, 'SIGKILL');
+        if (registryPid !== undefined) signalIfRunning(registryPid, 'SIGKILL');
       }, STOP_GRACE_MS);
       await exited;
       clearTimeout(timer);
@@ -144,6 +144,8 @@ export class BundledRegistry {
   async #spawn(): Promise<void> {
     const { paths } = this;
     await rm(paths.socketPath, { force: true });
+    // stop() may have run while this (re)start awaited: it found no process to stop.
+    if (this.#stopping) return;
     this.#registryPid = undefined;
     const child = spawn('/bin/sh', ['-c', SUPERVISOR, 'sh', this.#options.binary, paths.configFile], {
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -194,6 +196,20 @@ export class BundledRegistry {
     this.#options.log(
       `the bundled registry did not answer on ${this.paths.socketPath} within ${READY_TIMEOUT_MS} ms`,
     );
+  }
+}
+
+/**
+ * Sends `signal` to process `pid` unless it has exited already (ESRCH), which a process being
+ * stopped may do at any moment; false when there was no such process.
+ */
+export function signalIfRunning(pid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw error;
   }
 }
 

@@ -135,6 +135,7 @@ export function registryEndpoints(
       const project = await deps.access.find(String(projectId));
       return project !== undefined && deps.roles.has(actor, project, 'maintainer');
     },
+    findRecordedProject: (name) => deps.rows.findRecordedProject(name),
     findProjectByPath: (candidates) => deps.rows.findProjectByPath(candidates),
     pullCredentials: new PullCredentials(deps.secrets),
   });

@@ -16,7 +16,8 @@ const actor = (userId: number, isAdmin = false): Actor => ({
   scopes: ['api'],
 });
 const credentials = new PullCredentials(new SecretBox(Buffer.alloc(32, 1)));
-// Project 1 is `group/app`, project 2 `group/app/sub` (nested); user 10 reports in 1, 11 develops in 1, 12 maintains 1.
+// Project 1 is `group/app`, project 2 `group/app/sub` (nested, created after `group/app/sub/old` was
+// pushed to project 1); user 10 reports in 1, 11 develops in 1, 12 maintains 1.
 const roles: Record<number, number> = { 10: 20, 11: 30, 12: 40 };
 const access = new RegistryAccess({
   authenticateToken: async (token) => {
@@ -36,6 +37,8 @@ const access = new RegistryAccess({
     return action === 'read' ? level >= 20 : level >= 30;
   },
   isMaintainer: async (who, projectId) => who.isAdmin || (projectId === 1 && roles[who.userId] === 40),
+  findRecordedProject: async (name) =>
+    name === 'group/app/sub/old' ? { id: 1, path: 'Group/App' } : undefined,
   findProjectByPath: async (candidates) => {
     const known = [
       { id: 2, path: 'group/app/sub' },
@@ -81,6 +84,14 @@ test('a repository belongs to the project with the longest matching path, compar
   assert.equal((await access.authorize(user, 'pull', 'group/app/sub/web')).id, 2);
   assert.equal((await access.authorize(user, 'pull', 'group/app')).id, 1);
   assert.equal(await refusal(access.authorize(user, 'pull', 'group/other')), 403);
+});
+
+test('a recorded repository stays with its project, whatever project is created at a longer path later', async () => {
+  const user: RegistryPrincipal = { kind: 'user', actor: actor(1, true) };
+  assert.equal((await access.authorize(user, 'pull', 'group/app/sub/old')).id, 1);
+  const developer: RegistryPrincipal = { kind: 'user', actor: actor(11) };
+  assert.equal(await refusal(access.authorize(developer, 'push', 'group/app/sub/new')), 403);
+  assert.equal(await refusal(access.authorize(developer, 'push', 'group/app/sub/old')), 200);
 });
 
 test('who may pull, push and delete', async () => {

@@ -25,6 +25,8 @@ export interface RegistryAccessDeps {
   mayPerform(actor: Actor, projectId: number, action: ProjectAction): Promise<boolean>;
   /** Whether the actor is at least a maintainer of the project (ProjectRoleCheck.has). */
   isMaintainer(actor: Actor, projectId: number): Promise<boolean>;
+  /** The project a repository was recorded in by its first push (RegistryRepository.findRecordedProject). */
+  findRecordedProject(name: string): Promise<Pick<ProjectRow, 'id' | 'path'> | undefined>;
   /** The project with the longest lower-cased path among the candidates (RegistryRepository.findProjectByPath). */
   findProjectByPath(candidates: readonly string[]): Promise<Pick<ProjectRow, 'id' | 'path'> | undefined>;
   pullCredentials: PullCredentials;
@@ -35,7 +37,8 @@ export interface RegistryAccessDeps {
  * token (pull and push in its own project), `gantry-deployer` + a minted pull credential (pull in
  * one project), or any username + a personal access token (pull where the user can read the
  * project, push for developers and up, delete for maintainers; admins everything). A repository
- * belongs to the project with the longest path its name starts with.
+ * belongs to the project it was recorded in by its first push; one not recorded yet, to the project
+ * with the longest path its name starts with.
  */
 export class RegistryAccess {
   readonly #deps: RegistryAccessDeps;
@@ -79,7 +82,11 @@ export class RegistryAccess {
     action: RepositoryAction,
     name: string,
   ): Promise<{ id: number; path: string }> {
-    const project = await this.#deps.findProjectByPath(projectPathCandidates(name));
+    // A recorded repository stays with its project: a project created later at a longer matching
+    // path (`group/app/web` under `group/app`) must not take over images already pushed.
+    const project =
+      (await this.#deps.findRecordedProject(name)) ??
+      (await this.#deps.findProjectByPath(projectPathCandidates(name)));
     if (project === undefined) throw denied();
     if (!(await this.#allows(principal, action, project.id))) throw denied();
     return project;

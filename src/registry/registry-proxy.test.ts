@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { SecretBox } from '../secrets/secret-box.ts';
 import { PullCredentials } from './pull-credentials.ts';
 import { RegistryAccess, type RegistryAccessDeps } from './registry-access.ts';
-import { type PushLedger, RegistryProxy } from './registry-proxy.ts';
+import { forwardable, type PushLedger, RegistryProxy, returnable } from './registry-proxy.ts';
 import { RegistryUpstream } from './registry-upstream.ts';
 
 // The proxy against a stand-in backend (an HTTP server recording what reaches it); the real
@@ -45,6 +45,7 @@ before(async () => {
           range: '0-0',
           'docker-upload-uuid': 'u1',
           connection: 'keep-alive',
+          'set-cookie': 'backend-session=1; Path=/',
         });
         res.end();
       } else if (req.method === 'PUT' && req.url === '/v2/group/app/manifests/v1') {
@@ -65,6 +66,7 @@ before(async () => {
     authenticateJobToken: async () => Promise.reject(new Error('no jobs here')),
     mayPerform: async () => true,
     isMaintainer: async () => true,
+    findRecordedProject: async () => undefined,
     findProjectByPath: async (candidates) =>
       candidates.includes('group/app') ? { id: 7, path: 'group/app' } : undefined,
     pullCredentials: new PullCredentials(new SecretBox(Buffer.alloc(32, 3))),
@@ -108,6 +110,54 @@ test("forwards the body and the client's headers, never its credentials; makes t
   assert.equal(forwarded.body, 'layer bytes');
   assert.equal(forwarded.headers['x-extra'], 'kept');
   assert.equal(forwarded.headers.authorization, undefined, "the client's credentials stay with Gantry");
+});
+
+test("cookies go neither way: the backend never sees the client's, the client never gets the backend's", async () => {
+  const response = await fetch(`${proxyUrl}/v2/group/app/blobs/uploads/`, {
+    method: 'POST',
+    headers: { authorization: ADMIN, cookie: 'gantry_session=secret' },
+  });
+  assert.equal(response.status, 202);
+  assert.equal(response.headers.get('set-cookie'), null);
+  const forwarded = seen.findLast((request) => request.method === 'POST')!;
+  assert.equal(forwarded.headers.cookie, undefined);
+});
+
+test('the header filters drop credentials, cookies and hop-by-hop headers', () => {
+  assert.deepEqual(
+    forwardable({
+      authorization: 'Basic x',
+      cookie: 'a=b',
+      connection: 'keep-alive',
+      host: 'gantry',
+      accept: 'application/json',
+    }),
+    { accept: 'application/json' },
+  );
+  assert.deepEqual(
+    returnable(
+      {
+        'set-cookie': ['a=b'],
+        'transfer-encoding': 'chunked',
+        location: 'http://backend:5000/v2/a/blobs/uploads/u?_state=s',
+        'docker-upload-uuid': 'u',
+      },
+      'http://backend:5000',
+    ),
+    { location: '/v2/a/blobs/uploads/u?_state=s', 'docker-upload-uuid': 'u' },
+  );
+});
+
+test('an upload body goes to the backend as bytes, so a form body cannot name another mount source', async () => {
+  const response = await fetch(`${proxyUrl}/v2/group/app/blobs/uploads/?mount=${DIGEST}&from=group/app`, {
+    method: 'POST',
+    headers: { authorization: ADMIN, 'content-type': 'application/x-www-form-urlencoded' },
+    body: `mount=${DIGEST}&from=other/x`,
+  });
+  assert.equal(response.status, 202);
+  const forwarded = seen.findLast((request) => request.method === 'POST')!;
+  assert.equal(forwarded.headers['content-type'], 'application/octet-stream');
+  assert.equal(forwarded.url, `/v2/group/app/blobs/uploads/?mount=${DIGEST}&from=group/app`);
 });
 
 test('records a manifest pushed under a tag and a delete, after the backend accepted them', async () => {

@@ -13,7 +13,7 @@ export interface PushLedger {
   deleted(name: string, reference: string): Promise<void>;
 }
 
-// Headers that belong to one connection, never forwarded (RFC 9110 §7.6.1), plus what Gantry sets itself.
+// Headers that belong to one connection (RFC 9110 §7.6.1), plus `host` and `expect`, which Node sets itself.
 const HOP_BY_HOP = new Set([
   'connection',
   'keep-alive',
@@ -26,8 +26,12 @@ const HOP_BY_HOP = new Set([
   'upgrade',
   'expect',
   'host',
-  'authorization',
 ]);
+
+// The client's credentials and cookies are for Gantry; the backend's cookies are not for the client
+// (they would be set on Gantry's origin).
+const NOT_FORWARDED = new Set([...HOP_BY_HOP, 'authorization', 'cookie']);
+const NOT_RETURNED = new Set([...HOP_BY_HOP, 'set-cookie']);
 
 /**
  * Gantry's `/v2/`: an authenticating, streaming reverse proxy in front of the registry backend.
@@ -93,8 +97,13 @@ export class RegistryProxy {
     if (upstream === null) throw new RegistryError(404, 'UNSUPPORTED', this.#offMessage);
     const hasBody =
       req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    const headers = forwardable(req.headers);
+    // Distribution reads upload parameters (`mount`, `from`, `digest`) with Go's FormValue, which
+    // also parses a form-encoded or multipart body: such a body could name a `from` Gantry never
+    // checked. Upload bodies are blob bytes, so they go as bytes, whatever the client said.
+    if (path.kind === 'upload') headers['content-type'] = 'application/octet-stream';
     const response = await upstream.send(
-      { method, path: url.pathname + url.search, headers: forwardable(req.headers), scope: target.scope },
+      { method, path: url.pathname + url.search, headers, scope: target.scope },
       hasBody ? req : null,
     );
     const status = response.statusCode ?? 502;
@@ -167,27 +176,29 @@ function unsupported(method: string): RegistryError {
   return new RegistryError(405, 'UNSUPPORTED', `${method} is not supported on this registry path`);
 }
 
-function forwardable(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+/** The client's request headers for the backend: no hop-by-hop ones, credentials or cookies. */
+export function forwardable(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  return without(headers, NOT_FORWARDED);
+}
+
+/**
+ * The backend's response headers for the client: hop-by-hop ones and cookies dropped, and a
+ * `Location` on the backend's own origin made relative, so the client's next request (an upload's
+ * PATCH) comes through Gantry again.
+ */
+export function returnable(headers: IncomingHttpHeaders, origin: string | null): OutgoingHttpHeaders {
+  const out = without(headers, NOT_RETURNED);
+  const location = headers.location;
+  if (origin !== null && typeof location === 'string' && location.startsWith(`${origin}/`)) {
+    out.location = location.slice(origin.length);
   }
   return out;
 }
 
-/**
- * The backend's response headers for the client: hop-by-hop ones dropped, and a `Location` on the
- * backend's own origin made relative, so the client's next request (an upload's PATCH) comes
- * through Gantry again.
- */
-function returnable(headers: IncomingHttpHeaders, origin: string | null): OutgoingHttpHeaders {
+function without(headers: IncomingHttpHeaders, dropped: ReadonlySet<string>): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
-  }
-  const location = headers.location;
-  if (origin !== null && typeof location === 'string' && location.startsWith(`${origin}/`)) {
-    out.location = location.slice(origin.length);
+    if (value !== undefined && !dropped.has(name)) out[name] = value;
   }
   return out;
 }

@@ -44,12 +44,25 @@ export class RegistryRepository {
     );
   }
 
-  /** Creates the repository (or moves it to `projectId`, which its name now resolves to); returns its id. */
+  /** The project repository `name` was recorded in, if it was. */
+  findRecordedProject(name: string): Promise<{ id: number; path: string } | undefined> {
+    return this.#db
+      .selectFrom('registry_repositories as r')
+      .innerJoin('projects as p', 'p.id', 'r.project_id')
+      .select(['p.id', 'p.path'])
+      .where('r.name', '=', name)
+      .executeTakeFirst();
+  }
+
+  /**
+   * Records the repository in project `projectId` unless it is recorded already; returns its id. A
+   * recorded repository never changes project (see RegistryAccess.authorize).
+   */
   async ensureRepository(projectId: number, name: string, now: string): Promise<number> {
     await this.#db
       .insertInto('registry_repositories')
       .values({ project_id: projectId, name, created_at: now })
-      .onConflict((oc) => oc.column('name').doUpdateSet({ project_id: projectId }))
+      .onConflict((oc) => oc.column('name').doNothing())
       .execute();
     const row = await this.#db
       .selectFrom('registry_repositories')

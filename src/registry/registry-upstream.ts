@@ -57,14 +57,16 @@ export class RegistryUpstream {
 
   /**
    * Sends a request, streaming `body` (null: none) into it; resolves with the response once its
-   * headers arrive. A bodyless request the backend refuses (401: a token expired, the challenge
-   * changed) is sent once more with fresh credentials; one with a body cannot be replayed.
+   * headers arrive. When the backend refuses a request (401: a token expired, the challenge
+   * changed) its credentials are dropped; a bodyless request is sent once more with fresh ones, one
+   * with a body cannot be replayed, but the next request gets fresh ones.
    */
   async send(request: UpstreamRequest, body: Readable | null): Promise<IncomingMessage> {
     const response = await this.#attempt(request, body);
-    if (response.statusCode !== 401 || body !== null || this.#auth === null) return response;
-    response.resume();
+    if (response.statusCode !== 401 || this.#auth === null) return response;
     this.#auth.refused(request.scope, response.headers['www-authenticate']);
+    if (body !== null) return response;
+    response.resume();
     return this.#attempt(request, null);
   }
 

@@ -39,10 +39,18 @@ interface CachedToken {
   expiresAt: number;
 }
 
+/** A scope's token, or the request for it; `expiresAt` is Infinity until it arrives. */
+interface TokenEntry {
+  token: Promise<CachedToken>;
+  expiresAt: number;
+}
+
 /** Tokens live this long when the token server does not say (the distribution spec's default). */
 const DEFAULT_TOKEN_SECONDS = 60;
 /** A token is renewed this long before it expires, so a request never goes out with a dying one. */
 const RENEW_MARGIN_MS = 10_000;
+/** At most this many scopes keep a token (one per repository and action): the oldest go first. */
+export const MAX_CACHED_TOKENS = 256;
 
 /**
  * Authenticates Gantry to an external registry as the admin configured it: asks the registry how
@@ -54,7 +62,7 @@ export class UpstreamAuth {
   readonly #options: UpstreamAuthOptions;
   readonly #now: () => number;
   #challenge: Promise<Challenge> | null = null;
-  readonly #tokens = new Map<string, Promise<CachedToken>>();
+  readonly #tokens = new Map<string, TokenEntry>();
 
   constructor(options: UpstreamAuthOptions) {
     this.#options = options;
@@ -71,14 +79,48 @@ export class UpstreamAuth {
     if (challenge.scheme === 'none') return undefined;
     if (challenge.scheme === 'basic') return this.#basic();
     const key = scope ?? '';
-    let cached = this.#tokens.get(key);
-    const current = cached && (await cached.catch(() => null));
-    if (!current || current.expiresAt <= this.#now()) {
-      cached = this.#fetchToken(challenge, scope);
-      this.#tokens.set(key, cached);
-      cached.catch(() => this.#tokens.delete(key));
+    let entry = this.#tokens.get(key);
+    if (entry === undefined || entry.expiresAt <= this.#now()) {
+      entry = this.#request(key, challenge, scope);
     }
-    return `Bearer ${(await cached!).token}`;
+    return `Bearer ${(await entry.token).token}`;
+  }
+
+  /** How many scopes hold a token or a request for one (at most {@link MAX_CACHED_TOKENS}). */
+  get cachedTokens(): number {
+    return this.#tokens.size;
+  }
+
+  /** Asks for a token for `scope` and caches the request, making room by evicting old tokens. */
+  #request(
+    key: string,
+    challenge: Extract<Challenge, { scheme: 'bearer' }>,
+    scope: string | null,
+  ): TokenEntry {
+    this.#tokens.delete(key);
+    const now = this.#now();
+    for (const [other, { expiresAt }] of this.#tokens) {
+      if (expiresAt <= now) this.#tokens.delete(other);
+    }
+    // Maps iterate in insertion order: the first key is the oldest token.
+    for (const other of this.#tokens.keys()) {
+      if (this.#tokens.size < MAX_CACHED_TOKENS) break;
+      this.#tokens.delete(other);
+    }
+    const entry: TokenEntry = {
+      token: this.#fetchToken(challenge, scope),
+      expiresAt: Number.POSITIVE_INFINITY,
+    };
+    this.#tokens.set(key, entry);
+    entry.token.then(
+      (token) => {
+        entry.expiresAt = token.expiresAt;
+      },
+      () => {
+        if (this.#tokens.get(key) === entry) this.#tokens.delete(key);
+      },
+    );
+    return entry;
   }
 
   /** The registry refused a request: take its new challenge and drop the token used for `scope`. */

@@ -81,6 +81,7 @@ export class ProjectService {
     }
     const mirror = input.mirror_url === undefined ? null : this.#mirrors.checkUrl(input.mirror_url);
     if (await this.#projects.findByPath(path)) throw conflict(`a project at ${path} already exists`);
+    await this.#requireEnclosingMaintainer(actor, path);
     let project: ProjectRow;
     try {
       project = await this.#projects.create(
@@ -115,6 +116,21 @@ export class ProjectService {
       throw error;
     }
     return project;
+  }
+
+  /**
+   * A project nested in another's path (`group/app/web` in `group/app`) would own the registry names
+   * under it (docs/registry.md), so only the enclosing projects' maintainers (and admins) create one.
+   */
+  async #requireEnclosingMaintainer(actor: Actor, path: string): Promise<void> {
+    for (const enclosing of await this.#projects.findEnclosing(path)) {
+      await this.#access.require(actor, String(enclosing.id), 'manageProject').catch((error: unknown) => {
+        if (!(error instanceof GantryError)) throw error;
+        throw forbidden(
+          `${path} is inside project ${enclosing.path}: only its maintainers and administrators may create projects under it`,
+        );
+      });
+    }
   }
 
   /** Updates name, description, default branch or mirror settings; maintainers only. */

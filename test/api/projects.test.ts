@@ -66,6 +66,46 @@ for (const dialect of DIALECTS) {
       assert.equal(list.body.length, 1);
     });
 
+    test("a project inside another project's path needs a maintainer of that project (or an admin)", async () => {
+      const owner = await createUserWithToken(t, 'nestowner');
+      const developer = await createUserWithToken(t, 'nestdev');
+      const stranger = await createUserWithToken(t, 'neststranger');
+      const parent = await t.api<Project>('POST', 'projects', {
+        token: owner.token,
+        body: { path: 'Nest/App' },
+      });
+      assert.equal(parent.status, 201);
+      await t.api('POST', `projects/${parent.body.id}/members`, {
+        token: owner.token,
+        body: { user_id: developer.id, access_level: 30 },
+      });
+      for (const [who, path] of [
+        [stranger, 'Nest/App/web'],
+        [stranger, 'nest/app/deep/web'],
+        [developer, 'nest/app/web'],
+      ] as const) {
+        const refused = await t.api<{ error: { code: string; message: string } }>('POST', 'projects', {
+          token: who.token,
+          body: { path },
+        });
+        assert.equal(refused.status, 403, path);
+        assert.equal(refused.body.error.code, 'forbidden');
+        assert.match(refused.body.error.message, /inside project Nest\/App/);
+      }
+      const sibling = await t.api('POST', 'projects', {
+        token: stranger.token,
+        body: { path: 'nest/application' },
+      });
+      assert.equal(sibling.status, 201, 'a longer segment is no nesting');
+      const byOwner = await t.api('POST', 'projects', { token: owner.token, body: { path: 'Nest/App/web' } });
+      assert.equal(byOwner.status, 201);
+      assert.equal(
+        (await t.api('POST', 'projects', { body: { path: 'Nest/App/api' } })).status,
+        201,
+        'admin',
+      );
+    });
+
     test('pagination with GitLab headers', async () => {
       for (let i = 0; i < 7; i++) {
         assert.equal((await t.api('POST', 'projects', { body: { path: `paged/p${i}` } })).status, 201);

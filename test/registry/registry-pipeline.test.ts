@@ -241,6 +241,14 @@ for (const dialect of DIALECTS) {
       const mount = `/v2/${other}/blobs/uploads/?mount=${layer}&from=${image}`;
       const refused = await v2(t.url, mount, { method: 'POST', auth: basic('stranger', stranger.token) });
       assert.equal(refused.status, 202, 'an upload started, nothing mounted');
+      // Distribution also reads `mount` and `from` from a form body, which Gantry never checked.
+      const formMount = await v2(t.url, `/v2/${other}/blobs/uploads/?mount=${layer}&from=${other}/x`, {
+        method: 'POST',
+        auth: basic('stranger', stranger.token),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `mount=${layer}&from=${image}`,
+      });
+      assert.equal(formMount.status, 202, 'a form body names no mount source');
       const mounted = await v2(t.url, mount, { method: 'POST', auth: basic('admin', ADMIN_TOKEN) });
       assert.equal(mounted.status, 201, 'who may pull the source mounts it');
     });
@@ -292,6 +300,25 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(tags.body[0]?.environments, [
         { id: environmentId, name: 'staging', deployment_id: deploymentId },
       ]);
+    });
+
+    test('a project created later at the path of a pushed repository does not take it over', async () => {
+      const nested = await t.api<{ id: number }>('POST', 'projects', {
+        body: { path: `${projectPath}/web` },
+      });
+      assert.equal(nested.status, 201, 'an admin may create a project inside another');
+      const pull = await v2(t.url, `/v2/${image}/manifests/${digest}`, {
+        auth: basic('reporter', reporter.token),
+        headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+      });
+      assert.equal(pull.status, 200, "the image is still the first project's");
+      const theirs = await t.api<RepositoryView[]>('GET', `projects/${nested.body.id}/registry/repositories`);
+      assert.deepEqual(theirs.body, []);
+      const ours = await t.api<RepositoryView[]>('GET', `projects/${projectId}/registry/repositories`);
+      assert.deepEqual(
+        ours.body.map((repository) => repository.path),
+        [image],
+      );
     });
 
     test('maintainers delete a tag, and the manifest is gone from the registry too', async () => {

@@ -76,6 +76,23 @@ export class ProjectRepository {
     return this.#db.selectFrom('projects').selectAll().where('path', '=', path).executeTakeFirst();
   }
 
+  /**
+   * The projects whose path is a proper prefix of `path` in whole segments (`a` and `a/b` for
+   * `a/b/c`), compared in lower case as registry names are; shortest first.
+   */
+  findEnclosing(path: string): Promise<ProjectRow[]> {
+    const segments = path.toLowerCase().split('/');
+    const prefixes = segments.slice(1).map((_, index) => segments.slice(0, index + 1).join('/'));
+    if (prefixes.length === 0) return Promise.resolve([]);
+    return this.#db
+      .selectFrom('projects')
+      .selectAll()
+      .where(sql<string>`lower(path)`, 'in', prefixes)
+      .orderBy(sql`length(path)`)
+      .orderBy('id')
+      .execute();
+  }
+
   #scoped(scope: ProjectScope) {
     let query = this.#db.selectFrom('projects');
     if (scope.memberUserId !== null) {
