@@ -237,9 +237,17 @@ test('clone, push and fetch over smart HTTP through git http-backend', async () 
     assert.equal((await gitIn(copy, ['rev-parse', 'HEAD'])).stdout.trim(), c2);
     assert.ok(served.requests.some((r) => r.headers['git-protocol'] === 'version=2'));
 
-    // Many local commits make the fetch negotiation big enough for git to gzip the request body.
-    for (let i = 0; i < 80; i += 1)
-      await gitIn(copy, ['commit', '--quiet', '--allow-empty', '-m', `local ${i}`]);
+    // Many local commits make the fetch negotiation big enough for git to gzip the request body. They
+    // are dated a day ahead, a second apart: the negotiation walks commits newest first, and with the
+    // same second as the common commit (origin/main, also a starting point) that one could come first,
+    // end the negotiation in one small, ungzipped round — a fast machine made them all in one second.
+    const ahead = Math.floor(Date.now() / 1000) + 86_400;
+    for (let i = 0; i < 80; i += 1) {
+      const date = `@${ahead + i} +0000`;
+      await gitIn(copy, ['commit', '--quiet', '--allow-empty', '-m', `local ${i}`], {
+        extra: { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+      });
+    }
     const c3 = await commitFile(tree, 'c.txt', 'c\n');
     await gitIn(tree, ['push', '--quiet', 'origin', 'main']);
     await gitIn(copy, ['-c', 'protocol.version=0', 'fetch', '--quiet', 'origin']);
