@@ -162,7 +162,7 @@ function FolderRows({
         <td>
           <button
             type="button"
-            className="folder-toggle"
+            className="disclosure-toggle"
             aria-expanded={expanded}
             aria-label={`${entry.name}: folder of ${entry.size} environment${entry.size === 1 ? '' : 's'}`}
             onClick={() => setOpen(!expanded)}

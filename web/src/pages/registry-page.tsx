@@ -82,7 +82,7 @@ function Repository({
         <h3 id={`${ids}-name`}>
           <button
             type="button"
-            className="registry-toggle"
+            className="disclosure-toggle"
             aria-expanded={expanded}
             aria-controls={`${ids}-tags`}
             onClick={() => setOpen(!expanded)}
