@@ -52,6 +52,8 @@ export interface ProjectsTable {
   default_branch_protected: Generated<number>;
   /** 1: a deployment job older than the environment's latest successful deployment fails (migration 004). */
   prevent_outdated_deployments: Generated<number>;
+  /** The least role that may open a shell: maintainer (default) or developer (migration 010). */
+  shell_access: Generated<string>;
 }
 
 export interface ProjectMembersTable {
@@ -226,6 +228,8 @@ export interface EnvironmentsTable {
   auto_stop_at: string | null;
   last_deployment_id: number | null;
   last_success_deployment_id: number | null;
+  /** Where the app serves Prometheus metrics, scraped at external_url + path (migration 010). */
+  metrics_path: Generated<string | null>;
   created_at: string;
   updated_at: string;
 }
@@ -293,6 +297,10 @@ export interface ProtectedEnvironmentsTable {
   approvers: string;
   required_approvals: number;
   allow_self_approval: number;
+  /** 0: no shells into matching environments, whatever the role (migration 010). */
+  shell_enabled: Generated<number>;
+  /** The least role that may read logs, containers and metrics: reporter, developer or maintainer. */
+  logs_access: Generated<string>;
   created_at: string;
   updated_at: string;
 }
@@ -422,6 +430,24 @@ export interface AuditEventsTable {
   created_at: string;
 }
 
+/** One shell opened into an environment's container: the audit record (migration 010). */
+export interface ShellSessionsTable {
+  id: Generated<number>;
+  project_id: number;
+  environment_id: number;
+  user_id: number | null;
+  username: string;
+  deployment_id: number | null;
+  pod: string;
+  container: string;
+  /** JSON string[]. */
+  command: string;
+  started_at: string;
+  ended_at: string | null;
+  exit_code: number | null;
+  end_reason: string | null;
+}
+
 /** An image repository of the registry (`group/app/web`), owned by the project its name resolves to (migration 008). */
 export interface RegistryRepositoriesTable {
   id: Generated<number>;
@@ -472,4 +498,5 @@ export interface Database {
   audit_events: AuditEventsTable;
   registry_repositories: RegistryRepositoriesTable;
   registry_tags: RegistryTagsTable;
+  shell_sessions: ShellSessionsTable;
 }

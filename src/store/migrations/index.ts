@@ -9,6 +9,7 @@ import * as environmentSecrets from './006-environment-secrets.ts';
 import * as kubernetesDeployments from './007-kubernetes-deployments.ts';
 import * as registry from './008-registry.ts';
 import * as rebuilds from './009-rebuilds.ts';
+import * as environmentOperations from './010-environment-operations.ts';
 
 interface VersionedMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -25,6 +26,7 @@ const all: Record<string, VersionedMigration> = {
   '007-kubernetes-deployments': kubernetesDeployments,
   '008-registry': registry,
   '009-rebuilds': rebuilds,
+  '010-environment-operations': environmentOperations,
 };
 
 /** The migrations bound to one dialect, as Kysely's Migrator expects them. */
