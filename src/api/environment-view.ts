@@ -114,6 +114,9 @@ const environmentProperties = {
     description: 'first path segment of the name (review for review/feature-x), null at the top level',
   }),
   kubernetes_namespace: NullableString,
+  metrics_path: Type.Union([Type.String(), Type.Null()], {
+    description: 'where the app serves Prometheus metrics, scraped at external_url + this path',
+  }),
   auto_stop_at: NullableTimestamp,
   created_at: Timestamp,
   updated_at: Timestamp,
@@ -139,6 +142,7 @@ export function environmentView(entry: EnvironmentEntry, extras: DeploymentRelat
     tier: row.tier,
     folder: environmentFolder(row.name),
     kubernetes_namespace: row.kubernetes_namespace,
+    metrics_path: row.metrics_path,
     auto_stop_at: row.auto_stop_at,
     created_at: row.created_at,
     updated_at: row.updated_at,

@@ -18,6 +18,8 @@ export interface EventStream {
   write(text: string): boolean;
   /** Resolves once the buffered text has been handed to the socket, or the stream closed. */
   drained(): Promise<void>;
+  /** Bytes written but not yet handed to the socket. */
+  readonly queuedBytes: number;
   /** True once the client went away or the server began shutting down. */
   readonly closed: boolean;
   /** Runs `listener` once when the stream closes: the client went away or the server is shutting down. */
@@ -72,6 +74,9 @@ export function eventStreams(app: GantryApp): (reply: FastifyReply) => EventStre
               raw.on('drain', done);
               raw.on('close', done);
             }),
+      get queuedBytes() {
+        return raw.writableLength;
+      },
       get closed() {
         return closed;
       },

@@ -15,8 +15,10 @@ import type { DeploymentApprovalService } from '../services/deployment-approval-
 import type { DeploymentLockService } from '../services/deployment-lock-service.ts';
 import type { DeploymentPolicy } from '../services/deployment-policy.ts';
 import type { DeploymentService } from '../services/deployment-service.ts';
+import type { EnvironmentLogService } from '../services/environment-log-service.ts';
 import type { EnvironmentSecretService } from '../services/environment-secret-service.ts';
 import type { EnvironmentService } from '../services/environment-service.ts';
+import type { EnvironmentShellService } from '../services/environment-shell-service.ts';
 import type { FreezePeriodService } from '../services/freeze-period-service.ts';
 import type { GitHttpService } from '../services/git-http-service.ts';
 import type { JobService } from '../services/job-service.ts';
@@ -87,6 +89,8 @@ export interface ApiDeps {
   kubernetesEnvironments: KubernetesEnvironmentService;
   /** Live status of environments served by a Podman target. */
   podmanEnvironments: PodmanEnvironmentService;
+  environmentLogs: EnvironmentLogService;
+  environmentShells: EnvironmentShellService;
   pipelineSchedules: PipelineScheduleService;
   /** Rebuilds of what environments run, and their schedules (docs/rebuilds.md). */
   rebuilds: RebuildService;

@@ -73,6 +73,9 @@ export const ProjectView = Type.Object({
   mirror_last_fetched_at: Nullable(Timestamp),
   mirror_last_error: Nullable(Type.String()),
   prevent_outdated_deployment_jobs: Type.Boolean(),
+  shell_access: Type.Union([Type.Literal('maintainer'), Type.Literal('developer')], {
+    description: 'the least role that may open a shell into an environment',
+  }),
   created_at: Timestamp,
   last_activity_at: Timestamp,
 });
@@ -90,6 +93,7 @@ export const projectView = (project: ProjectRow, externalUrl: string) => ({
   mirror_url: project.mirror_url,
   mirror_last_fetched_at: project.mirror_last_fetched_at,
   prevent_outdated_deployment_jobs: project.prevent_outdated_deployments === 1,
+  shell_access: project.shell_access === 'developer' ? ('developer' as const) : ('maintainer' as const),
   mirror_last_error: project.mirror_last_error,
   created_at: project.created_at,
   last_activity_at: project.last_activity_at,

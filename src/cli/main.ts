@@ -7,6 +7,8 @@ import { GantryError } from '../domain/errors.ts';
 import { CliError, callApi, loadCredentials, saveCredentials } from './api-client.ts';
 import { deployCommand } from './deploy-command.ts';
 import { envCommand } from './env-command.ts';
+import { execCommand } from './exec-command.ts';
+import { logsCommand } from './logs-command.ts';
 import { rollbackCommand } from './rollback-command.ts';
 import { secretCommand } from './secret-command.ts';
 import { statusCommand } from './status-command.ts';
@@ -25,6 +27,8 @@ Commands:
   status PROJECT      what runs where: the ref and commit each environment runs, when, who
   deploy PROJECT ENV  deploy a ref, commit or pipeline and follow it until it has finished
   rollback PROJECT ENV  roll an environment back to an earlier successful deployment
+  logs PROJECT ENV    an environment's container logs (-f to follow)
+  exec PROJECT ENV    a shell (or -- COMMAND) in an environment's container
   secret set|list|delete  a project's environment secrets (values are never shown)
 
 Run "gantry <command> --help" for a command's options.`,
@@ -318,6 +322,10 @@ async function main(argv: string[]): Promise<void> {
       return project(args);
     case 'env':
       return envCommand(args);
+    case 'logs':
+      return logsCommand(args);
+    case 'exec':
+      return execCommand(args);
     case 'status':
       return statusCommand(args);
     case 'deploy':

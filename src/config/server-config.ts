@@ -16,6 +16,8 @@ export interface ServerConfig {
   logLevel: string;
   /** Seconds between scheduled mirror fetches; 0 disables the schedule (webhooks still fetch). */
   mirrorIntervalSeconds: number;
+  /** Seconds without a keystroke after which a shell into an environment ends. */
+  shellIdleTimeoutSeconds: number;
   /** Largest accepted JSON request body, in bytes. */
   bodyLimitBytes: number;
   /** Create the demo project on start when it does not exist. */
@@ -81,6 +83,10 @@ export const SERVER_OPTIONS = {
   'mirror-interval': {
     env: 'GANTRY_MIRROR_INTERVAL',
     help: 'seconds between mirror fetches, 0 = never (default 300)',
+  },
+  'shell-idle-timeout': {
+    env: 'GANTRY_SHELL_IDLE_TIMEOUT_SECONDS',
+    help: 'seconds without a keystroke after which a shell into an environment ends (default 900)',
   },
   demo: { env: 'GANTRY_DEMO', help: 'create the demo project on start (default off)' },
   'runner-concurrency': {
@@ -204,6 +210,7 @@ export function resolveServerConfig(
     initialAdminToken,
     logLevel,
     mirrorIntervalSeconds: integer('mirror-interval', 300, 7 * 24 * 3600),
+    shellIdleTimeoutSeconds: Math.max(1, integer('shell-idle-timeout', 900, 24 * 3600)),
     bodyLimitBytes: 1024 * 1024,
     demo: demo === 'true' || demo === '1',
     runnerConcurrency: integer('runner-concurrency', 2, 64),

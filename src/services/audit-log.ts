@@ -18,7 +18,8 @@ export type AuditAction =
   | 'protected_environment_change'
   | 'freeze_period_change'
   | 'auto_deploy_rule_change'
-  | 'environment_secret_change';
+  | 'environment_secret_change'
+  | 'shell';
 
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'deploy',
@@ -35,6 +36,7 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'freeze_period_change',
   'auto_deploy_rule_change',
   'environment_secret_change',
+  'shell',
 ];
 
 /** One audited action. `projectId` null: instance-wide; `userId` null: the system acted. */

@@ -24,6 +24,8 @@ function rule(name: string, values: Partial<ProtectedEnvironmentRow> = {}): Prot
     approvers: '[]',
     required_approvals: 0,
     allow_self_approval: 0,
+    shell_enabled: 1,
+    logs_access: 'reporter',
     created_at: T,
     updated_at: T,
     ...values,

@@ -45,6 +45,8 @@ export interface EnvironmentInput {
   external_url?: string | null | undefined;
   tier?: DeploymentTier | undefined;
   kubernetes_namespace?: string | null | undefined;
+  /** Where the app serves Prometheus metrics (`/metrics`), scraped at the external URL. */
+  metrics_path?: string | null | undefined;
 }
 
 /** What an update may change; `name` is accepted only unchanged (environments are never renamed). */
@@ -53,6 +55,8 @@ export interface EnvironmentChanges {
   external_url?: string | null | undefined;
   tier?: DeploymentTier | undefined;
   kubernetes_namespace?: string | null | undefined;
+  /** Where the app serves Prometheus metrics (`/metrics`), scraped at the external URL. */
+  metrics_path?: string | null | undefined;
 }
 
 /** The answer of deleting stopped review apps: what was (or, in a dry run, would be) deleted. */
@@ -215,6 +219,7 @@ export class EnvironmentService {
     if (changes.tier !== undefined) values.tier = changes.tier;
     if (changes.kubernetes_namespace !== undefined)
       values.kubernetes_namespace = changes.kubernetes_namespace;
+    if (changes.metrics_path !== undefined) values.metrics_path = changes.metrics_path;
     const updated = await this.#environments.update(environment.id, values);
     if (!updated) throw notFound('environment');
     return this.#details(updated);

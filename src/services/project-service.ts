@@ -31,6 +31,8 @@ export interface UpdateProjectInput {
   mirror_password?: string | null;
   /** Fail deployment jobs older than the environment's latest successful deployment (GitLab's setting). */
   prevent_outdated_deployment_jobs?: boolean;
+  /** The least role that may open a shell into the project's environments. */
+  shell_access?: 'maintainer' | 'developer';
 }
 
 /** Projects: each a database row plus a bare repository on disk, hosted or mirrored. */
@@ -155,6 +157,7 @@ export class ProjectService {
       ...(input.prevent_outdated_deployment_jobs !== undefined && {
         prevent_outdated_deployments: input.prevent_outdated_deployment_jobs ? 1 : 0,
       }),
+      ...(input.shell_access !== undefined && { shell_access: input.shell_access }),
     });
     if (defaultBranch !== undefined) await this.#storage.setDefaultBranch(project.id, defaultBranch);
     return updated ?? project;

@@ -29,7 +29,13 @@ export interface ProtectedEnvironmentInput {
   /** Who may approve. */
   approval_rules?: GrantInput[] | undefined;
   allow_self_approval?: boolean | undefined;
+  /** False: nobody may open a shell in matching environments (default true). */
+  shell_enabled?: boolean | undefined;
+  /** The least role that may read logs, containers and metrics (default reporter). */
+  logs_access?: LogsAccess | undefined;
 }
+
+export type LogsAccess = 'reporter' | 'developer' | 'maintainer';
 
 /** What an update may change; the name is fixed. Lists given replace the stored ones. */
 export type ProtectedEnvironmentChanges = Partial<Omit<ProtectedEnvironmentInput, 'name'>>;
@@ -49,6 +55,8 @@ export interface ProtectedEnvironment {
   approvalRules: GrantView[];
   requiredApprovalCount: number;
   allowSelfApproval: boolean;
+  shellEnabled: boolean;
+  logsAccess: LogsAccess;
 }
 
 export const MAX_REQUIRED_APPROVALS = 10;
@@ -117,6 +125,8 @@ export class ProtectedEnvironmentService {
       approvers: JSON.stringify(approvers),
       required_approvals: required,
       allow_self_approval: input.allow_self_approval ? 1 : 0,
+      shell_enabled: input.shell_enabled === false ? 0 : 1,
+      logs_access: input.logs_access ?? 'reporter',
     });
     if (!row) throw duplicate(input.name);
     await this.#record(actor, row, 'create');
@@ -148,6 +158,8 @@ export class ProtectedEnvironmentService {
       ...(changes.allow_self_approval !== undefined && {
         allow_self_approval: changes.allow_self_approval ? 1 : 0,
       }),
+      ...(changes.shell_enabled !== undefined && { shell_enabled: changes.shell_enabled ? 1 : 0 }),
+      ...(changes.logs_access !== undefined && { logs_access: changes.logs_access }),
     });
     if (!updated) throw notFound(`protected environment ${name}`);
     await this.#record(actor, updated, 'update');
@@ -221,6 +233,8 @@ export class ProtectedEnvironmentService {
       approvalRules: await this.#grantViews(parseGrants(row.approvers)),
       requiredApprovalCount: row.required_approvals,
       allowSelfApproval: row.allow_self_approval === 1,
+      shellEnabled: row.shell_enabled === 1,
+      logsAccess: logsAccessOf(row.logs_access),
     };
   }
 
@@ -261,10 +275,16 @@ export class ProtectedEnvironmentService {
           approvers: parseGrants(row.approvers),
           required_approvals: row.required_approvals,
           allow_self_approval: row.allow_self_approval === 1,
+          shell_enabled: row.shell_enabled === 1,
+          logs_access: row.logs_access,
         }),
       },
     });
   }
+}
+
+function logsAccessOf(value: string): LogsAccess {
+  return value === 'developer' || value === 'maintainer' ? value : 'reporter';
 }
 
 function checkApprovals(required: number, approvers: Grant[]): void {

@@ -49,6 +49,7 @@ export function environmentRow(values: Partial<EnvironmentRow> = {}): Environmen
     auto_stop_at: null,
     last_deployment_id: null,
     last_success_deployment_id: null,
+    metrics_path: null,
     ...created,
     ...values,
   };

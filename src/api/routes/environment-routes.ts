@@ -31,6 +31,12 @@ const Tier = Type.Union(
   DEPLOYMENT_TIERS.map((tier) => Type.Literal(tier)),
   { description: 'guessed from the name when not given, as GitLab does' },
 );
+const MetricsPath = Type.String({
+  minLength: 2,
+  maxLength: 200,
+  pattern: '^/[^\\s?#]*$',
+  description: 'an absolute path such as /metrics, without query or fragment',
+});
 const Namespace = Type.String({
   minLength: 1,
   maxLength: 63,
@@ -159,7 +165,8 @@ export function environmentRoutes(app: GantryApp, deps: ApiDeps): void {
     '/projects/:id/environments/:environment_id',
     {
       schema: {
-        summary: 'Update an environment: URL, tier, Kubernetes namespace (developers; names never change)',
+        summary:
+          'Update an environment: URL, tier, Kubernetes namespace, metrics path (developers; names never change)',
         tags,
         params: EnvironmentParams,
         body: Type.Object(
@@ -168,6 +175,7 @@ export function environmentRoutes(app: GantryApp, deps: ApiDeps): void {
             external_url: Type.Optional(Type.Union([ExternalUrl, Type.Null()])),
             tier: Type.Optional(Tier),
             kubernetes_namespace: Type.Optional(Type.Union([Namespace, Type.Null()])),
+            metrics_path: Type.Optional(Type.Union([MetricsPath, Type.Null()])),
           },
           { additionalProperties: false },
         ),

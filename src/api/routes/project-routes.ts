@@ -84,6 +84,7 @@ export function projectRoutes(app: GantryApp, deps: ApiDeps): void {
             mirror_username: Type.Optional(Type.Union([Text(255), Type.Null()])),
             mirror_password: Type.Optional(Type.Union([Text(4096), Type.Null()])),
             prevent_outdated_deployment_jobs: Type.Optional(Type.Boolean()),
+            shell_access: Type.Optional(Type.Union([Type.Literal('maintainer'), Type.Literal('developer')])),
           },
           { additionalProperties: false },
         ),

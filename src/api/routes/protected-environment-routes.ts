@@ -1,7 +1,11 @@
 import { Type } from 'typebox';
 import { MAX_REQUIRED_APPROVALS } from '../../services/protected-environment-service.ts';
 import type { ApiDeps, GantryApp } from '../gantry-app.ts';
-import { ProtectedEnvironmentView, protectedEnvironmentView } from '../protected-environment-view.ts';
+import {
+  LogsAccess,
+  ProtectedEnvironmentView,
+  protectedEnvironmentView,
+} from '../protected-environment-view.ts';
 import { errorResponses, ProjectParams } from '../route-schemas.ts';
 
 const tags = ['protected_environments'];
@@ -73,6 +77,8 @@ export function protectedEnvironmentRoutes(app: GantryApp, deps: ApiDeps): void 
             required_approval_count: Type.Optional(RequiredApprovals),
             approval_rules: Type.Optional(Grants),
             allow_self_approval: Type.Optional(Type.Boolean()),
+            shell_enabled: Type.Optional(Type.Boolean()),
+            logs_access: Type.Optional(LogsAccess),
           },
           { additionalProperties: false },
         ),
@@ -98,6 +104,8 @@ export function protectedEnvironmentRoutes(app: GantryApp, deps: ApiDeps): void 
             required_approval_count: Type.Optional(RequiredApprovals),
             approval_rules: Type.Optional(Grants),
             allow_self_approval: Type.Optional(Type.Boolean()),
+            shell_enabled: Type.Optional(Type.Boolean()),
+            logs_access: Type.Optional(LogsAccess),
           },
           { additionalProperties: false },
         ),
