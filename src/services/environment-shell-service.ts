@@ -268,10 +268,10 @@ function checkSize(size: TerminalSize) {
 }
 
 export interface EnvironmentShellServiceDeps {
-  access: EnvironmentOperationsAccess;
-  roles: ProjectRoleCheck;
-  sessions: ShellSessionRepository;
-  audit: AuditLog;
+  access: Pick<EnvironmentOperationsAccess, 'authorize' | 'open'>;
+  roles: Pick<ProjectRoleCheck, 'require'>;
+  sessions: Pick<ShellSessionRepository, 'insert' | 'end' | 'list' | 'count'>;
+  audit: Pick<AuditLog, 'record'>;
   idleTimeoutMs: number;
   /** Hears of failures to record a session's end or release its target. */
   onError: (error: unknown) => void;
