@@ -8,6 +8,8 @@ import { auditEventRoutes } from './routes/audit-event-routes.ts';
 import { ciVariableRoutes } from './routes/ci-variable-routes.ts';
 import { deploymentApprovalRoutes } from './routes/deployment-approval-routes.ts';
 import { deploymentRoutes } from './routes/deployment-routes.ts';
+import { environmentMetricsRoutes } from './routes/environment-metrics-routes.ts';
+import { environmentOperationsRoutes } from './routes/environment-operations-routes.ts';
 import { environmentRoutes } from './routes/environment-routes.ts';
 import { environmentSecretRoutes } from './routes/environment-secret-routes.ts';
 import { freezePeriodRoutes } from './routes/freeze-period-routes.ts';
@@ -139,6 +141,8 @@ export async function buildApp(deps: ApiDeps, options: { logger: FastifyBaseLogg
       registryRoutes(scoped, deps);
       kubernetesEnvironmentRoutes(scoped, deps);
       podmanEnvironmentRoutes(scoped, deps);
+      environmentOperationsRoutes(scoped, deps);
+      environmentMetricsRoutes(scoped, deps);
       pipelineScheduleRoutes(scoped, deps);
       rebuildRoutes(scoped, deps);
       pipelineRoutes(scoped, deps);

@@ -16,6 +16,7 @@ import type { DeploymentLockService } from '../services/deployment-lock-service.
 import type { DeploymentPolicy } from '../services/deployment-policy.ts';
 import type { DeploymentService } from '../services/deployment-service.ts';
 import type { EnvironmentLogService } from '../services/environment-log-service.ts';
+import type { EnvironmentMetricsService } from '../services/environment-metrics-service.ts';
 import type { EnvironmentSecretService } from '../services/environment-secret-service.ts';
 import type { EnvironmentService } from '../services/environment-service.ts';
 import type { EnvironmentShellService } from '../services/environment-shell-service.ts';
@@ -91,6 +92,8 @@ export interface ApiDeps {
   podmanEnvironments: PodmanEnvironmentService;
   environmentLogs: EnvironmentLogService;
   environmentShells: EnvironmentShellService;
+  /** Performance graphs of environments: sampled series and deployment markers. */
+  environmentMetrics: EnvironmentMetricsService;
   pipelineSchedules: PipelineScheduleService;
   /** Rebuilds of what environments run, and their schedules (docs/rebuilds.md). */
   rebuilds: RebuildService;

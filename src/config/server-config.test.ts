@@ -104,3 +104,20 @@ test('Podman host settings: runtime, cgroup manager and comma-separated ulimits'
   );
   assert.throws(() => resolveServerConfig({}, { GANTRY_PODMAN_ULIMITS: 'nofile' }, '/'), /name=soft:hard/);
 });
+
+test('performance metrics: sampled every 10 s (0 = never), 5-minute series kept 30 days', () => {
+  const defaults = resolveServerConfig({}, {}, '/');
+  assert.equal(defaults.metricsIntervalSeconds, 10);
+  assert.equal(defaults.metricsRetentionDays, 30);
+  const set = resolveServerConfig(
+    {},
+    { GANTRY_METRICS_INTERVAL_SECONDS: '0', GANTRY_METRICS_RETENTION_DAYS: '90' },
+    '/',
+  );
+  assert.equal(set.metricsIntervalSeconds, 0);
+  assert.equal(set.metricsRetentionDays, 90);
+  assert.throws(
+    () => resolveServerConfig({}, { GANTRY_METRICS_INTERVAL_SECONDS: '2.5' }, '/'),
+    /--metrics-interval \/ GANTRY_METRICS_INTERVAL_SECONDS must be a whole number from 0 to 3600/,
+  );
+});

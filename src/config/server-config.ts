@@ -18,6 +18,10 @@ export interface ServerConfig {
   mirrorIntervalSeconds: number;
   /** Seconds without a keystroke after which a shell into an environment ends. */
   shellIdleTimeoutSeconds: number;
+  /** Seconds between samples of what environments run (src/metrics/); 0 samples nothing. */
+  metricsIntervalSeconds: number;
+  /** Days the 5-minute performance series are kept (10 s ones are kept a day). */
+  metricsRetentionDays: number;
   /** Largest accepted JSON request body, in bytes. */
   bodyLimitBytes: number;
   /** Create the demo project on start when it does not exist. */
@@ -87,6 +91,14 @@ export const SERVER_OPTIONS = {
   'shell-idle-timeout': {
     env: 'GANTRY_SHELL_IDLE_TIMEOUT_SECONDS',
     help: 'seconds without a keystroke after which a shell into an environment ends (default 900)',
+  },
+  'metrics-interval': {
+    env: 'GANTRY_METRICS_INTERVAL_SECONDS',
+    help: "seconds between samples of environments' CPU, memory and HTTP metrics, 0 = never (default 10)",
+  },
+  'metrics-retention-days': {
+    env: 'GANTRY_METRICS_RETENTION_DAYS',
+    help: 'days the 5-minute performance series are kept (default 30)',
   },
   demo: { env: 'GANTRY_DEMO', help: 'create the demo project on start (default off)' },
   'runner-concurrency': {
@@ -211,6 +223,8 @@ export function resolveServerConfig(
     logLevel,
     mirrorIntervalSeconds: integer('mirror-interval', 300, 7 * 24 * 3600),
     shellIdleTimeoutSeconds: Math.max(1, integer('shell-idle-timeout', 900, 24 * 3600)),
+    metricsIntervalSeconds: integer('metrics-interval', 10, 3600),
+    metricsRetentionDays: Math.max(1, integer('metrics-retention-days', 30, 3660)),
     bodyLimitBytes: 1024 * 1024,
     demo: demo === 'true' || demo === '1',
     runnerConcurrency: integer('runner-concurrency', 2, 64),

@@ -11,6 +11,8 @@ import { DiskRepositoryStorage } from '../git/disk-repository-storage.ts';
 import { installHooks } from '../git/push-hook.ts';
 import { runGit } from '../git/run-git.ts';
 import { exportTree } from '../git/tree-export.ts';
+import { MetricStore } from '../metrics/metric-store.ts';
+import { MetricsSampler } from '../metrics/metrics-sampler.ts';
 import { writePodmanHostFiles } from '../podman/podman-host-files.ts';
 import { createGantryRegistry, type GantryRegistry, registryEndpoints } from '../registry/gantry-registry.ts';
 import { RegistryRepository } from '../registry/registry-repository.ts';
@@ -32,13 +34,18 @@ import { type ApprovalEffects, DeploymentApprovalService } from '../services/dep
 import { DeploymentLockService } from '../services/deployment-lock-service.ts';
 import { DeploymentPolicy } from '../services/deployment-policy.ts';
 import { DeploymentService } from '../services/deployment-service.ts';
+import { EnvironmentLogService } from '../services/environment-log-service.ts';
+import { EnvironmentMetricsService } from '../services/environment-metrics-service.ts';
+import { EnvironmentOperationsAccess } from '../services/environment-operations-access.ts';
 import { EnvironmentSecretService } from '../services/environment-secret-service.ts';
 import { EnvironmentService } from '../services/environment-service.ts';
+import { EnvironmentShellService } from '../services/environment-shell-service.ts';
 import { FreezePeriodService } from '../services/freeze-period-service.ts';
 import { GitHttpService } from '../services/git-http-service.ts';
 import { JobService } from '../services/job-service.ts';
 import { KubernetesEnvironmentService } from '../services/kubernetes-environment-service.ts';
 import { LiveEventService } from '../services/live-event-service.ts';
+import { LogFanout } from '../services/log-fanout.ts';
 import { MemberService } from '../services/member-service.ts';
 import { MirrorService } from '../services/mirror-service.ts';
 import { PipelineScheduleService } from '../services/pipeline-schedule-service.ts';
@@ -67,6 +74,7 @@ import { DeploymentApprovalRepository } from '../store/repositories/deployment-a
 import { DeploymentRepository } from '../store/repositories/deployment-repository.ts';
 import { DeploymentStatusRepository } from '../store/repositories/deployment-status-repository.ts';
 import { DueScheduleQueries } from '../store/repositories/due-schedule-queries.ts';
+import { EnvironmentMetricRepository } from '../store/repositories/environment-metric-repository.ts';
 import { EnvironmentRepository } from '../store/repositories/environment-repository.ts';
 import { EnvironmentSecretRepository } from '../store/repositories/environment-secret-repository.ts';
 import { FreezePeriodRepository } from '../store/repositories/freeze-period-repository.ts';
@@ -85,8 +93,10 @@ import { RebuildScheduleRepository } from '../store/repositories/rebuild-schedul
 import { RebuildSourceRepository } from '../store/repositories/rebuild-source-repository.ts';
 import { ReleaseRepository } from '../store/repositories/release-repository.ts';
 import { SessionRepository } from '../store/repositories/session-repository.ts';
+import { ShellSessionRepository } from '../store/repositories/shell-session-repository.ts';
 import { TargetRepository } from '../store/repositories/target-repository.ts';
 import { UserRepository } from '../store/repositories/user-repository.ts';
+import { environmentOperationsOpener } from '../targets/environment-operations-opener.ts';
 import { ExternalTarget } from '../targets/external/external-target.ts';
 import { KubernetesTarget } from '../targets/kubernetes/kubernetes-target.ts';
 import { checkKubernetesTarget } from '../targets/kubernetes/kubernetes-target-check.ts';
@@ -517,6 +527,47 @@ export async function startGantryServer(
   const liveViews = new LiveViewCache({
     onError: (error, where) => logger.warn({ err: error, ...where }, 'live view watch stopped'),
   });
+  const operationsAccess = new EnvironmentOperationsAccess({
+    access,
+    roles,
+    policy: deploymentPolicy,
+    environments: engine.environments,
+    deployments: engine.deployments,
+    targets: targetRows,
+    open: environmentOperationsOpener({ secrets, podman: podmanAccess }),
+  });
+  const environmentLogs = new EnvironmentLogService({
+    access: operationsAccess,
+    fanout: new LogFanout((error) => logger.warn({ err: error }, 'closing a live log source failed')),
+  });
+  const shellSessions = new ShellSessionRepository(db);
+  const environmentShells = new EnvironmentShellService({
+    access: operationsAccess,
+    roles,
+    sessions: shellSessions,
+    audit: auditLog,
+    idleTimeoutMs: config.shellIdleTimeoutSeconds * 1000,
+    onError: (error) => logger.warn({ err: error }, 'recording the end of a shell failed'),
+  });
+  // Performance graphs (src/metrics/): every running environment sampled each
+  // GANTRY_METRICS_INTERVAL_SECONDS into compact chunks, expired ones pruned hourly.
+  const metricRows = new EnvironmentMetricRepository(db);
+  const metricStore = new MetricStore(metricRows, { retentionDays: config.metricsRetentionDays });
+  const metricsSampler = new MetricsSampler({
+    environments: metricRows,
+    store: metricStore,
+    openOperations: (environment) => operationsAccess.openCurrent(environment),
+    clock: systemClock,
+    intervalSeconds: config.metricsIntervalSeconds,
+    log: (line) => logger.warn({ component: 'metrics' }, line),
+  });
+  const environmentMetrics = new EnvironmentMetricsService({
+    // Who may read the graphs: whoever may read the environment's logs.
+    authorizeRead: async (actor, ref, environmentId) =>
+      (await operationsAccess.check(actor, ref, environmentId, 'logs')).environment,
+    metrics: metricStore,
+    markers: metricRows,
+  });
   let closing = false;
   let started = false;
   const registryApi = registryEndpoints(registry, {
@@ -644,6 +695,9 @@ export async function startGantryServer(
         targets: targetRows,
         podman: podmanAccess,
       }),
+      environmentLogs,
+      environmentShells,
+      environmentMetrics,
       pipelineSchedules,
       rebuilds,
       rebuildSchedules,
@@ -702,6 +756,8 @@ export async function startGantryServer(
   let embeddedRunner: Awaited<ReturnType<typeof startEmbeddedRunner>> | undefined;
   try {
     await engine.start();
+    // Shells open when the server stopped ended with it.
+    await shellSessions.endInterrupted(new Date().toISOString());
     await registry.start();
     await serverDeployer.recover();
     autoStop.start();
@@ -710,6 +766,7 @@ export async function startGantryServer(
     await rebuildScheduleRunner.start();
     // Sends deliveries left pending before a restart, then sleeps until the next one is due.
     await webhooks.start();
+    metricsSampler.start();
     if (config.runnerConcurrency > 0) {
       embeddedRunner = await startEmbeddedRunner({
         runners,
@@ -730,6 +787,7 @@ export async function startGantryServer(
     await scheduleRunner.stop();
     await rebuildScheduleRunner.stop();
     autoStop.stop();
+    await metricsSampler.stop();
     await engine.stop();
     await projectHookEvents.stop();
     await webhooks.stop();
@@ -749,12 +807,14 @@ export async function startGantryServer(
     async close() {
       closing = true;
       await embeddedRunner?.stop();
+      await environmentShells.closeAll();
       await app.close();
       await registry.stop();
       liveViews.close();
       await scheduleRunner.stop();
       await rebuildScheduleRunner.stop();
       autoStop.stop();
+      await metricsSampler.stop();
       await serverDeployer.stop();
       // Stops under way record their outcome before the store closes.
       await targetTeardown.idle();

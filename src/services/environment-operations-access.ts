@@ -50,15 +50,16 @@ export class EnvironmentOperationsAccess {
   }
 
   /**
+   * Checks that the actor may do `kind` in the environment, without looking at what runs there.
    * @throws GantryError('not_found') for a project the actor cannot read or an environment not of
    *   the project; GantryError('forbidden') when the actor's role or token does not allow `kind`.
    */
-  async authorize(
+  async check(
     actor: Actor,
     ref: string,
     environmentId: number,
     kind: OperationKind,
-  ): Promise<AuthorizedEnvironment> {
+  ): Promise<{ project: ProjectRow; environment: EnvironmentRow }> {
     const project = await this.#deps.access.require(actor, ref, 'read');
     const environment = await this.#deps.environments.findById(environmentId);
     if (!environment || environment.project_id !== project.id) throw notFound('environment');
@@ -78,7 +79,27 @@ export class EnvironmentOperationsAccess {
         throw forbidden('this token has the read_api scope; opening a shell needs the api scope');
       }
     }
+    return { project, environment };
+  }
+
+  /** {@link check}, then what runs in the environment. */
+  async authorize(
+    actor: Actor,
+    ref: string,
+    environmentId: number,
+    kind: OperationKind,
+  ): Promise<AuthorizedEnvironment> {
+    const { project, environment } = await this.check(actor, ref, environmentId, kind);
     return { project, environment, current: await this.#operable(environment) };
+  }
+
+  /**
+   * The operations of what runs in the environment now, for the system (the metrics sampler):
+   * undefined when nothing does.
+   */
+  async openCurrent(environment: EnvironmentRow): Promise<EnvironmentOperations | undefined> {
+    const current = await this.#operable(environment);
+    return current && this.#deps.open(current);
   }
 
   /**

@@ -464,6 +464,21 @@ export interface RegistryTagsTable {
   pushed_at: string;
 }
 
+/**
+ * One chunk of one performance series (migration 011, src/metrics/): `slots` is base64 of
+ * little-endian doubles, NaN where nothing was recorded.
+ */
+export interface EnvironmentMetricsTable {
+  environment_id: number;
+  /** 10 (an hour per chunk) or 300 (a day per chunk). */
+  resolution_seconds: number;
+  chunk_start: string;
+  pod: string;
+  container: string;
+  metric: string;
+  slots: string;
+}
+
 export interface Database {
   users: UsersTable;
   personal_access_tokens: PersonalAccessTokensTable;
@@ -499,4 +514,5 @@ export interface Database {
   registry_repositories: RegistryRepositoriesTable;
   registry_tags: RegistryTagsTable;
   shell_sessions: ShellSessionsTable;
+  environment_metrics: EnvironmentMetricsTable;
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { metricsRules } from '../metrics/authorization-metrics.ts';
 import { podmanRules } from '../podman/authorization-podman.ts';
 import {
   ANYONE,
@@ -21,6 +22,7 @@ import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
 import { commitFile, gitIn, initWorkTree, scratchDir } from '../support/git-work-tree.ts';
 import { ADMIN_TOKEN, createUserWithToken, startTestServer } from '../support/test-server.ts';
 import { deploymentRules } from './authorization-deployments.ts';
+import { environmentOperationsRules } from './authorization-environment-operations.ts';
 import { environmentSecretsRules } from './authorization-environment-secrets.ts';
 import { environmentsRules } from './authorization-environments.ts';
 import { governanceRules } from './authorization-governance.ts';
@@ -371,11 +373,13 @@ const RULES: Rules = {
   },
   ...ciVariableRules(),
   ...deploymentRules(),
+  ...environmentOperationsRules(),
   ...environmentSecretsRules(),
   ...environmentsRules(),
   ...governanceRules(),
   ...hookRules(),
   ...kubernetesRules(),
+  ...metricsRules(),
   ...podmanRules(),
   ...protectedRefRules('protected_branches'),
   ...protectedRefRules('protected_tags'),

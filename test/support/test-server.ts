@@ -51,6 +51,8 @@ export async function startTestServer(
       GANTRY_DATABASE_URL: await freshDatabaseUrl(dialect),
       GANTRY_INITIAL_ADMIN_TOKEN: ADMIN_TOKEN,
       GANTRY_MIRROR_INTERVAL: '0',
+      // Sampling asks targets every few seconds: only tests of the graphs turn it on.
+      GANTRY_METRICS_INTERVAL_SECONDS: '0',
       ...options.env,
     },
     dataDir,

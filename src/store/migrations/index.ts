@@ -10,6 +10,7 @@ import * as kubernetesDeployments from './007-kubernetes-deployments.ts';
 import * as registry from './008-registry.ts';
 import * as rebuilds from './009-rebuilds.ts';
 import * as environmentOperations from './010-environment-operations.ts';
+import * as environmentMetrics from './011-environment-metrics.ts';
 
 interface VersionedMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -27,6 +28,7 @@ const all: Record<string, VersionedMigration> = {
   '008-registry': registry,
   '009-rebuilds': rebuilds,
   '010-environment-operations': environmentOperations,
+  '011-environment-metrics': environmentMetrics,
 };
 
 /** The migrations bound to one dialect, as Kysely's Migrator expects them. */

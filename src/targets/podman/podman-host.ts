@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GantryError } from '../../domain/errors.ts';
@@ -175,15 +175,7 @@ export class PodmanHost {
       child.stderr.on('data', collect(stderr));
       child.on('error', (error: NodeJS.ErrnoException) => {
         if (error.name === 'AbortError') return reject(abortReason(signal, args));
-        if (error.code === 'ENOENT') {
-          return reject(
-            new GantryError(
-              'unavailable',
-              `podman is not installed on the Gantry server (${this.#binary} not found): install it, e.g. apt-get install podman`,
-            ),
-          );
-        }
-        reject(new GantryError('unavailable', `podman could not start: ${error.message}`));
+        reject(this.startFailure(error));
       });
       child.on('close', (code) => {
         if (signal.aborted) return reject(abortReason(signal, args));
@@ -194,6 +186,27 @@ export class PodmanHost {
         });
       });
     });
+  }
+
+  /**
+   * Starts podman with pipes to its standard streams, for commands that stream or run on (`logs
+   * --follow`, a terminal, an API service): the caller reads them and ends the process. That podman
+   * could not start comes as the child's `error` event; {@link startFailure} says it as {@link run}
+   * would.
+   */
+  spawn(args: readonly string[]): ChildProcessWithoutNullStreams {
+    return spawn(this.#binary, [...this.#globalArgs, ...args], { env: this.#env, stdio: 'pipe' });
+  }
+
+  /** The error for podman failing to start at all (`error` of a spawned child). */
+  startFailure(error: NodeJS.ErrnoException): GantryError {
+    if (error.code === 'ENOENT') {
+      return new GantryError(
+        'unavailable',
+        `podman is not installed on the Gantry server (${this.#binary} not found): install it, e.g. apt-get install podman`,
+      );
+    }
+    return new GantryError('unavailable', `podman could not start: ${error.message}`);
   }
 
   /** The error for a podman command that failed with `stderr`. */
