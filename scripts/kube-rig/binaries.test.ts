@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { missingBinaries, RigBinariesMissingError, rigBinaries } from './binaries.ts';
 
@@ -20,6 +20,8 @@ describe('rigBinaries', () => {
         join(cache, `kube-${binaries.kubernetesVersion}-etcd-${binaries.etcdVersion}`, 'bin'),
       );
       assert.equal(binaries.path('etcd'), join(binaries.binDir, 'etcd'));
+      assert.match(binaries.path('rig-kubelet'), /\/bin\/rig-kubelet-[0-9a-f]{12}$/);
+      assert.equal(dirname(binaries.path('rig-kubelet')), binaries.binDir);
     } finally {
       delete process.env.GANTRY_RIG_CACHE;
     }
@@ -38,7 +40,7 @@ describe('rigBinaries', () => {
       etcdVersion: 'v3',
       path: (name: string) => join(binDir, name),
     };
-    assert.deepEqual(missingBinaries(binaries), ['kube-controller-manager', 'kube-scheduler']);
+    assert.deepEqual(missingBinaries(binaries), ['kube-controller-manager', 'kube-scheduler', 'rig-kubelet']);
   });
 
   test('a missing build says how to make it', () => {

@@ -6,14 +6,23 @@ import { fileURLToPath } from 'node:url';
 /** The build script, which also knows the versions and the cache directory (`--print-config`). */
 export const BUILD_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'build.sh');
 
-export const RIG_BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const;
+export const RIG_BINARIES = [
+  'etcd',
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'rig-kubelet',
+] as const;
 export type RigBinary = (typeof RIG_BINARIES)[number];
 
 export interface RigBinaries {
   binDir: string;
   kubernetesVersion: string;
   etcdVersion: string;
-  /** Absolute path of each binary. */
+  /**
+   * Absolute path of each binary. The rig-kubelet's name ends with a hash of its sources
+   * (`rig-kubelet-<sha12>`), so a changed server is rebuilt while the control plane stays.
+   */
   path(binary: RigBinary): string;
 }
 
@@ -45,11 +54,12 @@ export function rigBinaries(): RigBinaries {
     return value;
   };
   const binDir = get('BIN_DIR');
+  const rigKubelet = get('RIG_KUBELET');
   return {
     binDir,
     kubernetesVersion: get('KUBE_VERSION'),
     etcdVersion: get('ETCD_VERSION'),
-    path: (binary) => join(binDir, binary),
+    path: (binary) => (binary === 'rig-kubelet' ? rigKubelet : join(binDir, binary)),
   };
 }
 

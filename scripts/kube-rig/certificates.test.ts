@@ -4,7 +4,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ADMIN_USER, createCertificates, type RigCertificates } from './certificates.ts';
+import {
+  ADMIN_USER,
+  createCertificates,
+  KUBELET_CLIENT_USER,
+  PROXY_CLIENT_USER,
+  type RigCertificates,
+} from './certificates.ts';
 
 describe('createCertificates', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gantry-rig-certs-'));
@@ -27,6 +33,26 @@ describe('createCertificates', () => {
     assert.equal(serving.ca, false);
     assert.equal(serving.subjectAltName, 'IP Address:127.0.0.1, DNS:localhost');
     assert.equal(serving.checkIP('127.0.0.1'), '127.0.0.1');
+  });
+
+  test('the rig-kubelet serves 127.0.0.1 and the metrics Service name the aggregator checks', () => {
+    const kubelet = cert(paths.kubeletCert);
+    assert.ok(kubelet.verify(cert(paths.caCert).publicKey));
+    assert.equal(
+      kubelet.subjectAltName,
+      'IP Address:127.0.0.1, DNS:localhost, DNS:rig-metrics.kube-system.svc',
+    );
+  });
+
+  test('the API server has client certificates for the kubelet and as the front proxy', () => {
+    const ca = cert(paths.caCert);
+    for (const [path, user] of [
+      [paths.kubeletClientCert, KUBELET_CLIENT_USER],
+      [paths.proxyClientCert, PROXY_CLIENT_USER],
+    ] as const) {
+      assert.ok(cert(path).verify(ca.publicKey));
+      assert.equal(cert(path).subject, `CN=${user}`);
+    }
   });
 
   test('the admin is in system:masters', () => {

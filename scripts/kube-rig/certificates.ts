@@ -6,7 +6,10 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** Paths of the rig's PEM files: one CA signs the API server's serving certificate and the admin's client one. */
+/**
+ * Paths of the rig's PEM files. One CA signs them all: the API server's serving certificate, the admin's
+ * client certificate, and those between the API server and the rig-kubelet (both ways).
+ */
 export interface RigCertificates {
   caCert: string;
   caKey: string;
@@ -18,15 +21,34 @@ export interface RigCertificates {
   /** Signs (private) and verifies (public) service-account tokens. */
   serviceAccountKey: string;
   serviceAccountPublicKey: string;
+  /** The rig-kubelet's serving certificate: 127.0.0.1 (every node's address), the metrics Service's name. */
+  kubeletCert: string;
+  kubeletKey: string;
+  /** The API server's client certificate towards the rig-kubelet (pod logs, exec). */
+  kubeletClientCert: string;
+  kubeletClientKey: string;
+  /** The aggregator's client certificate towards the metrics API (the "front proxy"). */
+  proxyClientCert: string;
+  proxyClientKey: string;
 }
 
 /** The admin's user name, as the API server sees it (the certificate's common name). */
 export const ADMIN_USER = 'gantry-rig-admin';
+/** Who the API server is to the rig-kubelet when it asks for logs or an exec. */
+export const KUBELET_CLIENT_USER = 'kube-apiserver-kubelet-client';
+/** The aggregator to the metrics API: the only name the API server accepts X-Remote-User headers from. */
+export const PROXY_CLIENT_USER = 'front-proxy-client';
+/**
+ * The Service (ExternalName `localhost`) the aggregator reaches the metrics API through; it checks the
+ * rig-kubelet's certificate for the name `<name>.<namespace>.svc`.
+ */
+export const METRICS_SERVICE = { namespace: 'kube-system', name: 'rig-metrics' } as const;
 
 /**
- * Writes a fresh CA, a serving certificate for 127.0.0.1 and localhost, an admin client certificate and a
- * service-account key pair into `dir`. Keys are P-256 (fast to make, accepted by every component); the
- * certificates are signed with the `openssl` command, which node:crypto cannot do.
+ * Writes a fresh CA, a serving certificate for 127.0.0.1 and localhost, an admin client certificate, a
+ * service-account key pair and the rig-kubelet's certificates into `dir`. Keys are P-256 (fast to make,
+ * accepted by every component); the certificates are signed with the `openssl` command, which
+ * node:crypto cannot do.
  */
 export async function createCertificates(dir: string): Promise<RigCertificates> {
   const config = join(dir, 'openssl.cnf');
@@ -41,6 +63,12 @@ export async function createCertificates(dir: string): Promise<RigCertificates> 
     adminKey: writeKey(join(dir, 'admin.key')),
     serviceAccountKey: join(dir, 'service-account.key'),
     serviceAccountPublicKey: join(dir, 'service-account.pub'),
+    kubeletCert: join(dir, 'kubelet.crt'),
+    kubeletKey: writeKey(join(dir, 'kubelet.key')),
+    kubeletClientCert: join(dir, 'kubelet-client.crt'),
+    kubeletClientKey: writeKey(join(dir, 'kubelet-client.key')),
+    proxyClientCert: join(dir, 'front-proxy-client.crt'),
+    proxyClientKey: writeKey(join(dir, 'front-proxy-client.key')),
   };
   const serviceAccount = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   writeFileSync(paths.serviceAccountKey, serviceAccount.privateKey.export({ type: 'pkcs8', format: 'pem' }), {
@@ -70,6 +98,34 @@ export async function createCertificates(dir: string): Promise<RigCertificates> 
       paths.adminKey,
       paths.adminCert,
       `/O=system:masters/CN=${ADMIN_USER}`,
+      leaf('clientAuth'),
+      signedByCa,
+    ),
+    openssl(
+      config,
+      paths.kubeletKey,
+      paths.kubeletCert,
+      '/CN=rig-kubelet',
+      [
+        ...leaf('serverAuth'),
+        // The aggregator checks the name `<service>.<namespace>.svc`; the API server dials the node's IP.
+        `subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:${METRICS_SERVICE.name}.${METRICS_SERVICE.namespace}.svc`,
+      ],
+      signedByCa,
+    ),
+    openssl(
+      config,
+      paths.kubeletClientKey,
+      paths.kubeletClientCert,
+      `/CN=${KUBELET_CLIENT_USER}`,
+      leaf('clientAuth'),
+      signedByCa,
+    ),
+    openssl(
+      config,
+      paths.proxyClientKey,
+      paths.proxyClientCert,
+      `/CN=${PROXY_CLIENT_USER}`,
       leaf('clientAuth'),
       signedByCa,
     ),

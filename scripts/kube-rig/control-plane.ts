@@ -3,7 +3,7 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import { freePort } from '../../test/support/free-port.ts';
 import type { RigBinaries, RigBinary } from './binaries.ts';
-import type { RigCertificates } from './certificates.ts';
+import { PROXY_CLIENT_USER, type RigCertificates } from './certificates.ts';
 import { type Daemon, startDaemon } from './daemon.ts';
 import { kubeconfigYaml } from './kubeconfig.ts';
 
@@ -133,6 +133,20 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     '--endpoint-reconciler-type=none',
     '--event-ttl=15m',
     '--profiling=false',
+    // Pod logs and exec: the rig-kubelet, at each node's InternalIP (127.0.0.1), over mutual TLS.
+    '--kubelet-preferred-address-types=InternalIP',
+    `--kubelet-certificate-authority=${certs.caCert}`,
+    `--kubelet-client-certificate=${certs.kubeletClientCert}`,
+    `--kubelet-client-key=${certs.kubeletClientKey}`,
+    // API aggregation (metrics.k8s.io): the aggregator authenticates as the front proxy, passing the
+    // user on in headers that the API server accepts from that certificate only.
+    `--requestheader-client-ca-file=${certs.caCert}`,
+    `--requestheader-allowed-names=${PROXY_CLIENT_USER}`,
+    '--requestheader-username-headers=X-Remote-User',
+    '--requestheader-group-headers=X-Remote-Group',
+    '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+    `--proxy-client-cert-file=${certs.proxyClientCert}`,
+    `--proxy-client-key-file=${certs.proxyClientKey}`,
   ]);
   const controllerFlags = [
     `--kubeconfig=${kubeconfigPath}`,
@@ -186,7 +200,7 @@ export async function waitFor(
 }
 
 /** The HTTP status of an anonymous GET over HTTPS trusting only the rig's CA. */
-function getStatus(url: string, ca: string): Promise<number> {
+export function getStatus(url: string, ca: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(url, { ca, timeout: 2_000 }, (response) => {
       response.resume();

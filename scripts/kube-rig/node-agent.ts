@@ -31,6 +31,8 @@ export interface NodeAgentOptions {
   nodeNames: readonly string[];
   /** Reported as each node's kubelet version. */
   kubeletVersion: string;
+  /** Where the API server reaches each node's kubelet (the rig-kubelet, on 127.0.0.1). */
+  kubeletPort: number;
   /** Receives failures the agent recovers from (a write refused, a watch dropped). */
   log: (message: string) => void;
 }
@@ -58,7 +60,7 @@ export async function startNodeAgent(kubeConfig: KubeConfig, options: NodeAgentO
       core.patchNodeStatus(
         {
           name,
-          body: nodeStatus(name, options.kubeletVersion, startedAt),
+          body: nodeStatus(name, options, startedAt),
           fieldManager: RIG_FIELD_MANAGER,
           force: true,
         },
@@ -206,7 +208,11 @@ function node(name: string, index: number) {
   };
 }
 
-function nodeStatus(name: string, kubeletVersion: string, since: string) {
+function nodeStatus(
+  name: string,
+  kubelet: Pick<NodeAgentOptions, 'kubeletVersion' | 'kubeletPort'>,
+  since: string,
+) {
   const now = new Date().toISOString();
   const condition = (type: string, status: string, reason: string, message: string) => ({
     type,
@@ -238,7 +244,7 @@ function nodeStatus(name: string, kubeletVersion: string, since: string) {
         { type: 'InternalIP', address: HOST_IP },
         { type: 'Hostname', address: name },
       ],
-      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      daemonEndpoints: { kubeletEndpoint: { Port: kubelet.kubeletPort } },
       nodeInfo: {
         machineID: name,
         systemUUID: name,
@@ -246,7 +252,7 @@ function nodeStatus(name: string, kubeletVersion: string, since: string) {
         kernelVersion: release(),
         osImage: 'Gantry kube rig',
         containerRuntimeVersion: 'rig://1.0.0',
-        kubeletVersion,
+        kubeletVersion: kubelet.kubeletVersion,
         kubeProxyVersion: '',
         operatingSystem: 'linux',
         architecture: 'amd64',

@@ -20,6 +20,8 @@ describe('rig info files', () => {
     provisioner: 'rig.gantry.dev/local',
     serviceClusterIpRange: '127.1.0.0/16',
     versions: { kubernetes: 'v1.35.4', etcd: 'v3.6.16' },
+    kubeletPort: 10250,
+    kubeletDir: '/tmp/rig/kubelet',
     dataDir: '/tmp/rig',
     logDir: '/tmp/rig/logs',
     pids: { etcd: 1 },

@@ -21,9 +21,16 @@ export interface RigInfo {
   provisioner: string;
   serviceClusterIpRange: string;
   versions: { kubernetes: string; etcd: string };
+  /** The loopback port of the rig-kubelet: every node's kubelet port, and the metrics API's. */
+  kubeletPort: number;
+  /**
+   * The rig-kubelet's directory: `pods/<namespace>_<pod>_<uid>/<container>/` holds each run's
+   * `<restartCount>.log`, the `stdout` pipe and the `work/` directory of exec'd commands.
+   */
+  kubeletDir: string;
   /** Temporary directory of the rig (data, certificates, volumes), removed when it stops. */
   dataDir: string;
-  /** Logs of etcd and the control plane. */
+  /** Logs of etcd, the control plane and the rig-kubelet. */
   logDir: string;
   /** Process IDs of the rig's daemons, by name. */
   pids: Record<string, number>;

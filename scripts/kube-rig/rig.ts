@@ -1,5 +1,6 @@
 // The Kubernetes test rig: etcd, kube-apiserver, kube-controller-manager and kube-scheduler built by
-// build.sh, on loopback with TLS, plus fake nodes and a volume provisioner of our own.
+// build.sh, on loopback with TLS, plus fake nodes, a kubelet-like server for them (pod logs, exec,
+// metrics) and a volume provisioner of our own.
 //
 //   node scripts/kube-rig/rig.ts [--nodes N] [--info-file PATH] [--parent-pid PID]
 //
@@ -12,12 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { freePort } from '../../test/support/free-port.ts';
 import { missingBinaries, RigBinariesMissingError, rigBinaries } from './binaries.ts';
 import { ADMIN_USER, createCertificates } from './certificates.ts';
 import { SERVICE_CLUSTER_IP_RANGE, startControlPlane, waitFor } from './control-plane.ts';
 import type { Daemon } from './daemon.ts';
 import { type NodeAgent, startNodeAgent } from './node-agent.ts';
 import { type RigInfo, writeRigInfo } from './rig-info.ts';
+import { serveMetricsApi, startRigKubelet } from './rig-kubelet.ts';
 import {
   RIG_PROVISIONER,
   RIG_STORAGE_CLASS,
@@ -45,7 +48,7 @@ const STOP_GRACE_MS = 3_000;
 
 /**
  * Starts a rig and resolves once it is usable: /readyz answers, every node is Ready and schedulable,
- * and the `default` ServiceAccount exists in `default`.
+ * the `default` ServiceAccount exists in `default`, and the metrics API is available.
  *
  * @throws {RigBinariesMissingError} when build.sh has not built the binaries.
  */
@@ -87,7 +90,7 @@ export async function startKubeRig(options: KubeRigOptions = {}): Promise<KubeRi
   };
 
   try {
-    const certs = await createCertificates(mkdirAt(dataDir, 'pki'));
+    const [certs, kubeletPort] = await Promise.all([createCertificates(mkdirAt(dataDir, 'pki')), freePort()]);
     const plane = await startControlPlane({
       binaries,
       certs,
@@ -97,26 +100,45 @@ export async function startKubeRig(options: KubeRigOptions = {}): Promise<KubeRi
     });
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(plane.kubeconfigPath);
+    const caPem = readFileSync(certs.caCert, 'utf8');
     const nodes = Array.from({ length: options.nodes ?? 3 }, (_, index) => `rig-node-${index}`);
+    const kubeletDir = mkdirAt(dataDir, 'kubelet');
+    daemons.push(
+      startRigKubelet({
+        binary: binaries.path('rig-kubelet'),
+        certs,
+        kubeconfigPath: plane.kubeconfigPath,
+        nodes,
+        port: kubeletPort,
+        rootDir: kubeletDir,
+        logPath: join(logDir, 'rig-kubelet.log'),
+      }),
+    );
     // One after the other, so that a failure leaves nothing unknown to stop() running.
     agent = await startNodeAgent(kubeConfig, {
       nodeNames: nodes,
       kubeletVersion: binaries.kubernetesVersion,
+      kubeletPort,
       log,
     });
     provisioner = await startVolumeProvisioner(kubeConfig, mkdirAt(dataDir, 'volumes'), log);
-    await waitUntilUsable(kubeConfig, nodes, daemons);
+    await Promise.all([
+      waitUntilUsable(kubeConfig, nodes, daemons),
+      serveMetricsApi(kubeConfig, { caPem, port: kubeletPort, daemons }),
+    ]);
     const info: RigInfo = {
       server: plane.server,
       kubeconfigPath: plane.kubeconfigPath,
       caPath: certs.caCert,
-      caPem: readFileSync(certs.caCert, 'utf8'),
+      caPem,
       adminUser: ADMIN_USER,
       nodes,
       storageClass: RIG_STORAGE_CLASS,
       provisioner: RIG_PROVISIONER,
       serviceClusterIpRange: SERVICE_CLUSTER_IP_RANGE,
       versions: { kubernetes: binaries.kubernetesVersion, etcd: binaries.etcdVersion },
+      kubeletPort,
+      kubeletDir,
       dataDir,
       logDir,
       pids: Object.fromEntries(daemons.map((daemon) => [daemon.name, daemon.pid])),

@@ -21,6 +21,14 @@ import type { KubeObject } from '../../src/targets/kubernetes/kube-object.ts';
 
 export { READY_AFTER_ANNOTATION } from '../../scripts/kube-rig/pod-status.ts';
 export { KUBE_RIG_ENV, type RigInfo } from '../../scripts/kube-rig/rig-info.ts';
+export {
+  CONTAINER_LOG_ENV,
+  CPU_ANNOTATION,
+  DEFAULT_CPU_MILLICORES,
+  DEFAULT_MEMORY_MIB,
+  LOG_EVERY_ANNOTATION,
+  MEMORY_ANNOTATION,
+} from '../../scripts/kube-rig/rig-kubelet.ts';
 export { RIG_PROVISIONER, RIG_STORAGE_CLASS } from '../../scripts/kube-rig/volume-provisioner.ts';
 
 /** A connection to the rig as its admin (`system:masters`), with the API clients tests use most. */
