@@ -70,7 +70,12 @@ function serviceFor(operations: EnvironmentOperations) {
   const environment = environmentRow();
   const authorized = {
     environment,
-    current: { environment, deployment: deploymentRow({ id: 7 }), snapshot: { kind: 'podman' }, target: { id: 3 } },
+    current: {
+      environment,
+      deployment: deploymentRow({ id: 7 }),
+      snapshot: { kind: 'podman' },
+      target: { id: 3 },
+    },
   } as unknown as AuthorizedEnvironment;
   return new EnvironmentLogService({
     access: { authorize: async () => authorized, open: async () => operations },
@@ -118,6 +123,18 @@ const until = async (check: () => boolean) => {
 };
 
 describe('EnvironmentLogService', () => {
+  it('refuses an unknown pod or container before streaming, naming what there is', async () => {
+    const service = serviceFor(fakeOperations([]).operations);
+    await assert.rejects(
+      service.open(ACTOR, '1', 5, query({ container: 'db' })),
+      /no container db; its containers: web/,
+    );
+    await assert.rejects(
+      service.open(ACTOR, '1', 5, query({ pod: 'web-9' })),
+      /no pod web-9; its pods: web-1/,
+    );
+  });
+
   it('sends the history and ends when not following', async () => {
     const fake = fakeOperations([line(1, 'one'), line(2, 'two')]);
     const { sink, lines } = recordingSink();

@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/actor.ts';
+import { GantryError } from '../domain/errors.ts';
 import { filterLines, linesAfter, splitLines, timestampKey } from '../domain/log-lines.ts';
 import type { EnvironmentOperations, LogChunk, RunningContainer } from '../targets/environment-operations.ts';
 import type { AuthorizedEnvironment, EnvironmentOperationsAccess } from './environment-operations-access.ts';
@@ -97,10 +98,12 @@ export class EnvironmentLogService {
     const authorized = await this.#access.authorize(actor, ref, environmentId, 'logs');
     const operations = await this.#access.open(authorized);
     // Fails here, before any event, when the pod or container is unknown or the target is down.
-    await operations.containers().catch(async (error: unknown) => {
+    try {
+      checkNamed(await operations.containers(), query, authorized.environment.name);
+    } catch (error) {
       await operations.close();
       throw error;
-    });
+    }
     return (sink) => this.#stream(authorized, operations, query, sink);
   }
 
@@ -261,4 +264,23 @@ function containerView(container: RunningContainer): ContainerView {
     restarts: container.restarts,
     has_previous: container.hasPrevious,
   };
+}
+
+/** Throws not_found, naming what there is, when the query names a pod or container the environment lacks. */
+function checkNamed(containers: readonly RunningContainer[], query: LogQuery, environment: string): void {
+  const inPod = containers.filter((c) => query.pod === undefined || c.pod === query.pod);
+  if (inPod.length === 0 && query.pod !== undefined) {
+    const pods = [...new Set(containers.map((c) => c.pod))];
+    throw new GantryError(
+      'not_found',
+      `environment ${environment} has no pod ${query.pod}; its pods: ${pods.join(', ') || 'none'}`,
+    );
+  }
+  if (query.container !== undefined && !inPod.some((c) => c.container === query.container)) {
+    const names = [...new Set(inPod.map((c) => c.container))];
+    throw new GantryError(
+      'not_found',
+      `${query.pod ?? `environment ${environment}`} has no container ${query.container}; its containers: ${names.join(', ') || 'none'}`,
+    );
+  }
 }

@@ -24,7 +24,7 @@ export interface KubernetesOperationsOptions {
 /**
  * The environment operations of a Kubernetes target, on the pods of `namespace` carrying every label
  * of `selector`. Each call reads the cluster afresh. The target's credentials need `get`/`list` on
- * pods, `get` on pods/log, `create` on pods/exec and `list` on pods.metrics.k8s.io (docs/kubernetes.md,
+ * pods, `get` on pods/log, `get` and `create` on pods/exec and `list` on pods.metrics.k8s.io (docs/kubernetes.md,
  * "Logs, shell and resource use"); a refusal says which.
  */
 export function openKubernetesOperations(options: KubernetesOperationsOptions): EnvironmentOperations {

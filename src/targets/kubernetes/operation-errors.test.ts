@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ApiException } from '@kubernetes/client-node';
 import { GantryError } from '../../domain/errors.ts';
-import { operationFailure } from './operation-errors.ts';
+import { lackingPermission, operationFailure } from './operation-errors.ts';
 
 const options = {
   what: 'read the log of web-a/web',
@@ -27,6 +27,12 @@ const cases: Array<[string, unknown, string, RegExp]> = [
     ),
     'unavailable',
     /^cannot read the log of web-a\/web: the Kubernetes target's credentials may not get pods\/log in namespace shop \(403 Forbidden\); grant them "get" on "pods\/log" \(docs\/kubernetes\.md, "Logs, shell and resource use"\)\. The API server said: pods "web-a" is forbidden: User "system:serviceaccount:shop:gantry"/,
+  ],
+  [
+    'a 403 without the usual words names the last permission needed',
+    status(403, 'pods "web-a" is forbidden: '),
+    'unavailable',
+    /^cannot read the log of web-a\/web: the Kubernetes target's credentials may not get pods\/log in namespace shop \(403 Forbidden\);.* The API server said: pods "web-a" is forbidden$/,
   ],
   [
     'rejected credentials',
@@ -71,3 +77,20 @@ test('a GantryError passes through', () => {
   const original = new GantryError('not_found', 'pod web-a is not one of the environment pods');
   assert.equal(operationFailure(original, options), original);
 });
+
+// [message of a 403, the permission it says was refused]
+const refusals: Array<[string, ReturnType<typeof lackingPermission>]> = [
+  [
+    'pods "web-a" is forbidden: User "system:serviceaccount:shop:ops" cannot get resource "pods/exec" in API group "" in the namespace "shop"',
+    { verb: 'get', resource: 'pods/exec' },
+  ],
+  [
+    'pods.metrics.k8s.io is forbidden: User "x" cannot list resource "pods" in API group "metrics.k8s.io" in the namespace "shop"',
+    { verb: 'list', resource: 'pods.metrics.k8s.io' },
+  ],
+  ['pods "web-a" is forbidden: ', undefined],
+];
+for (const [message, lacking] of refusals) {
+  test(`refused permission in: ${message.slice(0, 60)}…`, () =>
+    assert.deepEqual(lackingPermission(message), lacking));
+}

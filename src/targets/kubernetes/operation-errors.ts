@@ -14,9 +14,9 @@ export const PERMISSIONS_DOC = 'docs/kubernetes.md, "Logs, shell and resource us
 /**
  * The GantryError for a failed logs, exec or metrics request. The target refusing (403, or 401 for
  * its credentials) is `unavailable`, as the target cannot do it, and a 403 names the permission that
- * was refused and those to grant; an unknown pod or container is `not_found`; a request the container's state rules out
- * (400: not started yet, no previous instance) is `conflict`; an unreachable cluster is
- * `unavailable` naming the API server. A GantryError passes through.
+ * was refused and those to grant; an unknown pod or container is `not_found`; a request the
+ * container's state rules out (400: not started yet, no previous instance) is `conflict`; an
+ * unreachable cluster is `unavailable` naming the API server. A GantryError passes through.
  *
  * @param what the request as a verb phrase: `read the log of web-5f7c/web`.
  */
@@ -26,10 +26,16 @@ export function operationFailure(
 ): GantryError {
   if (error instanceof GantryError) return error;
   const { what, permission, namespace, server } = options;
-  const { kind, detail } = classifyKubeError(error);
+  const classified = classifyKubeError(error);
+  const { kind } = classified;
+  // A refusal of the WebSocket exec's extra check ends in "is forbidden: " and no reason.
+  const detail = classified.detail.replace(/[:\s]+$/, '');
   switch (kind) {
     case 'forbidden': {
-      const lacking = lackingPermission(detail) ?? { verb: permission.verbs.at(-1), resource: permission.resource };
+      const lacking = lackingPermission(detail) ?? {
+        verb: permission.verbs.at(-1),
+        resource: permission.resource,
+      };
       const grant = `${permission.verbs.map((verb) => `"${verb}"`).join(' and ')} on "${permission.resource}"`;
       return new GantryError(
         'unavailable',

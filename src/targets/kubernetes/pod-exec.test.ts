@@ -166,7 +166,7 @@ test('a refused upgrade reads like a refused request: 403 names the permission, 
   refuse = {
     code: 403,
     message:
-      'pods "web-a" is forbidden: User "system:serviceaccount:shop:viewer" cannot create resource "pods/exec"',
+      'pods "web-a" is forbidden: User "system:serviceaccount:shop:viewer" cannot get resource "pods/exec" in API group "" in the namespace "shop"',
   };
   try {
     await assert.rejects(
@@ -175,10 +175,10 @@ test('a refused upgrade reads like a refused request: 403 names the permission, 
         error instanceof GantryError &&
         error.code === 'unavailable' &&
         error.message.startsWith(
-          `cannot start a shell in web-a/web: the Kubernetes target's credentials may not create pods/exec in namespace shop (403 Forbidden)`,
+          `cannot start a shell in web-a/web: the Kubernetes target's credentials may not get pods/exec in namespace shop (403 Forbidden); grant them "get" and "create" on "pods/exec"`,
         ) &&
         error.message.endsWith(
-          'The API server said: pods "web-a" is forbidden: User "system:serviceaccount:shop:viewer" cannot create resource "pods/exec"',
+          'The API server said: pods "web-a" is forbidden: User "system:serviceaccount:shop:viewer" cannot get resource "pods/exec" in API group "" in the namespace "shop"',
         ),
     );
     refuse = { code: 404, message: 'pods "web-a" not found' };

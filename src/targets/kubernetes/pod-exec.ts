@@ -27,8 +27,8 @@ const EARLY_OUTPUT_LIMIT = 1024 * 1024;
  * final status.
  *
  * @throws GantryError: `unavailable` when the API server cannot be reached or refuses (a 403 names
- *   `create pods/exec`), `not_found` when the pod is gone, `conflict` when the container cannot run
- *   the command now (400).
+ *   the refused verb on pods/exec: a WebSocket exec needs `get` and `create`), `not_found` when the
+ *   pod is gone, `conflict` when the container cannot run the command now (400).
  */
 export async function startPodExec(kubeConfig: KubeConfig, request: PodExecRequest): Promise<ExecSession> {
   const { namespace, pod, container, signal } = request;

@@ -42,9 +42,42 @@ test('one sample per container the metrics API reports, in cores and bytes, with
   ]);
 });
 
-test('no metrics yet: no samples', () => {
+test('no metrics yet: no samples for running containers', () => {
   assert.deepEqual(containerSamples({}, pods), []);
   assert.deepEqual(containerSamples({ items: [{ metadata: { name: 'web-a' } }] }, pods), []);
+});
+
+test('a waiting container, which the metrics API leaves out, is sampled at zero with its restarts', () => {
+  const crashing: EnvironmentPod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web-c' },
+    spec: { containers: [{ name: 'web' }, { name: 'worker' }] },
+    status: {
+      containerStatuses: [
+        { name: 'web', restartCount: 0, state: { running: {} } },
+        { name: 'worker', restartCount: 5, state: { waiting: { reason: 'CrashLoopBackOff' } } },
+      ],
+    },
+  };
+  const deleting: EnvironmentPod = {
+    ...crashing,
+    metadata: { name: 'web-d', deletionTimestamp: '2026-01-01T00:00:00Z' },
+  };
+  assert.deepEqual(
+    containerSamples(
+      {
+        items: [
+          { metadata: { name: 'web-c' }, containers: [{ name: 'web', usage: { cpu: '1m', memory: '1Ki' } }] },
+        ],
+      },
+      [crashing, deleting],
+    ),
+    [
+      { pod: 'web-c', container: 'web', cpuCores: 0.001, memoryBytes: 1024, restarts: 0 },
+      { pod: 'web-c', container: 'worker', cpuCores: 0, memoryBytes: 0, restarts: 5 },
+    ],
+  );
 });
 
 const status = (code: number, message: string) =>
