@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { filterLines, linesAfter, splitLines, timestampKey } from './log-lines.ts';
+import { filterLines, instantNanos, lineInstant, linesAfter, splitLines, utcInstant } from './log-lines.ts';
 
 describe('splitLines', () => {
   const cases: [string, string[]][] = [
@@ -14,26 +14,47 @@ describe('splitLines', () => {
   }
 });
 
-describe('timestampKey', () => {
-  it('orders nanoseconds, whatever the number of fraction digits', () => {
-    const a = timestampKey('2026-11-29T10:00:00.1Z x');
-    const b = timestampKey('2026-11-29T10:00:00.099999999Z x');
-    assert.ok(a !== undefined && b !== undefined);
-    assert.ok(b < a);
+describe('instantNanos', () => {
+  it('reads RFC 3339 with up to nine fractional digits and any offset', () => {
+    assert.equal(instantNanos('2026-11-29T09:49:08.974518029Z'), 1_795_945_748_974_518_029n);
+    assert.equal(instantNanos('2026-11-29T10:49:08.1+01:00'), 1_795_945_748_100_000_000n);
   });
 
-  it('reads offsets as the same instant in UTC', () => {
-    assert.equal(timestampKey('2026-11-29T11:00:00.5+01:00 x'), timestampKey('2026-11-29T10:00:00.500Z x'));
+  it('orders instants whatever the number of fraction digits', () => {
+    const ordered = [
+      '2026-01-01T00:00:00Z',
+      '2026-01-01T00:00:00.000000001Z',
+      '2026-01-01T00:00:00.1Z',
+      '2026-01-01T01:00:00.2+01:00',
+      '2026-01-01T00:00:00.25Z',
+      '2026-01-01T00:00:01Z',
+    ].map((text) => instantNanos(text) ?? assert.fail(text));
+    assert.deepEqual(
+      [...ordered].sort((a, b) => (a < b ? -1 : 1)),
+      ordered,
+    );
   });
 
-  it('orders across seconds and without a fraction', () => {
-    const early = timestampKey('2026-11-29T10:00:59.999999999Z x');
-    const late = timestampKey('2026-11-29T10:01:00Z x');
-    assert.ok(early !== undefined && late !== undefined && early < late);
+  for (const text of ['2026-11-29 09:49:08', 'yesterday', '2026-01-01', '2026-01-01T00:00:00', '']) {
+    it(`is undefined for ${JSON.stringify(text)}`, () => assert.equal(instantNanos(text), undefined));
+  }
+});
+
+describe('utcInstant', () => {
+  it('writes RFC 3339 in UTC with the fraction trimmed', () => {
+    assert.equal(utcInstant(1_795_945_748_974_518_029n), '2026-11-29T09:49:08.974518029Z');
+    assert.equal(utcInstant(1_795_945_748_100_000_000n), '2026-11-29T09:49:08.1Z');
+    assert.equal(utcInstant(1_795_945_748_000_000_000n), '2026-11-29T09:49:08Z');
+  });
+});
+
+describe('lineInstant', () => {
+  it('reads the timestamp a line starts with', () => {
+    assert.equal(lineInstant('2026-11-29T09:49:08.1Z hello world'), 1_795_945_748_100_000_000n);
   });
 
-  for (const line of ['no timestamp', '2026-11-29 10:00:00Z x', '2026-11-29T10:00:00Zx']) {
-    it(`is undefined for ${JSON.stringify(line)}`, () => assert.equal(timestampKey(line), undefined));
+  for (const line of ['no timestamp', '2026-11-29T10:00:00Zx', '2026-11-29T10:00:00Z']) {
+    it(`is undefined for ${JSON.stringify(line)}`, () => assert.equal(lineInstant(line), undefined));
   }
 });
 
@@ -59,8 +80,7 @@ describe('linesAfter', () => {
   ];
 
   it('leaves out lines up to and including the given instant', () => {
-    const after = timestampKey('2026-11-29T10:00:00.2Z x');
-    assert.deepEqual(linesAfter(lines, after), [
+    assert.deepEqual(linesAfter(lines, instantNanos('2026-11-29T10:00:00.2Z')), [
       'continuation without a timestamp',
       '2026-11-29T10:00:00.3Z three',
     ]);

@@ -1,6 +1,6 @@
 import type { Actor } from '../domain/actor.ts';
 import { GantryError } from '../domain/errors.ts';
-import { filterLines, linesAfter, splitLines, timestampKey } from '../domain/log-lines.ts';
+import { filterLines, lineInstant, linesAfter, splitLines } from '../domain/log-lines.ts';
 import type { EnvironmentOperations, LogChunk, RunningContainer } from '../targets/environment-operations.ts';
 import type { AuthorizedEnvironment, EnvironmentOperationsAccess } from './environment-operations-access.ts';
 import type { LiveLogListener, LogFanout } from './log-fanout.ts';
@@ -149,7 +149,7 @@ export class EnvironmentLogService {
     let held: LogChunk[] | undefined = [];
     let heldBytes = 0;
     let skipped = 0;
-    let shownUpTo = new Map<string, string>();
+    let shownUpTo = new Map<string, bigint>();
     let finish: (error?: Error) => void = () => {};
     const ended = new Promise<void>((resolve, reject) => {
       finish = (error) => (error ? reject(error) : resolve());
@@ -160,7 +160,7 @@ export class EnvironmentLogService {
       if (shown !== undefined) {
         const fresh = linesAfter(lines, shown);
         // Once a line newer than the history's last arrives, every later one is newer too.
-        if (fresh.some((line) => timestampKey(line) !== undefined)) shownUpTo.delete(chunk.source);
+        if (fresh.some((line) => lineInstant(line) !== undefined)) shownUpTo.delete(chunk.source);
         lines = fresh;
       }
       lines = filterLines(lines, query.filter);
@@ -211,7 +211,7 @@ export class EnvironmentLogService {
       ended,
       leave,
       /** Sends what was held, leaving out lines the history already showed, then goes live. */
-      startAfter(shown: Map<string, string>) {
+      startAfter(shown: Map<string, bigint>) {
         shownUpTo = shown;
         const pending = held ?? [];
         held = undefined;
@@ -223,15 +223,15 @@ export class EnvironmentLogService {
 
 /**
  * Sends the history the query asks for at the client's pace and returns, per source, the
- * timestamp key of the last line read (shown or filtered out).
+ * instant of the last line read (shown or filtered out).
  */
 async function deliverHistory(
   operations: EnvironmentOperations,
   query: LogQuery,
   sink: LogSink,
   signal: AbortSignal,
-): Promise<Map<string, string>> {
-  const last = new Map<string, string>();
+): Promise<Map<string, bigint>> {
+  const last = new Map<string, bigint>();
   const wantsHistory = query.tailLines > 0 || query.since !== undefined || query.previous || !query.follow;
   if (!wantsHistory) return last;
   const chunks = operations.logs({
@@ -246,8 +246,8 @@ async function deliverHistory(
   for await (const chunk of chunks) {
     if (sink.closed) break;
     const lines = splitLines(chunk.text);
-    const key = timestampKey(lines.findLast((line) => timestampKey(line) !== undefined) ?? '');
-    if (key !== undefined) last.set(chunk.source, key);
+    const instant = lineInstant(lines.findLast((line) => lineInstant(line) !== undefined) ?? '');
+    if (instant !== undefined) last.set(chunk.source, instant);
     const shown = filterLines(lines, query.filter);
     if (shown.length === 0) continue;
     sink.send('logs', { source: chunk.source, lines: shown });

@@ -42,8 +42,8 @@ function ProjectRoutes({ id }: { id: string }) {
         </Route>
         <Route path="/projects/:id/jobs/:jobId">{(params) => <JobPage jobId={params.jobId} />}</Route>
         <Route path="/projects/:id/environments">{() => <EnvironmentsPage />}</Route>
-        <Route path="/projects/:id/environments/:environmentId">
-          {(params) => <EnvironmentPage environmentId={params.environmentId} />}
+        <Route path="/projects/:id/environments/:environmentId/:tab?">
+          {(params) => <EnvironmentPage environmentId={params.environmentId} tab={params.tab ?? ''} />}
         </Route>
         <Route path="/projects/:id/releases">{() => <ReleasesPage />}</Route>
         <Route path="/projects/:id/releases/:tag">

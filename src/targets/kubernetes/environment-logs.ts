@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GantryError } from '../../domain/errors.ts';
+import { instantNanos } from '../../domain/log-lines.ts';
 import type { LogChunk, LogRequest } from '../environment-operations.ts';
+import { MergedIterators } from '../merged-iterators.ts';
 import { type EnvironmentPod, podName } from './environment-pod.ts';
 import { type LogSource, selectLogSources, sourceName } from './log-sources.ts';
-import { instantKey } from './log-timestamps.ts';
-import { MergedIterators } from './merged-iterators.ts';
 
 /** How one container log is opened. */
 export interface LogOpenOptions {
@@ -13,7 +13,8 @@ export interface LogOpenOptions {
   tailLines?: number;
   /** RFC 3339, as the request gave it. */
   sinceTime?: string;
-  sinceKey?: string;
+  /** The same instant in nanoseconds. */
+  sinceInstant?: bigint;
   signal: AbortSignal;
 }
 
@@ -53,7 +54,7 @@ export async function* environmentLogs(
   namespace: string,
   relistMs = RELIST_INTERVAL_MS,
 ): AsyncGenerator<LogChunk> {
-  const sinceKey = request.since === undefined ? undefined : checkedSince(request.since);
+  const sinceInstant = request.since === undefined ? undefined : checkedSince(request.since);
   if (request.tailLines !== undefined && !(Number.isInteger(request.tailLines) && request.tailLines >= 0)) {
     throw new GantryError(
       'validation_failed',
@@ -72,7 +73,7 @@ export async function* environmentLogs(
   const streamed = new Map<string, string | null>();
   const since = {
     ...(request.since !== undefined ? { sinceTime: request.since } : {}),
-    ...(sinceKey !== undefined ? { sinceKey } : {}),
+    ...(sinceInstant !== undefined ? { sinceInstant } : {}),
   };
 
   /** Opens a source; failures that waiting may cure (not started yet, pod gone) are dropped when `tolerant`. */
@@ -154,8 +155,8 @@ export async function* environmentLogs(
   }
 }
 
-function checkedSince(since: string): string {
-  const key = instantKey(since);
+function checkedSince(since: string): bigint {
+  const key = instantNanos(since);
   if (key === undefined) {
     throw new GantryError(
       'validation_failed',

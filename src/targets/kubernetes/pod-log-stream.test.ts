@@ -6,8 +6,8 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
 import { GantryError } from '../../domain/errors.ts';
+import { instantNanos } from '../../domain/log-lines.ts';
 import type { LogChunk } from '../environment-operations.ts';
-import { instantKey } from './log-timestamps.ts';
 import { openPodLog, type PodLogRequest } from './pod-log-stream.ts';
 
 // A plain-HTTP stand-in for the API server's pods/log: each test sets what it answers.
@@ -91,7 +91,7 @@ test('lines before the instant asked for are dropped (the API passes whole secon
   const chunks = await collect(
     await openPodLog(
       kubeConfig,
-      request({ sinceTime: '2026-01-01T00:00:05.5Z', sinceKey: instantKey('2026-01-01T00:00:05.5Z') }),
+      request({ sinceTime: '2026-01-01T00:00:05.5Z', sinceInstant: instantNanos('2026-01-01T00:00:05.5Z') }),
     ),
   );
   assert.equal(

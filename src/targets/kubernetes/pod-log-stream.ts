@@ -1,8 +1,8 @@
 import { ApiException, type KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { type Dispatcher, request } from 'undici';
 import type { LogChunk } from '../environment-operations.ts';
+import { LogLineSplitter } from '../log-line-splitter.ts';
 import { apiServerUrl } from './kube-connection.ts';
-import { LogLineSplitter } from './log-lines.ts';
 import { sourceName } from './log-sources.ts';
 import { linesSince } from './log-timestamps.ts';
 import { operationFailure } from './operation-errors.ts';
@@ -17,8 +17,8 @@ export interface PodLogRequest {
   tailLines?: number;
   /** RFC 3339. */
   sinceTime?: string;
-  /** Lines before this instant (its `timestampKey`) are dropped; see `linesSince`. */
-  sinceKey?: string;
+  /** Lines before this instant (nanoseconds, `instantNanos`) are dropped; see `linesSince`. */
+  sinceInstant?: bigint;
   /** Ends the request: the stream then ends without an error. */
   signal: AbortSignal;
 }
@@ -89,7 +89,7 @@ export async function openPodLog(
   return {
     async *[Symbol.asyncIterator]() {
       const splitter = new LogLineSplitter();
-      let since = options.sinceKey;
+      let since = options.sinceInstant;
       const chunk = (text: string): LogChunk | undefined => {
         if (since !== undefined && text !== '') {
           text = linesSince(text, since);

@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { instantNanos, utcInstant } from '../../domain/log-lines.ts';
 import type { LogChunk, LogRequest } from '../environment-operations.ts';
-import { LogLineSplitter } from '../kubernetes/log-lines.ts';
+import { LogLineSplitter } from '../log-line-splitter.ts';
 import { inspectPresent } from './container-inspect.ts';
 import { countLines, LineSkip } from './line-skip.ts';
 import { type ContainerRun, type LogWindow, logWindow } from './log-window.ts';
 import type { PodmanHost } from './podman-host.ts';
-import { instantNanos, normalisePodmanLines, utcInstant } from './podman-log-lines.ts';
+import { normalisePodmanLines } from './podman-log-lines.ts';
 import { podmanOutput } from './podman-output.ts';
 
 /** When containers' last runs started and ended (`podman container inspect`), by Podman's name. */

@@ -11,7 +11,7 @@ import type {
   LogRequest,
   RunningContainer,
 } from '../environment-operations.ts';
-import { MergedIterators } from '../kubernetes/merged-iterators.ts';
+import { MergedIterators } from '../merged-iterators.ts';
 import { openApiExecSession } from './api-exec-session.ts';
 import { openCliExecSession } from './cli-exec-session.ts';
 import { containerLog, type LogSource, readContainerRuns } from './container-log.ts';

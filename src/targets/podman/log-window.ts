@@ -1,6 +1,6 @@
 import { GantryError } from '../../domain/errors.ts';
+import { instantNanos, utcInstant } from '../../domain/log-lines.ts';
 import type { LogRequest } from '../environment-operations.ts';
-import { instantNanos, utcInstant } from './podman-log-lines.ts';
 
 /** A container's runs as `podman inspect` tells them (instants in RFC 3339). */
 export interface ContainerRun {

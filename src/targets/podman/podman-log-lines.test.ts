@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { instantNanos, normalisePodmanLines, utcInstant } from './podman-log-lines.ts';
+import { normalisePodmanLines } from './podman-log-lines.ts';
 
 test('lines keep UTC timestamps as they are and get others converted to UTC, nanoseconds kept', () => {
   assert.equal(
@@ -33,17 +33,4 @@ test("timestamps the program wrote itself (earlier than the line's) stay", () =>
 test('empty text and lines without a timestamp pass unchanged', () => {
   assert.equal(normalisePodmanLines(''), '');
   assert.equal(normalisePodmanLines('no stamp here\n'), 'no stamp here\n');
-});
-
-test('utcInstant writes RFC 3339 in UTC with the fraction trimmed', () => {
-  assert.equal(utcInstant(1_795_945_748_974_518_029n), '2026-11-29T09:49:08.974518029Z');
-  assert.equal(utcInstant(1_795_945_748_100_000_000n), '2026-11-29T09:49:08.1Z');
-  assert.equal(utcInstant(1_795_945_748_000_000_000n), '2026-11-29T09:49:08Z');
-});
-
-test('instantNanos reads RFC 3339 with up to nine fractional digits and any offset', () => {
-  assert.equal(instantNanos('2026-11-29T09:49:08.974518029Z'), 1_795_945_748_974_518_029n);
-  assert.equal(instantNanos('2026-11-29T10:49:08.1+01:00'), 1_795_945_748_100_000_000n);
-  assert.equal(instantNanos('2026-11-29 09:49:08'), undefined);
-  assert.equal(instantNanos('yesterday'), undefined);
 });

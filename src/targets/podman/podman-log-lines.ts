@@ -1,3 +1,5 @@
+import { instantNanos, utcInstant } from '../../domain/log-lines.ts';
+
 /** A timestamp as `podman logs -t` writes one (RFC 3339, up to nine fractional digits) and a space. */
 const STAMP = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d) /g;
 
@@ -27,27 +29,4 @@ function normaliseLine(line: string): string {
     return instant !== undefined && instant >= stamp ? '' : piece;
   });
   return `${utcInstant(stamp)} ${text}`;
-}
-
-const RFC3339 = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/;
-
-/**
- * An RFC 3339 instant in nanoseconds since the epoch (Podman writes up to nine fractional digits,
- * finer than a Date holds), or undefined when the text is none.
- */
-export function instantNanos(text: string): bigint | undefined {
-  const match = RFC3339.exec(text);
-  if (!match) return undefined;
-  const [, seconds, fraction = '', zone] = match;
-  const millis = Date.parse(`${seconds}${zone}`);
-  if (Number.isNaN(millis)) return undefined;
-  return BigInt(millis) * 1_000_000n + BigInt(fraction.padEnd(9, '0'));
-}
-
-/** An instant (nanoseconds since the epoch) as RFC 3339 in UTC, trailing zeros of the fraction dropped. */
-export function utcInstant(nanos: bigint): string {
-  const seconds = nanos / 1_000_000_000n;
-  const fraction = (nanos % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
-  const base = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
-  return `${base}${fraction === '' ? '' : `.${fraction}`}Z`;
 }

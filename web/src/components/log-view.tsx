@@ -1,8 +1,8 @@
 import { type CSSProperties, memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { API_PREFIX } from '../api/api-client.ts';
-import { ansiClassName, ansiColors, parseAnsi } from '../lib/ansi.ts';
 import { LogBuffer, type LogLine } from '../lib/log-buffer.ts';
 import { isAtBottom, visibleLines } from '../lib/log-window.ts';
+import { AnsiText } from './ansi-text.tsx';
 
 /** Every log line is this tall (`.log-line` in pipelines.css): windowing depends on it. */
 const LINE_HEIGHT = 20;
@@ -21,23 +21,11 @@ const STATE_TEXT: Record<StreamState, string> = {
 
 /** One line, re-rendered only when its text changes (complete lines never do). */
 const LogLineRow = memo(function LogLineRow({ number, line }: { number: number; line: LogLine }) {
-  const { spans } = parseAnsi(line.text, line.style);
   return (
     <div className="log-line" data-line={number}>
       <span className="log-line-number">{number}</span>
       <span>
-        {spans.map((span, index) => {
-          const className = ansiClassName(span.style);
-          const colors = ansiColors(span.style);
-          return className || colors ? (
-            // biome-ignore lint/suspicious/noArrayIndexKey: spans have no identity beyond their place.
-            <span key={index} className={className || undefined} style={colors}>
-              {span.text}
-            </span>
-          ) : (
-            span.text
-          );
-        })}
+        <AnsiText text={line.text} style={line.style} />
       </span>
     </div>
   );

@@ -5,6 +5,8 @@ import type { LiveEvent } from '../api/live-events.ts';
 import { useApi } from '../api/use-api.ts';
 import { DeploymentHistory } from '../components/deployment-history.tsx';
 import { EnvironmentActions } from '../components/environment-actions.tsx';
+import { EnvironmentOperationsView, useShellAllowed } from '../components/environment-operations-view.tsx';
+import { EnvironmentTabs } from '../components/environment-tabs.tsx';
 import { KubernetesLiveView } from '../components/kubernetes-live-view.tsx';
 import { Loaded } from '../components/loading.tsx';
 import { LockHolder } from '../components/lock-holder.tsx';
@@ -26,8 +28,9 @@ import '../environments.css';
  * (deploy, rebuild, stop), the lock holder, deployments waiting for approval, the deployment
  * history with rollback and re-deploy, and the live view of its target: on a Podman host the
  * containers, otherwise the Kubernetes workloads, pods and drift. Everything follows live events.
+ * The views `tab` names (`logs`, `shell`, `graphs`; the overview when empty) look inside it.
  */
-export function EnvironmentPage({ environmentId }: { environmentId: string }) {
+export function EnvironmentPage({ environmentId, tab = '' }: { environmentId: string; tab?: string }) {
   const { api, base } = useProject();
   const { level } = useProjectAccess();
   const canDeploy = atLeast(level, 'developer');
@@ -36,6 +39,7 @@ export function EnvironmentPage({ environmentId }: { environmentId: string }) {
     liveWhen: (event: LiveEvent) => event.type === 'deployment' && event.environment_id === id,
   });
   const podman = usePodmanLiveView(id);
+  const shellAllowed = useShellAllowed(level);
   const ids = useId();
   return (
     <Loaded state={environment}>
@@ -56,41 +60,56 @@ export function EnvironmentPage({ environmentId }: { environmentId: string }) {
             </div>
             <EnvironmentFacts environment={env} onPodman={onPodman(podman) === true} />
           </section>
-          {env.last_successful_deployment?.snapshot?.images?.length ? (
-            <section className="card" aria-labelledby={`${ids}-images`}>
-              <h2 id={`${ids}-images`}>Images</h2>
-              <RunningImages
-                images={env.last_successful_deployment.snapshot.images}
-                labelledBy={`${ids}-images`}
-              />
-            </section>
-          ) : null}
-          <div className="grid-2">
-            <section className="card" aria-labelledby={`${ids}-approvals`}>
-              <h2 id={`${ids}-approvals`}>Blocked deployments</h2>
-              <PendingApprovals environment={env} canDeploy={canDeploy} />
-            </section>
-            <section className="card" aria-labelledby={`${ids}-lock`}>
-              <h2 id={`${ids}-lock`}>Deployment lock</h2>
-              <LockHolder environmentId={env.id} />
-            </section>
-          </div>
-          <section className="stack" aria-labelledby={`${ids}-history`}>
-            <h2 id={`${ids}-history`}>Deployment history</h2>
-            <DeploymentHistory environment={env} canDeploy={canDeploy} />
-          </section>
-          {/* The live view of the environment's target, once the Podman view said whether it is one. */}
-          {onPodman(podman) === true && (
-            <section className="card" aria-labelledby={`${ids}-podman`}>
-              <h2 id={`${ids}-podman`}>Podman</h2>
-              <PodmanLiveView live={podman} />
-            </section>
-          )}
-          {onPodman(podman) === false && (
-            <section className="card" aria-labelledby={`${ids}-kubernetes`}>
-              <h2 id={`${ids}-kubernetes`}>Kubernetes</h2>
-              <KubernetesLiveView environmentId={env.id} />
-            </section>
+          <EnvironmentTabs
+            base={`${base}/environments/${env.id}`}
+            hidden={shellAllowed || tab === 'shell' ? [] : ['shell']}
+          />
+          {tab !== '' ? (
+            <EnvironmentOperationsView
+              tab={tab}
+              environment={env}
+              level={level}
+              onChanged={environment.reload}
+            />
+          ) : (
+            <>
+              {env.last_successful_deployment?.snapshot?.images?.length ? (
+                <section className="card" aria-labelledby={`${ids}-images`}>
+                  <h2 id={`${ids}-images`}>Images</h2>
+                  <RunningImages
+                    images={env.last_successful_deployment.snapshot.images}
+                    labelledBy={`${ids}-images`}
+                  />
+                </section>
+              ) : null}
+              <div className="grid-2">
+                <section className="card" aria-labelledby={`${ids}-approvals`}>
+                  <h2 id={`${ids}-approvals`}>Blocked deployments</h2>
+                  <PendingApprovals environment={env} canDeploy={canDeploy} />
+                </section>
+                <section className="card" aria-labelledby={`${ids}-lock`}>
+                  <h2 id={`${ids}-lock`}>Deployment lock</h2>
+                  <LockHolder environmentId={env.id} />
+                </section>
+              </div>
+              <section className="stack" aria-labelledby={`${ids}-history`}>
+                <h2 id={`${ids}-history`}>Deployment history</h2>
+                <DeploymentHistory environment={env} canDeploy={canDeploy} />
+              </section>
+              {/* The live view of the environment's target, once the Podman view said whether it is one. */}
+              {onPodman(podman) === true && (
+                <section className="card" aria-labelledby={`${ids}-podman`}>
+                  <h2 id={`${ids}-podman`}>Podman</h2>
+                  <PodmanLiveView live={podman} />
+                </section>
+              )}
+              {onPodman(podman) === false && (
+                <section className="card" aria-labelledby={`${ids}-kubernetes`}>
+                  <h2 id={`${ids}-kubernetes`}>Kubernetes</h2>
+                  <KubernetesLiveView environmentId={env.id} />
+                </section>
+              )}
+            </>
           )}
         </div>
       )}

@@ -10,6 +10,7 @@ import { ProtectedEnvironmentsSection } from '../settings/protected-environments
 import { RebuildSchedulesSection } from '../settings/rebuild-schedules-section.tsx';
 import { SettingsLayout } from '../settings/settings-layout.tsx';
 import { NotAllowed } from '../settings/settings-section.tsx';
+import { ShellAccessSection } from '../settings/shell-access-section.tsx';
 import { TargetsSection } from '../settings/targets-section.tsx';
 import { useProjectAccess } from '../settings/use-project-access.ts';
 import { VariablesSection } from '../settings/variables-section.tsx';
@@ -48,6 +49,12 @@ const SECTIONS: readonly Section[] = [
     label: 'Protected environments',
     readableBy: 'maintainer',
     render: () => <ProtectedEnvironmentsSection />,
+  },
+  {
+    slug: 'shell-access',
+    label: 'Shell access',
+    readableBy: 'maintainer',
+    render: () => <ShellAccessSection />,
   },
   {
     slug: 'freeze-windows',

@@ -1,7 +1,9 @@
+import { useState } from 'react';
 import { api } from '../api/api-client.ts';
+import type { LogsAccess, ProtectedEnvironmentOperations } from '../api/environment-operations-types.ts';
 import type { Grant, ProtectedEnvironment } from '../api/settings-types.ts';
 import { useApi } from '../api/use-api.ts';
-import { DeleteButton } from '../components/action-button.tsx';
+import { ConfirmButton, DeleteButton } from '../components/action-button.tsx';
 import { ActionsHeading } from '../components/actions-heading.tsx';
 import { Loaded } from '../components/loading.tsx';
 import { grantsOf } from '../lib/access-level.ts';
@@ -23,6 +25,19 @@ const ROLE_CHOICES: readonly { value: RoleChoice; label: string }[] = [
   { value: 'none', label: 'Only the users below' },
 ];
 
+/** Who may read the logs, containers and graphs of a protected environment. */
+const LOGS_ACCESS_CHOICES: readonly { value: LogsAccess; label: string }[] = [
+  { value: 'reporter', label: 'Reporters, developers and maintainers' },
+  { value: 'developer', label: 'Developers and maintainers' },
+  { value: 'maintainer', label: 'Maintainers' },
+];
+
+const LOGS_ACCESS_TEXT: Record<LogsAccess, string> = {
+  reporter: 'Reporters and up',
+  developer: 'Developers and up',
+  maintainer: 'Maintainers',
+};
+
 const EMPTY = {
   name: '',
   deployRole: '40' as RoleChoice,
@@ -31,6 +46,8 @@ const EMPTY = {
   approverRole: 'none' as RoleChoice,
   approverUsers: '',
   allowSelfApproval: false,
+  shellEnabled: true,
+  logsAccess: 'reporter' as LogsAccess,
 };
 
 /** A grant list in words: `Maintainers, alice`; an empty deploy list means maintainers. */
@@ -51,7 +68,7 @@ async function grants(role: RoleChoice, usernames: string) {
 export function ProtectedEnvironmentsSection() {
   const { api: project } = useProject();
   const path = `${project}/protected_environments`;
-  const state = useApi<ProtectedEnvironment[]>(path);
+  const state = useApi<(ProtectedEnvironment & ProtectedEnvironmentOperations)[]>(path);
   return (
     <SettingsSection
       title="Protected environments"
@@ -70,6 +87,8 @@ export function ProtectedEnvironmentsSection() {
                     <th>Allowed to deploy</th>
                     <th>Approvals</th>
                     <th className="hide-small">Self-approval</th>
+                    <th>Shells</th>
+                    <th className="hide-small">Logs readable by</th>
                     <ActionsHeading />
                   </tr>
                 </thead>
@@ -86,8 +105,15 @@ export function ProtectedEnvironmentsSection() {
                           : `${rule.required_approval_count} from ${grantsText(rule.approval_rules, 'nobody')}`}
                       </td>
                       <td className="hide-small">{rule.allow_self_approval ? 'Allowed' : 'Not allowed'}</td>
+                      <td>{rule.shell_enabled === false ? 'Disabled' : 'Enabled'}</td>
+                      <td className="hide-small">{LOGS_ACCESS_TEXT[rule.logs_access ?? 'reporter']}</td>
                       <td>
                         <div className="settings-actions">
+                          <OperationsButton
+                            path={`${path}/${encodeURIComponent(rule.name)}`}
+                            rule={rule}
+                            onSaved={state.reload}
+                          />
                           <DeleteButton
                             label="Unprotect"
                             title={`Unprotect ${rule.name}?`}
@@ -129,6 +155,8 @@ function ProtectForm({ path, onAdded }: { path: string; onAdded: () => void }) {
             required_approval_count: Number(values.requiredApprovals),
             approval_rules: await grants(values.approverRole, values.approverUsers),
             allow_self_approval: values.allowSelfApproval,
+            shell_enabled: values.shellEnabled,
+            logs_access: values.logsAccess,
           },
         });
         reset();
@@ -182,6 +210,76 @@ function ProtectForm({ path, onAdded }: { path: string; onAdded: () => void }) {
         onChange={set('allowSelfApproval')}
         hint="The user who started a deployment may approve it too."
       />
+      <OperationsFields
+        shellEnabled={values.shellEnabled}
+        onShellEnabled={set('shellEnabled')}
+        logsAccess={values.logsAccess}
+        onLogsAccess={set('logsAccess')}
+      />
     </FormCard>
+  );
+}
+
+/** Whether shells may be opened in the environments a rule protects, and who may read their logs. */
+function OperationsFields({
+  shellEnabled,
+  onShellEnabled,
+  logsAccess,
+  onLogsAccess,
+}: {
+  shellEnabled: boolean;
+  onShellEnabled: (enabled: boolean) => void;
+  logsAccess: LogsAccess;
+  onLogsAccess: (access: LogsAccess) => void;
+}) {
+  return (
+    <>
+      <CheckboxField
+        label="Allow shells"
+        checked={shellEnabled}
+        onChange={onShellEnabled}
+        hint="Whoever the project's shell access allows may open a shell in its containers. Off: nobody may."
+      />
+      <SelectField
+        label="Logs readable by"
+        value={logsAccess}
+        onChange={onLogsAccess}
+        choices={LOGS_ACCESS_CHOICES}
+        hint="Who may read its logs, containers and graphs."
+      />
+    </>
+  );
+}
+
+/** Changes a rule's shells and log readers (`PUT …/protected_environments/:name`), in a dialog. */
+function OperationsButton({
+  path,
+  rule,
+  onSaved,
+}: {
+  path: string;
+  rule: ProtectedEnvironment & ProtectedEnvironmentOperations;
+  onSaved: () => void;
+}) {
+  const [shellEnabled, setShellEnabled] = useState(rule.shell_enabled !== false);
+  const [logsAccess, setLogsAccess] = useState<LogsAccess>(rule.logs_access ?? 'reporter');
+  return (
+    <ConfirmButton
+      small
+      label="Shells and logs"
+      title={`Shells and logs of ${rule.name}`}
+      confirmLabel="Save"
+      onConfirm={async () => {
+        await api(path, { method: 'PUT', body: { shell_enabled: shellEnabled, logs_access: logsAccess } });
+        onSaved();
+      }}
+    >
+      <OperationsFields
+        shellEnabled={shellEnabled}
+        onShellEnabled={setShellEnabled}
+        logsAccess={logsAccess}
+        onLogsAccess={setLogsAccess}
+      />
+    </ConfirmButton>
   );
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LogLineSplitter } from './log-lines.ts';
+import { LogLineSplitter } from './log-line-splitter.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
