@@ -121,3 +121,31 @@ test('performance metrics: sampled every 10 s (0 = never), 5-minute series kept 
     /--metrics-interval \/ GANTRY_METRICS_INTERVAL_SECONDS must be a whole number from 0 to 3600/,
   );
 });
+
+test('metrics scrape deny list: comma-separated CIDRs, empty by default', () => {
+  assert.deepEqual(resolveServerConfig({}, {}, '/').metricsScrapeDeny, []);
+  assert.deepEqual(
+    resolveServerConfig({}, { GANTRY_METRICS_SCRAPE_DENY: ' 10.0.0.0/8, fd00::/8,192.0.2.1/32,' }, '/')
+      .metricsScrapeDeny,
+    ['10.0.0.0/8', 'fd00::/8', '192.0.2.1/32'],
+  );
+  assert.deepEqual(resolveServerConfig({ 'metrics-scrape-deny': '::/0' }, {}, '/').metricsScrapeDeny, [
+    '::/0',
+  ]);
+  for (const bad of [
+    '10.0.0.0',
+    '10.0.0.0/33',
+    'fd00::/129',
+    'app.example/8',
+    '10.0.0.0/8/9',
+    '10.0.0.0/x',
+  ]) {
+    assert.throws(
+      () => resolveServerConfig({}, { GANTRY_METRICS_SCRAPE_DENY: `127.0.0.0/8,${bad}` }, '/'),
+      new RegExp(
+        `GANTRY_METRICS_SCRAPE_DENY must be comma-separated CIDRs such as 10.0.0.0/8 or fd00::/8, got "${bad}"`,
+      ),
+      bad,
+    );
+  }
+});

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GantryError } from '../domain/errors.ts';
@@ -22,6 +23,8 @@ export interface ServerConfig {
   metricsIntervalSeconds: number;
   /** Days the 5-minute performance series are kept (10 s ones are kept a day). */
   metricsRetentionDays: number;
+  /** CIDRs apps' metrics are never scraped from, besides link-local and cloud metadata addresses. */
+  metricsScrapeDeny: string[];
   /** Largest accepted JSON request body, in bytes. */
   bodyLimitBytes: number;
   /** Create the demo project on start when it does not exist. */
@@ -99,6 +102,10 @@ export const SERVER_OPTIONS = {
   'metrics-retention-days': {
     env: 'GANTRY_METRICS_RETENTION_DAYS',
     help: 'days the 5-minute performance series are kept (default 30)',
+  },
+  'metrics-scrape-deny': {
+    env: 'GANTRY_METRICS_SCRAPE_DENY',
+    help: "comma-separated CIDRs apps' metrics are never scraped from, besides link-local and cloud metadata ones",
   },
   demo: { env: 'GANTRY_DEMO', help: 'create the demo project on start (default off)' },
   'runner-concurrency': {
@@ -225,6 +232,7 @@ export function resolveServerConfig(
     shellIdleTimeoutSeconds: Math.max(1, integer('shell-idle-timeout', 900, 24 * 3600)),
     metricsIntervalSeconds: integer('metrics-interval', 10, 3600),
     metricsRetentionDays: Math.max(1, integer('metrics-retention-days', 30, 3660)),
+    metricsScrapeDeny: cidrList(pick('metrics-scrape-deny')),
     bodyLimitBytes: 1024 * 1024,
     demo: demo === 'true' || demo === '1',
     runnerConcurrency: integer('runner-concurrency', 2, 64),
@@ -262,6 +270,23 @@ function registrySetting(
     username: env.GANTRY_REGISTRY_USERNAME || undefined,
     password: env.GANTRY_REGISTRY_PASSWORD || undefined,
   };
+}
+
+/** Reads GANTRY_METRICS_SCRAPE_DENY: comma-separated CIDRs (`10.0.0.0/8,fd00::/8`). */
+function cidrList(raw: string | undefined): string[] {
+  const cidrs = (raw?.split(',') ?? []).map((part) => part.trim()).filter((part) => part !== '');
+  for (const cidr of cidrs) {
+    const [address = '', prefix = '', ...rest] = cidr.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    if (family === 0 || rest.length > 0 || !/^\d{1,3}$/.test(prefix) || Number(prefix) > bits) {
+      throw new GantryError(
+        'bad_request',
+        `--metrics-scrape-deny / GANTRY_METRICS_SCRAPE_DENY must be comma-separated CIDRs such as 10.0.0.0/8 or fd00::/8, got "${cidr}"`,
+      );
+    }
+  }
+  return cidrs;
 }
 
 const ULIMIT = /^[a-z]+=-?\d+(:-?\d+)?$/;

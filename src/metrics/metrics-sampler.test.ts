@@ -9,6 +9,17 @@ import { MetricsSampler, type MetricsSamplerDeps } from './metrics-sampler.ts';
 
 const START = '2026-03-02T10:00:03.000Z';
 const at = (iso: string) => Date.parse(iso) / 1000;
+const TEN = Date.parse('2026-03-02T10:00:00Z');
+/** `seconds` after 10:00:00, as the fake clock takes it. */
+const tenPlus = (seconds: number) => new Date(TEN + seconds * 1000).toISOString();
+/** Lets every promise the fakes chain settle (they never wait on real timers or I/O). */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+/** A promise and the function that settles it. */
+function deferred<T = void>() {
+  let resolve: (value: T) => void = () => {};
+  const promise = new Promise<T>((done) => (resolve = done));
+  return { promise, resolve };
+}
 
 /** Operations whose sample() answers `samples` (or runs `sample`), counting opens and closes. */
 function operations(sample: () => Promise<ContainerSample[]>, counts = { open: 0, closed: 0 }) {
@@ -39,13 +50,18 @@ const web = (cpuCores: number): ContainerSample => ({
 function setup({
   environments = [environmentRow({ id: 5 })],
   ...options
-}: Partial<Omit<MetricsSamplerDeps, 'environments'>> & { environments?: EnvironmentRow[] } = {}) {
+}: Partial<Omit<MetricsSamplerDeps, 'environments'>> & {
+  /** What each listing answers: the array as it is then, or what the function answers. */
+  environments?: EnvironmentRow[] | (() => Promise<EnvironmentRow[]>);
+} = {}) {
   const clock = new FakeScheduleClock(START);
   const recorded: Array<{ environmentId: number; at: number; points: MetricPoint[] }> = [];
   const pruned: number[] = [];
   const logged: string[] = [];
   const sampler = new MetricsSampler({
-    environments: { listSampled: async () => environments },
+    environments: {
+      listSampled: typeof environments === 'function' ? environments : async () => environments,
+    },
     store: {
       record: async (environmentId, time, points) => {
         recorded.push({ environmentId, at: time, points: [...points] });
@@ -64,7 +80,7 @@ function setup({
   return { clock, sampler, recorded, pruned, logged };
 }
 
-test('a round records CPU, memory and restarts of every container, then closes the operations', async () => {
+test('a sample records CPU, memory and restarts of every container, then closes the operations', async () => {
   const counts = { open: 0, closed: 0 };
   const { sampler, recorded } = setup({
     environments: [environmentRow({ id: 5 }), environmentRow({ id: 6, name: 'static' })],
@@ -172,23 +188,27 @@ test('a failing target or scrape is logged once per streak and skipped; the othe
 });
 
 test('a target that does not answer is given up on, and not asked again until it has answered', async () => {
-  let answer: (samples: ContainerSample[]) => void = () => {};
+  const answer = deferred<ContainerSample[]>();
+  const opened = deferred();
   const counts = { open: 0, closed: 0 };
-  const { sampler, recorded, logged } = setup({
-    sampleTimeoutMs: 1,
+  const { clock, sampler, recorded, logged } = setup({
     openOperations: async () => {
       counts.open++;
-      return operations(() => new Promise((resolve) => (answer = resolve)), counts).ops;
+      opened.resolve();
+      return operations(() => answer.promise, counts).ops;
     },
   });
-  await sampler.sampleNow();
+  const first = sampler.sampleNow();
+  await opened.promise;
+  clock.set('2026-03-02T10:00:08.000Z');
+  await first;
   await sampler.sampleNow();
   assert.equal(counts.open, 1);
   assert.deepEqual(logged, [
-    'metrics: sampling the containers of environment production (id 5) failed (not logged again until it works): its target did not answer within 0.001 s',
+    'metrics: sampling the containers of environment production (id 5) failed (not logged again until it works): its target did not answer within 5 s',
   ]);
-  answer([web(1)]);
-  await new Promise((resolve) => setImmediate(resolve));
+  answer.resolve([web(1)]);
+  await settle();
   assert.equal(counts.closed, 1);
   assert.deepEqual(recorded, []);
 });
@@ -202,7 +222,7 @@ test('environments are sampled at most four at once', async () => {
     openOperations: async () => {
       open++;
       most = Math.max(most, open);
-      await new Promise((resolve) => setImmediate(resolve));
+      await settle();
       return operations(async () => {
         open--;
         return [web(1)];
@@ -214,39 +234,151 @@ test('environments are sampled at most four at once', async () => {
   assert.equal(most, 4);
 });
 
-test('rounds run on multiples of the interval, never overlap, and stop; expired chunks pruned hourly', async () => {
-  let release: () => void = () => {};
-  let entered: () => void = () => {};
-  const secondRound = new Promise<void>((resolve) => (entered = resolve));
-  let rounds = 0;
-  const { clock, sampler, pruned } = setup({
-    openOperations: async () => {
-      rounds++;
-      if (rounds === 2) {
-        entered();
-        await new Promise<void>((resolve) => (release = resolve));
+test('an environment whose target hangs delays only itself, even with one sample at a time', {
+  timeout: 30_000,
+}, async () => {
+  let hang = deferred<ContainerSample[]>();
+  const hanging = environmentRow({ id: 1, name: 'hanging' });
+  const opened: string[] = [];
+  const { clock, sampler, recorded, logged } = setup({
+    concurrency: 1,
+    environments: [hanging, environmentRow({ id: 2, name: 'fine' })],
+    openOperations: async (environment) => {
+      opened.push(`${environment.name} ${clock.now().toISOString().slice(11, 19)}`);
+      return operations(async () => (environment.id === 1 ? hang.promise : [web(1)])).ops;
+    },
+  });
+  sampler.start();
+  for (let seconds = 10; seconds <= 130; seconds += 5) {
+    // It answers (late) at 0:45, long after the sampler gave up on it at 0:15.
+    if (seconds === 45) hang.resolve([web(2)]);
+    clock.set(tenPlus(seconds));
+    await settle();
+  }
+  // The fine one: every 10 s (the first waited for the hanging one's 5 s), none missed.
+  assert.deepEqual(
+    recorded.filter((r) => r.environmentId === 2).map((r) => r.at),
+    [15, ...Array.from({ length: 12 }, (_, i) => 20 + 10 * i)].map((s) => at(tenPlus(s))),
+  );
+  // The hanging one: asked once, then (while it still had not answered) not again; backed off
+  // 10 s, 20 s, 40 s; at 1:20 it answers and is back to every 10 s.
+  assert.deepEqual(
+    opened.filter((line) => line.startsWith('hanging')),
+    [
+      'hanging 10:00:10',
+      'hanging 10:01:20',
+      'hanging 10:01:30',
+      'hanging 10:01:40',
+      'hanging 10:01:50',
+      'hanging 10:02:00',
+      'hanging 10:02:10',
+    ],
+  );
+  assert.deepEqual(
+    recorded.filter((r) => r.environmentId === 1).map((r) => r.at),
+    [80, 90, 100, 110, 120, 130].map((s) => at(tenPlus(s))),
+  );
+  assert.deepEqual(logged, [
+    'metrics: sampling the containers of environment hanging (id 1) failed (not logged again until it works): its target did not answer within 5 s',
+    'metrics: sampling the containers of environment hanging (id 1) works again',
+  ]);
+  // Stopping does not wait for a target that hangs.
+  hang = deferred();
+  clock.set(tenPlus(140));
+  await settle();
+  assert.equal(opened.at(-1), 'hanging 10:02:20');
+  await sampler.stop();
+  assert.deepEqual(clock.pending(), []);
+  assert.equal(logged.length, 2);
+});
+
+test('a source that keeps failing backs off to every 5 minutes; the others keep every interval', async () => {
+  // The listing answers this array as it is at each tick.
+  const environments = [
+    environmentRow({ id: 5, name: 'no-app', external_url: 'http://app.example', metrics_path: '/metrics' }),
+    environmentRow({ id: 6, name: 'broken', last_deployment_id: 1 }),
+  ];
+  const scraped: number[] = [];
+  const opened: number[] = [];
+  let fixed = false;
+  const { clock, sampler, recorded } = setup({
+    environments,
+    openOperations: async (environment) => {
+      if (environment.id === 6) {
+        opened.push((clock.now().getTime() - TEN) / 1000);
+        if (!fixed) throw new Error('connection refused');
       }
-      return undefined;
+      return operations(async () => [web(1)]).ops;
+    },
+    scrape: async (url) => {
+      scraped.push((clock.now().getTime() - TEN) / 1000);
+      if (url.hostname === 'app.example') throw new Error('did not answer within 2 s');
+      return 'http_requests_total 1';
+    },
+  });
+  sampler.start();
+  const tick = async (seconds: number) => {
+    clock.set(tenPlus(seconds));
+    await settle();
+  };
+  for (let seconds = 10; seconds <= 1250; seconds += 10) await tick(seconds);
+  const backoff = [10, 20, 40, 80, 160, 320, 620, 920, 1220];
+  assert.deepEqual(opened, backoff);
+  assert.deepEqual(scraped, backoff);
+  // no-app's containers are sampled every 10 s all along; broken's never worked.
+  const noApp = recorded.filter((r) => r.environmentId === 5).map((r) => r.at - TEN / 1000);
+  assert.deepEqual(
+    noApp,
+    Array.from({ length: 125 }, (_, i) => 10 + 10 * i),
+  );
+  assert.equal(recorded.length, 125);
+
+  // A new deployment is sampled at once, whatever the backoff, and again when it succeeds; so is
+  // a changed metrics URL.
+  environments[1] = { ...environments[1]!, last_deployment_id: 2 };
+  environments[0] = { ...environments[0]!, external_url: 'http://app.test' };
+  await tick(1260);
+  fixed = true;
+  environments[1] = { ...environments[1]!, last_success_deployment_id: 2 };
+  for (const seconds of [1270, 1280]) await tick(seconds);
+  assert.deepEqual(opened.slice(backoff.length), [1260, 1270, 1280]);
+  assert.deepEqual(scraped.slice(backoff.length), [1260, 1270, 1280]);
+  await sampler.stop();
+});
+
+test('ticks come on multiples of the interval; a slow listing does not hold back known environments; expired chunks are pruned hourly', async () => {
+  const slow = deferred();
+  let lists = 0;
+  const { clock, sampler, pruned, recorded } = setup({
+    environments: async () => {
+      if (++lists === 2) await slow.promise;
+      return [environmentRow({ id: 5 })];
     },
   });
   sampler.start();
   assert.deepEqual(clock.pending(), ['2026-03-02T10:00:10.000Z']);
-  clock.set('2026-03-02T10:00:10.000Z');
-  await sampler.idle();
-  assert.equal(rounds, 1);
-  assert.deepEqual(pruned, [at('2026-03-02T10:00:10Z')]);
-  // The second round hangs on its target; the tick that comes meanwhile is skipped.
-  clock.set('2026-03-02T10:00:20.000Z');
-  await secondRound;
-  clock.set('2026-03-02T10:00:30.000Z');
-  release();
-  await sampler.idle();
-  assert.equal(rounds, 2);
-  assert.deepEqual(clock.pending(), ['2026-03-02T10:00:40.000Z']);
+  const tick = async (iso: string) => {
+    clock.set(iso);
+    await settle();
+  };
+  await tick(tenPlus(10));
+  assert.deepEqual(pruned, [at(tenPlus(10))]);
+  // The second listing hangs: the environment it listed before is sampled at the next tick anyway.
+  await tick(tenPlus(20));
+  await tick(tenPlus(30));
+  assert.equal(lists, 2);
+  slow.resolve();
+  await settle();
+  await tick(tenPlus(40));
+  assert.equal(lists, 3);
+  assert.deepEqual(
+    recorded.map((r) => r.at),
+    [10, 30, 40].map((s) => at(tenPlus(s))),
+  );
+  assert.deepEqual(clock.pending(), [tenPlus(50)]);
   // Pruning waits an hour from the last time.
-  clock.set('2026-03-02T11:00:10.000Z');
-  await sampler.idle();
-  assert.deepEqual(pruned, [at('2026-03-02T10:00:10Z'), at('2026-03-02T11:00:10Z')]);
+  await tick('2026-03-02T11:00:10.000Z');
+  assert.deepEqual(pruned, [at(tenPlus(10)), at('2026-03-02T11:00:10Z')]);
   await sampler.stop();
   assert.deepEqual(clock.pending(), []);
 });

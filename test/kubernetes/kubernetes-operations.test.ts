@@ -284,8 +284,10 @@ describe('Kubernetes environment operations against the rig', {
     const [first] = await web.containers();
     const pod = first?.pod ?? assert.fail('no pod');
     const following = logStream(logs(web, { pod, container: 'web', follow: true, tailLines: 0 }));
+    // With tailLines 0 the follow starts where the log ends once the kubelet serves it, which may be
+    // after the shell has printed: a tick (every 200 ms) shows it is in place.
+    await following.until((text) => /rig: tick \d+\n/.test(text.get(`${pod}/web`) ?? ''));
     const marker = `printed-by-the-app-${run}`;
-    const markerSeen = following.until((text) => (text.get(`${pod}/web`) ?? '').includes(marker));
 
     const session = await web.exec({
       command: ['sh'],
@@ -298,7 +300,7 @@ describe('Kubernetes environment operations against the rig', {
     session.write(new TextEncoder().encode('stty size\n'));
     await screen.waitFor(/24 80/);
     session.write(new TextEncoder().encode(`echo ${marker} >> "$RIG_CONTAINER_LOG"\n`));
-    const seen = await markerSeen;
+    const seen = await following.until((text) => (text.get(`${pod}/web`) ?? '').includes(marker));
     await following.stop();
     assert.match(seen.get(`${pod}/web`) ?? '', new RegExp(`Z ${marker}\\n`));
     const mark = screen.output.length;

@@ -1,10 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,10 +26,10 @@ func readFile(t *testing.T, path string) string {
 	return string(content)
 }
 
-// eventually polls check until it holds or a second has passed.
+// eventually polls check until it holds or five seconds have passed (a loaded machine is slow).
 func eventually(t *testing.T, what string, check func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(time.Second); !check(); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(5 * time.Second); !check(); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
@@ -118,6 +123,104 @@ func TestStdoutLinesGoToTheNewestRunAndTheFilesGoWithThePod(t *testing.T) {
 	rt.sync(pod)
 	if _, running := rt.execTarget(pod.UID, "web"); running {
 		t.Error("a deleted pod came back")
+	}
+}
+
+// lockedBuffer is a follower's output, read while it is written.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestAFollowerGetsEveryStdoutLineWhileManyWriteAndThePodIsSyncedAgain(t *testing.T) {
+	rt := newFakeRuntime(t.TempDir(), []string{"rig-node-0"})
+	defer rt.stopAll()
+	pod := podWithStatus(v1.ContainerStatus{State: v1.ContainerState{Running: &v1.ContainerStateRunning{}}})
+	pod.Annotations = map[string]string{logEveryAnnotation: "10"}
+	rt.sync(pod)
+	path, file, err := rt.logSource(pod.UID, "web", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, _ := rt.execTarget(pod.UID, "web")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &lockedBuffer{}
+	copied := make(chan error, 1)
+	go func() {
+		copied <- copyLog(ctx, out, func() {}, path, file, logOptions{follow: true, tail: 0, limit: -1, stream: "All"})
+	}()
+	// With tail 0 the follower starts at the end of the log: a tick shows it is there.
+	eventually(t, "a followed tick", func() bool { return strings.Contains(out.String(), "rig: tick") })
+
+	// Meanwhile the watch and each request sync the pod again: newer copies and late, older ones.
+	syncing := make(chan struct{})
+	synced := make(chan struct{})
+	go func() {
+		defer close(synced)
+		for version := 11; ; version++ {
+			select {
+			case <-syncing:
+				return
+			case <-time.After(time.Millisecond):
+			}
+			newer := pod.DeepCopy()
+			newer.ResourceVersion = strconv.Itoa(version)
+			rt.sync(newer)
+			rt.sync(pod)
+		}
+	}()
+	const writers, lines = 8, 50
+	var written sync.WaitGroup
+	for w := range writers {
+		written.Add(1)
+		go func() {
+			defer written.Done()
+			for i := range lines {
+				// As `echo … >> "$RIG_CONTAINER_LOG"` does: open, write a line, close.
+				pipe, err := os.OpenFile(target.stdout, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				_, err = fmt.Fprintf(pipe, "writer %d line %d\n", w, i)
+				if closeErr := pipe.Close(); err == nil {
+					err = closeErr
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	written.Wait()
+	eventually(t, "every written line followed", func() bool { return strings.Count(out.String(), "writer ") == writers*lines })
+	close(syncing)
+	<-synced
+	cancel()
+	if err := <-copied; err != nil {
+		t.Fatal(err)
+	}
+	followed := out.String()
+	for w := range writers {
+		for i := range lines {
+			if line := fmt.Sprintf("\nwriter %d line %d\n", w, i); strings.Count(followed, line) != 1 {
+				t.Fatalf("%q followed %d times", line, strings.Count(followed, line))
+			}
+		}
 	}
 }
 
