@@ -9,6 +9,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated user, or null for anonymous requests to public routes. */
     actor: Actor | null;
+    /** How the actor was authenticated: a token header, the session cookie, or not at all. */
+    authMethod: 'token' | 'session' | null;
   }
   interface FastifyContextConfig {
     /** Routes reachable without credentials (health checks, sign-in, signed webhooks). */
@@ -36,17 +38,17 @@ export function readCookie(header: string | undefined, name: string): string | u
 export function authenticationHook(auth: AuthService, externalOrigin: string) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     request.actor = null;
+    request.authMethod = null;
     if (request.routeOptions.config.ownAuthentication === true) return;
-    const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    const privateToken = request.headers['private-token'];
-    const token = bearer ?? (typeof privateToken === 'string' ? privateToken : undefined);
-    const session = readCookie(request.headers.cookie, SESSION_COOKIE);
+    const { token, session } = credentialsOf(request);
     const isPublic = request.routeOptions.config.public === true;
     if (token !== undefined) {
       request.actor = await auth.authenticateToken(token);
+      request.authMethod = 'token';
     } else if (session !== undefined) {
       try {
         request.actor = await auth.authenticateSession(session);
+        request.authMethod = 'session';
       } catch (error) {
         if (!isPublic) throw error;
       }
@@ -64,6 +66,29 @@ export function authenticationHook(auth: AuthService, externalOrigin: string) {
         'this token has the read_api scope; changing anything needs the api scope',
       );
     }
+  };
+}
+
+/** The token (`Authorization: Bearer`, `PRIVATE-TOKEN`) and session cookie a request carries. */
+function credentialsOf(request: FastifyRequest): { token?: string; session?: string } {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  const privateToken = request.headers['private-token'];
+  const token = bearer ?? (typeof privateToken === 'string' ? privateToken : undefined);
+  const session = readCookie(request.headers.cookie, SESSION_COOKIE);
+  return { ...(token !== undefined && { token }), ...(session !== undefined && { session }) };
+}
+
+/**
+ * Authenticates an authenticated request's credentials again, as they are now: a long-lived
+ * connection (a shell, a followed log) ends once its token or session has been revoked or expired.
+ * @throws GantryError('unauthorized') once they no longer authenticate.
+ */
+export function reauthenticator(auth: AuthService, request: FastifyRequest): () => Promise<Actor> {
+  const { token, session } = credentialsOf(request);
+  return async () => {
+    if (request.authMethod === 'token' && token !== undefined) return auth.authenticateToken(token);
+    if (request.authMethod === 'session' && session !== undefined) return auth.authenticateSession(session);
+    throw new GantryError('unauthorized', 'the credentials of this connection no longer authenticate');
   };
 }
 

@@ -86,6 +86,7 @@ export async function buildApp(deps: ApiDeps, options: { logger: FastifyBaseLogg
   // The web UI answers what no route does (JSON 404 under /api/); git hands non-git paths on to it.
   webUiRoutes(app, deps.webDir);
   app.decorateRequest('actor', null);
+  app.decorateRequest('authMethod', null);
   const routeSummaries: RouteSummary[] = [];
   app.decorate('routeSummaries', routeSummaries);
   app.addHook('onRoute', (route) => {

@@ -60,6 +60,10 @@ export function eventStreams(app: GantryApp): (reply: FastifyReply) => EventStre
     };
     open.add(close);
     raw.on('close', close);
+    // A client that left while the route was still preparing (authorizing, opening a target)
+    // closed its socket before this listener existed: the stream is over before it began.
+    const socket = reply.request.raw.socket;
+    if (socket === null || socket.destroyed) close();
     return {
       write: (text) => raw.write(text),
       drained: () =>

@@ -559,6 +559,7 @@ export async function startGantryServer(
     openOperations: (environment) => operationsAccess.openCurrent(environment),
     clock: systemClock,
     intervalSeconds: config.metricsIntervalSeconds,
+    scrapeDeny: config.metricsScrapeDeny,
     log: (line) => logger.warn({ component: 'metrics' }, line),
   });
   const environmentMetrics = new EnvironmentMetricsService({

@@ -66,7 +66,7 @@ function fakeOperations(history: string[]) {
   };
 }
 
-function serviceFor(operations: EnvironmentOperations) {
+function serviceFor(operations: EnvironmentOperations, recheckMs?: number) {
   const environment = environmentRow();
   const authorized = {
     environment,
@@ -78,7 +78,12 @@ function serviceFor(operations: EnvironmentOperations) {
     },
   } as unknown as AuthorizedEnvironment;
   return new EnvironmentLogService({
-    access: { authorize: async () => authorized, open: async () => operations },
+    ...(recheckMs !== undefined && { recheckMs }),
+    access: {
+      authorize: async () => authorized,
+      check: async () => authorized,
+      open: async () => operations,
+    },
     fanout: new LogFanout(() => {}),
   });
 }
@@ -126,11 +131,11 @@ describe('EnvironmentLogService', () => {
   it('refuses an unknown pod or container before streaming, naming what there is', async () => {
     const service = serviceFor(fakeOperations([]).operations);
     await assert.rejects(
-      service.open(ACTOR, '1', 5, query({ container: 'db' })),
+      service.open(ACTOR, '1', 5, query({ container: 'db' }), async () => ACTOR),
       /no container db; its containers: web/,
     );
     await assert.rejects(
-      service.open(ACTOR, '1', 5, query({ pod: 'web-9' })),
+      service.open(ACTOR, '1', 5, query({ pod: 'web-9' }), async () => ACTOR),
       /no pod web-9; its pods: web-1/,
     );
   });
@@ -138,7 +143,7 @@ describe('EnvironmentLogService', () => {
   it('sends the history and ends when not following', async () => {
     const fake = fakeOperations([line(1, 'one'), line(2, 'two')]);
     const { sink, lines } = recordingSink();
-    await (await serviceFor(fake.operations).open(ACTOR, '1', 5, query({})))(sink);
+    await (await serviceFor(fake.operations).open(ACTOR, '1', 5, query({}), async () => ACTOR))(sink);
     assert.deepEqual(lines(), [line(1, 'one'), line(2, 'two'), '<end>']);
     assert.equal(fake.followers, 0);
   });
@@ -146,7 +151,9 @@ describe('EnvironmentLogService', () => {
   it('follows after the history without repeating what the history showed', async () => {
     const fake = fakeOperations([line(1, 'one'), line(2, 'two')]);
     const { sink, lines } = recordingSink();
-    const streaming = (await serviceFor(fake.operations).open(ACTOR, '1', 5, query({ follow: true })))(sink);
+    const streaming = (
+      await serviceFor(fake.operations).open(ACTOR, '1', 5, query({ follow: true }), async () => ACTOR)
+    )(sink);
     await until(() => fake.followers === 1);
     // The live feed starts before the history is read, so it may repeat its end.
     fake.push(line(2, 'two'), line(3, 'three'));
@@ -164,7 +171,13 @@ describe('EnvironmentLogService', () => {
     const fake = fakeOperations([]);
     const { sink, events, lines } = recordingSink();
     const streaming = (
-      await serviceFor(fake.operations).open(ACTOR, '1', 5, query({ follow: true, tailLines: 0 }))
+      await serviceFor(fake.operations).open(
+        ACTOR,
+        '1',
+        5,
+        query({ follow: true, tailLines: 0 }),
+        async () => ACTOR,
+      )
     )(sink);
     await until(() => fake.followers === 1);
     fake.push(line(1, 'seen'));
@@ -186,7 +199,13 @@ describe('EnvironmentLogService', () => {
     const fake = fakeOperations([line(1, 'GET /'), line(2, 'Error: boom')]);
     const { sink, lines } = recordingSink();
     const streaming = (
-      await serviceFor(fake.operations).open(ACTOR, '1', 5, query({ follow: true, filter: 'error' }))
+      await serviceFor(fake.operations).open(
+        ACTOR,
+        '1',
+        5,
+        query({ follow: true, filter: 'error' }),
+        async () => ACTOR,
+      )
     )(sink);
     await until(() => fake.followers === 1);
     fake.push(line(3, 'ok'), line(4, 'another ERROR'));
@@ -202,8 +221,8 @@ describe('EnvironmentLogService', () => {
     const [a, b] = [recordingSink(), recordingSink()];
     const follow = query({ follow: true, tailLines: 0 });
     const streaming = [
-      (await service.open(ACTOR, '1', 5, follow))(a.sink),
-      (await service.open(ACTOR, '1', 5, follow))(b.sink),
+      (await service.open(ACTOR, '1', 5, follow, async () => ACTOR))(a.sink),
+      (await service.open(ACTOR, '1', 5, follow, async () => ACTOR))(b.sink),
     ];
     await until(() => fake.followers === 1);
     fake.push(line(1, 'to both'));
@@ -212,5 +231,70 @@ describe('EnvironmentLogService', () => {
     a.sink.close();
     b.sink.close();
     await Promise.all(streaming);
+  });
+
+  it('ends a followed log with an error once its reader may no longer read it', async () => {
+    const fake = fakeOperations([]);
+    const { sink, events } = recordingSink();
+    let allowed = true;
+    const open = await serviceFor(fake.operations, 20).open(
+      ACTOR,
+      '1',
+      5,
+      query({ follow: true }),
+      async () => {
+        if (!allowed) throw new Error('token revoked');
+        return ACTOR;
+      },
+    );
+    const streaming = open(sink);
+    await until(() => fake.followers === 1);
+    allowed = false;
+    await streaming;
+    assert.deepEqual(events.at(-1), {
+      event: 'error',
+      data: { message: 'access to these logs was revoked' },
+    });
+  });
+
+  it('refuses a seventeenth stream of one user until one ends', async () => {
+    const service = serviceFor(fakeOperations([]).operations);
+    const opened = [];
+    for (let i = 0; i < 16; i++) opened.push(await service.open(ACTOR, '1', 5, query({}), async () => ACTOR));
+    await assert.rejects(
+      service.open(ACTOR, '1', 5, query({}), async () => ACTOR),
+      /at most 16 log streams/,
+    );
+    await opened[0]!(recordingSink().sink);
+    await service.open(ACTOR, '1', 5, query({}), async () => ACTOR);
+  });
+
+  it('skips live lines that arrive far behind the quickest, and says how many', async () => {
+    const fake = fakeOperations([]);
+    const { sink, events, lines } = recordingSink();
+    const streaming = (
+      await serviceFor(fake.operations).open(
+        ACTOR,
+        '1',
+        5,
+        query({ follow: true, tailLines: 0 }),
+        async () => ACTOR,
+      )
+    )(sink);
+    await until(() => fake.followers === 1);
+    const ago = (ms: number) => `${new Date(Date.now() - ms).toISOString()} `;
+    fake.push(`${ago(100)}fresh`);
+    await until(() => lines().length === 1);
+    // The feed fell ten seconds behind (a producer faster than the target can be read).
+    fake.push(`${ago(10_000)}late one`, `${ago(9_900)}late two`);
+    fake.push(`${ago(50)}fresh again`);
+    await until(() => lines().length === 3);
+    sink.close();
+    await streaming;
+    assert.deepEqual(
+      lines().map((line) => line.replace(/^\S+Z /, '')),
+      ['fresh', '<skipped>', 'fresh again'],
+    );
+    assert.deepEqual(events.find((e) => e.event === 'skipped')?.data, { lines: 2 });
   });
 });

@@ -1,5 +1,7 @@
 import type { Actor } from '../domain/actor.ts';
+import { ConcurrencyLimit } from '../domain/concurrency-limit.ts';
 import { GantryError } from '../domain/errors.ts';
+import { LogLag } from '../domain/log-lag.ts';
 import { filterLines, lineInstant, linesAfter, splitLines } from '../domain/log-lines.ts';
 import type { EnvironmentOperations, LogChunk, RunningContainer } from '../targets/environment-operations.ts';
 import type { AuthorizedEnvironment, EnvironmentOperationsAccess } from './environment-operations-access.ts';
@@ -29,7 +31,7 @@ export interface LogSink {
 }
 
 /** What the service needs of EnvironmentOperationsAccess. */
-export type OperationsAccess = Pick<EnvironmentOperationsAccess, 'authorize' | 'open'>;
+export type OperationsAccess = Pick<EnvironmentOperationsAccess, 'authorize' | 'check' | 'open'>;
 
 /** `GET …/containers`. */
 export interface EnvironmentContainers {
@@ -53,6 +55,12 @@ export interface ContainerView {
  */
 export const MAX_QUEUED_BYTES = 1024 * 1024;
 
+/** A live line further behind than this (against the quickest line so far) is skipped. */
+export const MAX_LIVE_LAG_NS = 3_000_000_000n;
+
+/** Log streams one user may have open at once. */
+const MAX_STREAMS_PER_USER = 16;
+
 /**
  * An environment's containers and logs. History (tail, since, a previous container) is read for
  * each client at the client's pace; following joins the environment's shared live feed
@@ -61,10 +69,14 @@ export const MAX_QUEUED_BYTES = 1024 * 1024;
 export class EnvironmentLogService {
   readonly #access: OperationsAccess;
   readonly #fanout: LogFanout;
+  readonly #recheckMs: number;
+  readonly #perUser = new ConcurrencyLimit(MAX_STREAMS_PER_USER, 'log streams');
 
-  constructor(deps: { access: OperationsAccess; fanout: LogFanout }) {
+  /** `recheckMs`: how often a followed log checks that its user may still read it (default a minute). */
+  constructor(deps: { access: OperationsAccess; fanout: LogFanout; recheckMs?: number }) {
     this.#access = deps.access;
     this.#fanout = deps.fanout;
+    this.#recheckMs = deps.recheckMs ?? 60_000;
   }
 
   /** The environment's containers as its target reports them; none when nothing runs there. */
@@ -94,17 +106,25 @@ export class EnvironmentLogService {
     ref: string,
     environmentId: number,
     query: LogQuery,
+    reauthenticate: () => Promise<Actor>,
   ): Promise<(sink: LogSink) => Promise<void>> {
     const authorized = await this.#access.authorize(actor, ref, environmentId, 'logs');
-    const operations = await this.#access.open(authorized);
+    const release = this.#perUser.acquire(String(actor.userId));
+    let operations: EnvironmentOperations | undefined;
     // Fails here, before any event, when the pod or container is unknown or the target is down.
     try {
+      operations = await this.#access.open(authorized);
       checkNamed(await operations.containers(), query, authorized.environment.name);
     } catch (error) {
-      await operations.close();
+      release();
+      await operations?.close();
       throw error;
     }
-    return (sink) => this.#stream(authorized, operations, query, sink);
+    const opened = operations;
+    // Removed from the project or its token revoked meanwhile: a followed log ends.
+    const stillAllowed = async () =>
+      void (await this.#access.check(await reauthenticate(), ref, environmentId, 'logs'));
+    return (sink) => this.#stream(authorized, opened, query, sink, stillAllowed).finally(release);
   }
 
   async #stream(
@@ -112,9 +132,17 @@ export class EnvironmentLogService {
     operations: EnvironmentOperations,
     query: LogQuery,
     sink: LogSink,
+    stillAllowed: () => Promise<void>,
   ): Promise<void> {
     const stop = new AbortController();
     sink.onClose(() => stop.abort());
+    let recheck: NodeJS.Timeout | undefined;
+    const revoked = new Promise<never>((_, reject) => {
+      recheck = setInterval(() => {
+        stillAllowed().catch(() => reject(new Error('access to these logs was revoked')));
+      }, this.#recheckMs);
+    });
+    revoked.catch(() => {});
     const live = query.follow && !query.previous ? this.#joinLive(authorized, query, sink) : undefined;
     try {
       const shown = await deliverHistory(operations, query, sink, stop.signal);
@@ -123,11 +151,12 @@ export class EnvironmentLogService {
         return;
       }
       live.startAfter(shown);
-      await live.ended;
+      await Promise.race([live.ended, revoked]);
     } catch (error) {
       if (!sink.closed)
         sink.send('error', { message: error instanceof Error ? error.message : String(error) });
     } finally {
+      clearInterval(recheck);
       live?.leave();
       stop.abort();
       await operations.close();
@@ -154,6 +183,13 @@ export class EnvironmentLogService {
     const ended = new Promise<void>((resolve, reject) => {
       finish = (error) => (error ? reject(error) : resolve());
     });
+    // Lines the feed reads too late are skipped as well: a feed that falls behind (the target
+    // writes faster than it can be read and sent) catches up instead of every client lagging more.
+    const lag = new LogLag();
+    const tooOld = (line: string) => {
+      const written = lineInstant(line);
+      return written !== undefined && lag.behind(written, BigInt(Date.now()) * 1_000_000n) > MAX_LIVE_LAG_NS;
+    };
     const deliver = (chunk: LogChunk) => {
       let lines = splitLines(chunk.text);
       const shown = shownUpTo.get(chunk.source);
@@ -165,7 +201,7 @@ export class EnvironmentLogService {
       }
       lines = filterLines(lines, query.filter);
       if (lines.length === 0) return;
-      if (sink.closed || sink.queuedBytes > MAX_QUEUED_BYTES) {
+      if (sink.closed || sink.queuedBytes > MAX_QUEUED_BYTES || tooOld(lines.at(-1)!)) {
         skipped += lines.length;
         return;
       }

@@ -219,7 +219,11 @@ export class EnvironmentService {
     if (changes.tier !== undefined) values.tier = changes.tier;
     if (changes.kubernetes_namespace !== undefined)
       values.kubernetes_namespace = changes.kubernetes_namespace;
-    if (changes.metrics_path !== undefined) values.metrics_path = changes.metrics_path;
+    if (changes.metrics_path !== undefined) {
+      // Gantry itself fetches this path every few seconds: who points it somewhere is a maintainer.
+      await this.#roles.require(actor, project, 'maintainer', 'setting the metrics path of an environment');
+      values.metrics_path = changes.metrics_path;
+    }
     const updated = await this.#environments.update(environment.id, values);
     if (!updated) throw notFound('environment');
     return this.#details(updated);

@@ -1,11 +1,12 @@
 import type { Actor } from '../domain/actor.ts';
+import { ConcurrencyLimit } from '../domain/concurrency-limit.ts';
 import { GantryError } from '../domain/errors.ts';
 import type { Page, PageRequest } from '../domain/pagination.ts';
 import type {
   ShellSessionRepository,
   ShellSessionRow,
 } from '../store/repositories/shell-session-repository.ts';
-import type { ExecSession, TerminalSize } from '../targets/environment-operations.ts';
+import type { EnvironmentOperations, ExecSession, TerminalSize } from '../targets/environment-operations.ts';
 import type { AuditLog } from './audit-log.ts';
 import { type EnvironmentOperationsAccess, nothingRuns } from './environment-operations-access.ts';
 import type { ProjectRoleCheck } from './project-role-check.ts';
@@ -19,8 +20,11 @@ export interface ShellRequest {
   size: TerminalSize;
 }
 
-/** Why a shell ended: its command exited, nobody typed for too long, the client or server closed it, or it failed. */
-export type ShellEndReason = 'exited' | 'idle' | 'closed' | 'error';
+/**
+ * Why a shell ended: its command exited, nobody typed for too long, it reached the longest a
+ * shell may last, its user may no longer open it, the client or server closed it, or it failed.
+ */
+export type ShellEndReason = 'exited' | 'idle' | 'expired' | 'revoked' | 'closed' | 'error';
 
 export interface ShellEnding {
   exitCode: number | null;
@@ -37,6 +41,9 @@ export interface ShellConnection {
   write(data: Uint8Array): void;
   resize(size: TerminalSize): void;
   onOutput(listener: (data: Uint8Array) => void): void;
+  /** Stops and resumes reading the output from the target (its client fell behind, caught up). */
+  pause(): void;
+  resume(): void;
   /** Resolves once, with how the shell ended, after the ending is recorded. */
   readonly ended: Promise<ShellEnding>;
   /** Ends the shell (the client went away). */
@@ -58,6 +65,12 @@ export interface ShellSessionView {
 }
 
 const MAX_ARGS = 64;
+/** The longest a shell lasts, typed into or not. */
+const MAX_SESSION_MS = 8 * 3600 * 1000;
+/** How often an open shell checks that its user may still have it. */
+const RECHECK_MS = 60_000;
+/** Shells one user may have open at once. */
+const MAX_SHELLS_PER_USER = 8;
 const MAX_ARG_LENGTH = 4096;
 const MAX_CELLS = 1000;
 
@@ -69,6 +82,7 @@ const MAX_CELLS = 1000;
 export class EnvironmentShellService {
   readonly #deps: EnvironmentShellServiceDeps;
   readonly #open = new Set<ShellConnection>();
+  readonly #perUser = new ConcurrencyLimit(MAX_SHELLS_PER_USER, 'shells');
 
   constructor(deps: EnvironmentShellServiceDeps) {
     this.#deps = deps;
@@ -93,15 +107,46 @@ export class EnvironmentShellService {
     ref: string,
     environmentId: number,
     request: ShellRequest,
+    reauthenticate: () => Promise<Actor>,
   ): Promise<ShellConnection> {
     const command = request.command.length === 0 ? ['sh'] : request.command;
     checkCommand(command);
     checkSize(request.size);
     const authorized = await this.#deps.access.authorize(actor, ref, environmentId, 'shell');
-    const operations = await this.#deps.access.open(authorized);
-    const stop = new AbortController();
+    const release = this.#perUser.acquire(String(actor.userId));
+    const now = this.#deps.now ?? (() => new Date());
+    let operations: EnvironmentOperations | undefined;
+    let row: ShellSessionRow | undefined;
     let exec: ExecSession;
+    const stop = new AbortController();
     try {
+      operations = await this.#deps.access.open(authorized);
+      // Recorded before anything runs in the container: no shell, however short, goes unrecorded.
+      row = await this.#deps.sessions.insert({
+        project_id: authorized.project.id,
+        environment_id: authorized.environment.id,
+        user_id: actor.userId,
+        username: actor.username,
+        deployment_id: authorized.current?.deployment.id ?? null,
+        pod: request.pod ?? '',
+        container: request.container ?? '',
+        command: JSON.stringify(command),
+        started_at: now().toISOString(),
+      });
+      await this.#deps.audit.record({
+        projectId: authorized.project.id,
+        userId: actor.userId,
+        action: 'shell',
+        targetType: 'environment',
+        targetId: authorized.environment.id,
+        details: {
+          environment: authorized.environment.name,
+          session_id: row.id,
+          pod: request.pod ?? null,
+          container: request.container ?? null,
+          command,
+        },
+      });
       exec = await operations.exec({
         pod: request.pod,
         container: request.container,
@@ -110,48 +155,26 @@ export class EnvironmentShellService {
         signal: stop.signal,
       });
     } catch (error) {
-      await operations.close();
+      release();
+      if (row) {
+        await this.#deps.sessions
+          .end(row.id, { ended_at: now().toISOString(), exit_code: null, end_reason: 'error' })
+          .catch(this.#deps.onError);
+      }
+      await operations?.close().catch(this.#deps.onError);
       throw error;
     }
-    const now = this.#deps.now ?? (() => new Date());
-    const row = await this.#deps.sessions
-      .insert({
-        project_id: authorized.project.id,
-        environment_id: authorized.environment.id,
-        user_id: actor.userId,
-        username: actor.username,
-        deployment_id: authorized.current?.deployment.id ?? null,
-        pod: exec.pod,
-        container: exec.container,
-        command: JSON.stringify(command),
-        started_at: now().toISOString(),
-      })
-      .catch(async (error: unknown) => {
-        // No shell runs unrecorded.
-        exec.close();
-        await operations.close();
-        throw error;
-      });
-    await this.#deps.audit.record({
-      projectId: authorized.project.id,
-      userId: actor.userId,
-      action: 'shell',
-      targetType: 'environment',
-      targetId: authorized.environment.id,
-      details: {
-        environment: authorized.environment.name,
-        session_id: row.id,
-        pod: exec.pod,
-        container: exec.container,
-        command,
-      },
-    });
+    const session = row;
+    const opened = operations;
+    await this.#deps.sessions.place(session.id, exec.pod, exec.container).catch(this.#deps.onError);
 
     let reason: ShellEndReason | undefined;
     let idle: NodeJS.Timeout | undefined;
     const finish = (why: ShellEndReason) => {
       reason ??= why;
       clearTimeout(idle);
+      clearTimeout(lifetime);
+      clearInterval(recheck);
       exec.close();
       stop.abort();
     };
@@ -160,26 +183,34 @@ export class EnvironmentShellService {
       idle = setTimeout(() => finish('idle'), this.#deps.idleTimeoutMs);
     };
     armIdle();
+    const lifetime = setTimeout(() => finish('expired'), this.#deps.maxSessionMs ?? MAX_SESSION_MS);
+    // Removed from the project, its token revoked, shells disabled meanwhile: the shell ends.
+    const recheck = setInterval(() => {
+      reauthenticate()
+        .then((current) => this.#deps.access.check(current, ref, environmentId, 'shell'))
+        .catch(() => finish('revoked'));
+    }, this.#deps.recheckMs ?? RECHECK_MS);
     const ended = exec.exited.then(async (exit) => {
-      clearTimeout(idle);
+      finish(exit.error ? 'error' : 'exited');
+      release();
       const ending: ShellEnding = {
         exitCode: exit.exitCode,
-        reason: reason ?? (exit.error ? 'error' : 'exited'),
+        reason: reason ?? 'exited',
         ...(exit.error !== undefined && { message: exit.error }),
       };
       await this.#deps.sessions
-        .end(row.id, {
+        .end(session.id, {
           ended_at: now().toISOString(),
           exit_code: ending.exitCode,
           end_reason: ending.reason,
         })
         .catch(this.#deps.onError);
-      await operations.close().catch(this.#deps.onError);
+      await opened.close().catch(this.#deps.onError);
       this.#open.delete(connection);
       return ending;
     });
     const connection: ShellConnection = {
-      sessionId: row.id,
+      sessionId: session.id,
       pod: exec.pod,
       container: exec.container,
       write: (data) => {
@@ -190,6 +221,8 @@ export class EnvironmentShellService {
         if (validSize(size)) exec.resize(size);
       },
       onOutput: (listener) => exec.onOutput(listener),
+      pause: () => exec.pause(),
+      resume: () => exec.resume(),
       ended,
       close: () => finish('closed'),
     };
@@ -204,7 +237,7 @@ export class EnvironmentShellService {
     environmentId: number,
     page: PageRequest,
   ): Promise<Page<ShellSessionView>> {
-    const { project, environment } = await this.#deps.access.authorize(actor, ref, environmentId, 'logs');
+    const { project, environment } = await this.#deps.access.check(actor, ref, environmentId, 'logs');
     await this.#deps.roles.require(actor, project, 'maintainer', 'reading the shell sessions');
     const [rows, total] = await Promise.all([
       this.#deps.sessions.list(environment.id, page),
@@ -268,11 +301,15 @@ function checkSize(size: TerminalSize) {
 }
 
 export interface EnvironmentShellServiceDeps {
-  access: Pick<EnvironmentOperationsAccess, 'authorize' | 'open'>;
+  access: Pick<EnvironmentOperationsAccess, 'authorize' | 'check' | 'open'>;
   roles: Pick<ProjectRoleCheck, 'require'>;
-  sessions: Pick<ShellSessionRepository, 'insert' | 'end' | 'list' | 'count'>;
+  sessions: Pick<ShellSessionRepository, 'insert' | 'place' | 'end' | 'list' | 'count'>;
   audit: Pick<AuditLog, 'record'>;
   idleTimeoutMs: number;
+  /** Default 8 hours. */
+  maxSessionMs?: number;
+  /** Default a minute. */
+  recheckMs?: number;
   /** Hears of failures to record a session's end or release its target. */
   onError: (error: unknown) => void;
   now?: () => Date;

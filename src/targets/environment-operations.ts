@@ -71,15 +71,40 @@ export interface ExecExit {
   error?: string;
 }
 
-/** A running command with a terminal: raw bytes both ways (the terminal merges stdout and stderr). */
+/**
+ * At most this much input may wait for a command to read it: a session whose command does not
+ * read what is typed ends (with an error saying so) rather than queue more.
+ */
+export const MAX_PENDING_INPUT_BYTES = 1024 * 1024;
+
+/** The error of a session ended because its command did not read its input. */
+export const INPUT_NOT_READ =
+  'the command did not read its input: more than 1 MiB of keystrokes waited for it, so the session was closed';
+
+/**
+ * A running command with a terminal: raw bytes both ways (the terminal merges stdout and stderr),
+ * with flow control both ways: output is read from the target only while not paused, and input
+ * never queues beyond {@link MAX_PENDING_INPUT_BYTES}.
+ */
 export interface ExecSession {
   /** Which pod and container the command runs in (the defaults resolved). */
   pod: string;
   container: string;
+  /**
+   * Keystrokes, passed on in order. Should more than {@link MAX_PENDING_INPUT_BYTES} be waiting for
+   * the command to read them, the session ends with an error instead.
+   */
   write(data: Uint8Array): void;
   resize(size: TerminalSize): void;
   /** Receives the terminal's output, in order. */
   onOutput(listener: (data: Uint8Array) => void): void;
+  /**
+   * Stops reading the terminal's output from the target (its reader fell behind) until {@link
+   * resume}: the target's buffers fill and the command blocks on its next write. Output already
+   * read (at most a read's worth) may still be delivered.
+   */
+  pause(): void;
+  resume(): void;
   /** Resolves once, when the command has ended or the session has been closed. */
   readonly exited: Promise<ExecExit>;
   /** Ends the session (kills the command when it still runs). */

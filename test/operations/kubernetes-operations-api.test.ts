@@ -13,6 +13,7 @@ import { type KubeRigClient, kubeRigSuiteOptions, useKubeRig } from '../support/
 import { eventually, trace } from '../support/pipeline-helpers.ts';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/test-server.ts';
 import { openShell, readLogs } from './operations-clients.ts';
+import { rigTickingApp } from './operations-fixtures.ts';
 
 // The environment operations API end to end against the Kubernetes rig's real API server: the
 // pods' containers, logs merged from two replicas and followed live, a line written from a shell
@@ -21,28 +22,6 @@ import { openShell, readLogs } from './operations-clients.ts';
 // containers print (docs/kube-rig.md): a start line, ticks on request, a crash line.
 
 const run = randomBytes(2).toString('hex');
-
-/** Two replicas of `app`, ticking every 200 ms, using the CPU and memory the metrics will report. */
-function manifests(image: string): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: app }
-spec:
-  replicas: 2
-  selector: { matchLabels: { app: app } }
-  template:
-    metadata:
-      labels: { app: app }
-      annotations:
-        rig.gantry.dev/log-every-ms: "200"
-        rig.gantry.dev/cpu-millicores: "250"
-        rig.gantry.dev/memory-mib: "64"
-    spec:
-      containers:
-        - name: app
-          image: ${image}
-`;
-}
 
 const pipeline = deployPipeline('manifests: k8s/\ntimeout: 60s');
 
@@ -68,7 +47,7 @@ for (const dialect of DIALECTS) {
     test('containers, merged and followed logs, a shell writing to the log, metrics, previous after a crash loop', async () => {
       const project = await kubeProject(t, rig, work.path, `ops-${run}/${dialect}`);
       const deployed = await pushAndDeploy(t, project, {
-        'k8s/app.yaml': manifests('registry.local/ops/app:1'),
+        'k8s/app.yaml': rigTickingApp('registry.local/ops/app:1'),
         '.gantry.yml': pipeline,
       });
       assert.equal(
@@ -147,7 +126,7 @@ for (const dialect of DIALECTS) {
 
       // A crash-looping release: the deployment fails, and the previous container's log says why.
       const crashed = await pushAndDeploy(t, project, {
-        'k8s/app.yaml': manifests('registry.local/ops/app-crashloop:2'),
+        'k8s/app.yaml': rigTickingApp('registry.local/ops/app-crashloop:2'),
       });
       assert.equal(crashed.deployment.status, 'failed');
       const looping = await eventually(

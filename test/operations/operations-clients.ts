@@ -82,12 +82,14 @@ export interface ShellClient {
   close(): void;
 }
 
-/** Opens a shell WebSocket; rejects with the HTTP status and body when the server refuses it. */
-export function openShell(url: string, token: string): Promise<ShellClient> {
+/**
+ * Opens a shell WebSocket with a bearer token, or with the headers given (a session cookie, an
+ * Origin); rejects with the HTTP status and body when the server refuses it.
+ */
+export function openShell(url: string, credentials: string | Record<string, string>): Promise<ShellClient> {
+  const headers = typeof credentials === 'string' ? { authorization: `Bearer ${credentials}` } : credentials;
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url.replace(/^http/, 'ws'), {
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const socket = new WebSocket(url.replace(/^http/, 'ws'), { headers });
     let output = '';
     const messages: ShellClient['messages'] = [];
     const waiters = new Set<() => void>();

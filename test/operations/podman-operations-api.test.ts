@@ -1,20 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import {
   cleanUpPodman,
   deployPipeline,
-  podman,
   podmanDependency,
   podmanProject,
   pushAndDeploy,
 } from '../podman/podman-helpers.ts';
-import { STATIC_BUSYBOX } from '../runner/podman-test-image.ts';
 import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
 import { scratchDir } from '../support/git-work-tree.ts';
 import { eventually } from '../support/pipeline-helpers.ts';
@@ -25,6 +20,7 @@ import {
   type TestServer,
 } from '../support/test-server.ts';
 import { openShell, readLogs } from './operations-clients.ts';
+import { buildShellImage, tickingApp } from './operations-fixtures.ts';
 
 // The environment operations API end to end on real Podman: containers, logs (history, follow,
 // filter, the previous run after a crash), a shell over WebSocket with resize and exit code, its
@@ -35,50 +31,12 @@ const run = randomBytes(3).toString('hex');
 const imagePrefix = `gantry-ops-${run}`;
 const exec = promisify(execFile);
 
-/** A `FROM scratch` image with a static busybox as /bin/busybox and /bin/sh. */
-async function buildShellImage(): Promise<string> {
-  const context = await mkdtemp(join(tmpdir(), 'gantry-ops-image-'));
-  try {
-    await copyFile(STATIC_BUSYBOX, join(context, 'busybox'));
-    await writeFile(
-      join(context, 'Containerfile'),
-      'FROM scratch\nCOPY busybox /bin/busybox\nCOPY busybox /bin/sh\nCOPY busybox /bin/sleep\n',
-    );
-    const image = `localhost/${imagePrefix}-app:v1`;
-    await podman(['build', '--pull=never', '--network', 'none', '--quiet', '--tag', image, context]);
-    return image;
-  } finally {
-    await rm(context, { recursive: true, force: true });
-  }
-}
-
-/** `app` prints `tick N` every 200 ms; with `crashAfter`, it exits 3 after that many ticks. */
-function manifests(image: string, options: { crashAfter?: number } = {}): string {
-  const loop =
-    options.crashAfter === undefined
-      ? 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.2; done'
-      : `i=0; while [ $i -lt ${options.crashAfter} ]; do i=$((i+1)); echo "tick $i"; sleep 0.2; done; echo "crashing now"; exit 3`;
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: app }
-spec:
-  selector: { matchLabels: { app: app } }
-  template:
-    metadata: { labels: { app: app } }
-    spec:
-      containers:
-        - name: app
-          image: ${image}
-          command: ["/bin/sh", "-c", ${JSON.stringify(loop)}]
-`;
-}
-
 describe('Environment operations API on Podman', podmanDependency.options, () => {
   let image: string;
 
   before(async () => {
     podmanDependency.assertPresent();
-    image = await buildShellImage();
+    image = await buildShellImage(`${imagePrefix}-app`);
   });
   after(async () => {
     await cleanUpPodman(`ops-${run}-`);
@@ -104,7 +62,7 @@ describe('Environment operations API on Podman', podmanDependency.options, () =>
         const path = `ops-${run}/${dialect}`;
         const project = await podmanProject(t, work.path, path);
         const deployed = await pushAndDeploy(t, project, {
-          'k8s/app.yaml': manifests(image),
+          'k8s/app.yaml': tickingApp(image),
           '.gantry.yml': deployPipeline('manifests: k8s/\ntimeout: 60s'),
         });
         const production = deployed.deployments.production!;
@@ -197,6 +155,27 @@ describe('Environment operations API on Podman', podmanDependency.options, () =>
         );
         assert.equal(audit.body.length, 1);
 
+        // A session cookie opens a shell only from Gantry's own pages, whatever else is sent.
+        await createUserWithToken(t, `cookie-${dialect}-${run}`, { admin: true });
+        const signIn = await fetch(`${t.url}/api/v1/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: `cookie-${dialect}-${run}`, password: 'password-123' }),
+        });
+        const cookie = signIn.headers.get('set-cookie')?.split(';')[0] ?? assert.fail('no session cookie');
+        const shellUrl = `${base}/shell?command=/bin/sh`;
+        const elsewhere = 'https://review-app.example.com';
+        await assert.rejects(openShell(shellUrl, { cookie, origin: elsewhere }), /403.*refused/);
+        await assert.rejects(
+          openShell(shellUrl, { cookie, origin: elsewhere, authorization: 'Basic Zm9vOmJhcg==' }),
+          /403.*refused/,
+        );
+        const own = await openShell(shellUrl, { cookie, origin: new URL(t.url).origin });
+        own.type('echo from-the-ui\n');
+        await own.waitFor('from-the-ui');
+        own.close();
+        await own.closed;
+
         // Roles: developers get no shell until the project allows them; reporters read logs
         // until a protected environment raises logs_access; shell_enabled off refuses everyone.
         const developer = await member(t, project.id, `dev-${dialect}-${run}`, 30);
@@ -257,11 +236,11 @@ describe('Environment operations API on Podman', podmanDependency.options, () =>
         const project = await podmanProject(t, work.path, path);
         // The first release is healthy; the second crashes after a few ticks.
         await pushAndDeploy(t, project, {
-          'k8s/app.yaml': manifests(image),
+          'k8s/app.yaml': tickingApp(image),
           '.gantry.yml': deployPipeline('manifests: k8s/\ntimeout: 60s'),
         });
         const crashed = await pushAndDeploy(t, project, {
-          'k8s/app.yaml': manifests(image, { crashAfter: 3 }),
+          'k8s/app.yaml': tickingApp(image, { crashAfter: 3 }),
         });
         const deployment = crashed.deployments.production!;
         assert.equal(deployment.status, 'failed');

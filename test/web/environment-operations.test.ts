@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import {
@@ -11,6 +8,7 @@ import {
   pushAndDeploy as kubePushAndDeploy,
   productionOf,
 } from '../kubernetes/kubernetes-deploy-helpers.ts';
+import { buildShellImage, rigTickingApp, tickingApp } from '../operations/operations-fixtures.ts';
 import {
   cleanUpPodman,
   deployPipeline,
@@ -19,7 +17,6 @@ import {
   podmanProject,
   pushAndDeploy,
 } from '../podman/podman-helpers.ts';
-import { STATIC_BUSYBOX } from '../runner/podman-test-image.ts';
 import { browserSuiteOptions, screenshot, useBrowser } from '../support/browser.ts';
 import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
 import { type ScratchDir, scratchDir } from '../support/git-work-tree.ts';
@@ -39,45 +36,6 @@ import { signIn } from '../support/web-ui.ts';
 const run = randomBytes(3).toString('hex');
 const PASSWORD = 'operations-password-1';
 const imagePrefix = `gantry-webops-${run}`;
-
-/** A `FROM scratch` image with a static busybox as its shell and the few applets the tests type. */
-async function buildAppImage(): Promise<string> {
-  const context = await mkdtemp(join(tmpdir(), 'gantry-webops-image-'));
-  try {
-    const applets = ['busybox', 'sh', 'sleep', 'stty'];
-    for (const applet of applets) await copyFile(STATIC_BUSYBOX, join(context, applet));
-    await writeFile(
-      join(context, 'Containerfile'),
-      ['FROM scratch', ...applets.map((applet) => `COPY ${applet} /bin/${applet}`), ''].join('\n'),
-    );
-    const image = `localhost/${imagePrefix}-app:v1`;
-    await podman(['build', '--pull=never', '--network', 'none', '--quiet', '--tag', image, context]);
-    return image;
-  } finally {
-    await rm(context, { recursive: true, force: true });
-  }
-}
-
-/** `app` prints `tick N` every 200 ms; with `crashAfter`, it exits 3 after that many ticks. */
-function manifests(image: string, options: { crashAfter?: number } = {}): string {
-  const loop =
-    options.crashAfter === undefined
-      ? 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.2; done'
-      : `i=0; while [ $i -lt ${options.crashAfter} ]; do i=$((i+1)); echo "tick $i"; sleep 0.2; done; echo "crashing now"; exit 3`;
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: app }
-spec:
-  selector: { matchLabels: { app: app } }
-  template:
-    metadata: { labels: { app: app } }
-    spec:
-      containers:
-        - name: app
-          image: ${image}
-          command: ["/bin/sh", "-c", ${JSON.stringify(loop)}]
-`;
-}
 
 /** The rendered text of `locator`, spaces normalised (xterm and the log view draw runs of spans). */
 async function textOf(locator: Locator): Promise<string> {
@@ -139,7 +97,7 @@ describe('environment operations in the browser on Podman', {
 
   before(async () => {
     podmanDependency.assertPresent();
-    image = await buildAppImage();
+    image = await buildShellImage(`${imagePrefix}-app`);
   });
   after(async () => {
     await cleanUpPodman(imagePrefix);
@@ -165,7 +123,7 @@ describe('environment operations in the browser on Podman', {
         project = await podmanProject(t, work.path, path);
         await addMaintainer(t, project.id, username);
         const deployed = await pushAndDeploy(t, project, {
-          'k8s/app.yaml': manifests(image),
+          'k8s/app.yaml': tickingApp(image),
           '.gantry.yml': deployPipeline('manifests: k8s/\ntimeout: 60s'),
         });
         const production = deployed.deployments.production!;
@@ -332,7 +290,7 @@ describe('environment operations in the browser on Podman', {
 
       test("after a crash, the previous container's log", async () => {
         const crashed = await pushAndDeploy(t, project, {
-          'k8s/app.yaml': manifests(image, { crashAfter: 3 }),
+          'k8s/app.yaml': tickingApp(image, { crashAfter: 3 }),
         });
         assert.equal(crashed.deployments.production!.status, 'failed');
         await page.goto(`${t.url}${environmentUrl('logs')}`);
@@ -433,7 +391,7 @@ describe('environment operations in the browser on the Kubernetes rig', {
         project = await kubeProject(t, rig, work.path, `webops-kube-${run}/${dialect}`);
         await addMaintainer(t, project.id, username);
         const deployed = await kubePushAndDeploy(t, project, {
-          'k8s/app.yaml': rigManifests('registry.local/webops/app:1'),
+          'k8s/app.yaml': rigTickingApp('registry.local/webops/app:1'),
           '.gantry.yml': kubeDeployPipeline('manifests: k8s/\ntimeout: 60s'),
         });
         assert.equal(deployed.deployment.status, 'success');
@@ -503,7 +461,7 @@ describe('environment operations in the browser on the Kubernetes rig', {
 
         // A crash-looping release: the previous container's log of a replica says why.
         const crashed = await kubePushAndDeploy(t, project, {
-          'k8s/app.yaml': rigManifests('registry.local/webops/app-crashloop:2'),
+          'k8s/app.yaml': rigTickingApp('registry.local/webops/app-crashloop:2'),
         });
         assert.equal(crashed.deployment.status, 'failed');
         await openTab(logs, 'Logs');
@@ -535,25 +493,3 @@ describe('environment operations in the browser on the Kubernetes rig', {
     });
   }
 });
-
-/** Two replicas of `app` on the rig, ticking every 200 ms, with the CPU and memory its metrics report. */
-function rigManifests(image: string): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: app }
-spec:
-  replicas: 2
-  selector: { matchLabels: { app: app } }
-  template:
-    metadata:
-      labels: { app: app }
-      annotations:
-        rig.gantry.dev/log-every-ms: "200"
-        rig.gantry.dev/cpu-millicores: "250"
-        rig.gantry.dev/memory-mib: "64"
-    spec:
-      containers:
-        - name: app
-          image: ${image}
-`;
-}

@@ -1,14 +1,15 @@
 import type {} from '@fastify/websocket';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { WebSocket } from 'ws';
 import { forbidden, GantryError } from '../../domain/errors.ts';
 import { pageRequest, paginationHeaders } from '../../domain/pagination.ts';
 import type { ShellConnection } from '../../services/environment-shell-service.ts';
+import { reauthenticator } from '../authenticate.ts';
 import { eventStreams, SSE_KEEP_ALIVE, sseMessage } from '../event-stream.ts';
 import type { ApiDeps, GantryApp } from '../gantry-app.ts';
 import { ErrorView } from '../resource-views.ts';
 import { errorResponses, PageQuery, ProjectParams } from '../route-schemas.ts';
+import { bridgeShell } from '../shell-bridge.ts';
 
 const EnvironmentParams = Type.Object({
   ...ProjectParams.properties,
@@ -117,15 +118,21 @@ export function environmentOperationsRoutes(app: GantryApp, deps: ApiDeps): void
     async (request, reply) => {
       const { id, environment_id } = request.params;
       const query = request.query;
-      const stream = await deps.environmentLogs.open(request.actor!, id, environment_id, {
-        pod: query.pod,
-        container: query.container,
-        tailLines: query.tail_lines ?? 500,
-        since: query.since,
-        previous: query.previous ?? false,
-        follow: query.follow ?? false,
-        filter: query.filter ?? '',
-      });
+      const stream = await deps.environmentLogs.open(
+        request.actor!,
+        id,
+        environment_id,
+        {
+          pod: query.pod,
+          container: query.container,
+          tailLines: query.tail_lines ?? 500,
+          since: query.since,
+          previous: query.previous ?? false,
+          follow: query.follow ?? false,
+          filter: query.filter ?? '',
+        },
+        reauthenticator(deps.auth, request),
+      );
       const events = openStream(reply);
       const keepAlive = setInterval(() => events.write(SSE_KEEP_ALIVE), KEEP_ALIVE_MS);
       events.onClose(() => clearInterval(keepAlive));
@@ -159,28 +166,36 @@ export function environmentOperationsRoutes(app: GantryApp, deps: ApiDeps): void
         querystring: ShellQuery,
       },
       preHandler: async (request) => {
-        // A browser sends its cookie with a WebSocket from any page: only Gantry's own pages may use it.
+        // A browser sends its cookie with a WebSocket from any page: only Gantry's own pages may use
+        // it. (A plain GET never opens a shell: it only learns why one would be refused.)
         const origin = request.headers.origin;
-        const byToken =
-          request.headers.authorization !== undefined || request.headers['private-token'] !== undefined;
-        if (!byToken && origin !== undefined && origin !== externalOrigin) {
-          throw forbidden(`a shell WebSocket from ${origin} is refused: open it from ${externalOrigin}`);
+        const upgrade = request.headers.upgrade?.toLowerCase() === 'websocket';
+        if (upgrade && request.authMethod === 'session' && origin !== externalOrigin) {
+          throw forbidden(
+            `a shell WebSocket from ${origin ?? 'a page without an Origin'} is refused: open it from ${externalOrigin}`,
+          );
         }
         const { id, environment_id } = request.params;
         await deps.environmentShells.authorize(request.actor!, id, environment_id);
-        if (request.headers.upgrade?.toLowerCase() !== 'websocket') {
+        if (!upgrade) {
           throw new GantryError(
             'bad_request',
             'this endpoint is a WebSocket: connect with a WebSocket client (the web UI, `gantry exec`)',
           );
         }
         const query = request.query;
-        const shell = await deps.environmentShells.open(request.actor!, id, environment_id, {
-          pod: query.pod,
-          container: query.container,
-          command: query.command ?? [],
-          size: { cols: query.cols ?? 80, rows: query.rows ?? 24 },
-        });
+        const shell = await deps.environmentShells.open(
+          request.actor!,
+          id,
+          environment_id,
+          {
+            pod: query.pod,
+            container: query.container,
+            command: query.command ?? [],
+            size: { cols: query.cols ?? 80, rows: query.rows ?? 24 },
+          },
+          reauthenticator(deps.auth, request),
+        );
         pendingShells.set(request, shell);
         // Should the upgrade never happen, the shell must not run on unattended.
         setTimeout(() => {
@@ -193,7 +208,7 @@ export function environmentOperationsRoutes(app: GantryApp, deps: ApiDeps): void
     (socket, request) => {
       const shell = pendingShells.get(request);
       pendingShells.delete(request);
-      if (shell) bridge(socket, shell);
+      if (shell) bridgeShell(socket, shell);
       else socket.close(1011, 'no shell');
     },
   );
@@ -221,44 +236,4 @@ export function environmentOperationsRoutes(app: GantryApp, deps: ApiDeps): void
       return page.items;
     },
   );
-}
-
-/** Connects a WebSocket to a shell until either ends. */
-function bridge(socket: WebSocket, shell: ShellConnection) {
-  const send = (message: object) => {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
-  };
-  send({ type: 'started', session_id: shell.sessionId, pod: shell.pod, container: shell.container });
-  shell.onOutput((data) => {
-    if (socket.readyState === socket.OPEN) socket.send(data, { binary: true });
-  });
-  socket.on('message', (data, isBinary) => {
-    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-    if (isBinary) return shell.write(bytes);
-    const message = parseControl(bytes.toString('utf8'));
-    if (message?.type === 'resize') shell.resize({ cols: message.cols, rows: message.rows });
-  });
-  socket.on('close', () => shell.close());
-  socket.on('error', () => shell.close());
-  void shell.ended.then((ending) => {
-    send({
-      type: 'exit',
-      exit_code: ending.exitCode,
-      reason: ending.reason,
-      ...(ending.message !== undefined && { message: ending.message }),
-    });
-    if (socket.readyState === socket.OPEN) socket.close(1000, ending.reason);
-  });
-}
-
-function parseControl(text: string): { type: 'resize'; cols: number; rows: number } | undefined {
-  try {
-    const value = JSON.parse(text) as { type?: unknown; cols?: unknown; rows?: unknown };
-    if (value.type === 'resize' && typeof value.cols === 'number' && typeof value.rows === 'number') {
-      return { type: 'resize', cols: value.cols, rows: value.rows };
-    }
-  } catch {
-    // Not JSON: ignored, as any unknown control message is.
-  }
-  return undefined;
 }

@@ -20,6 +20,11 @@ export class ShellSessionRepository {
     return this.#db.insertInto('shell_sessions').values(values).returningAll().executeTakeFirstOrThrow();
   }
 
+  /** Records the pod and container a session's command runs in, once the target has chosen them. */
+  async place(id: number, pod: string, container: string): Promise<void> {
+    await this.#db.updateTable('shell_sessions').set({ pod, container }).where('id', '=', id).execute();
+  }
+
   /** Records how a session ended; a session already ended keeps its first ending. */
   async end(id: number, ending: { ended_at: string; exit_code: number | null; end_reason: string }) {
     await this.#db

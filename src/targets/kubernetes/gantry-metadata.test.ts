@@ -135,3 +135,24 @@ test('a secrets version goes on pod templates only, so pods restart when the sec
     assert.deepEqual(c!.metadata.annotations, annotations);
   }
 });
+
+test("a pod template cannot claim another project's or environment's pods", () => {
+  const forged: KubeObject = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'aaa' },
+    spec: {
+      template: {
+        metadata: {
+          labels: { app: 'aaa', 'gantry.dev/project': '1', 'gantry.dev/environment': 'production' },
+        },
+        spec: { containers: [] },
+      },
+    },
+  };
+  const [applied] = addGantryMetadata([forged], identity);
+  const template = (applied!.spec as { template: { metadata: { labels: Record<string, string> } } }).template;
+  assert.equal(template.metadata.labels['gantry.dev/project'], labels['gantry.dev/project']);
+  assert.equal(template.metadata.labels['gantry.dev/environment'], labels['gantry.dev/environment']);
+  assert.equal(template.metadata.labels.app, 'aaa');
+});

@@ -63,7 +63,8 @@ export function gantryLabels(
  * `gantry.dev/secrets-version` when `secretsVersion` is given, which changes only with the secrets.
  * On a pod template, a label the manifest already sets is kept: a Service, a PodDisruptionBudget
  * or the workload's own immutable selector may select pods by it (a Helm chart's
- * `app.kubernetes.io/managed-by: Helm`). StatefulSet volumeClaimTemplates are left alone: the API
+ * `app.kubernetes.io/managed-by: Helm`) — except the project and environment labels, which are
+ * always Gantry's. StatefulSet volumeClaimTemplates are left alone: the API
  * server refuses changes to them.
  */
 export function addGantryMetadata(objects: readonly KubeObject[], identity: GantryIdentity): KubeObject[] {
@@ -89,10 +90,15 @@ export function addGantryMetadata(objects: readonly KubeObject[], identity: Gant
   });
 }
 
-/** Adds the labels a template does not set yet; returns its metadata. */
+/**
+ * Adds the labels a template does not set yet, and always sets the project and environment ones:
+ * they decide whose logs, metrics and shells a pod belongs to, so a manifest must not claim
+ * another environment's. Returns the template's metadata.
+ */
 function addLabels(template: Pick<PodTemplate, 'metadata'> | undefined, labels: Record<string, string>) {
   if (!template) return undefined;
   template.metadata ??= {};
-  template.metadata.labels = { ...labels, ...template.metadata.labels };
+  const owner = { [PROJECT_LABEL]: labels[PROJECT_LABEL]!, [ENVIRONMENT_LABEL]: labels[ENVIRONMENT_LABEL]! };
+  template.metadata.labels = { ...labels, ...template.metadata.labels, ...owner };
   return template.metadata;
 }

@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { GantryError } from '../../domain/errors.ts';
+import { INPUT_NOT_READ } from '../environment-operations.ts';
 import { startPodExec } from './pod-exec.ts';
 
 // A plain-HTTP stand-in for the API server's pods/exec: it accepts the WebSocket (or refuses it
@@ -189,4 +190,61 @@ test('a refused upgrade reads like a refused request: 403 names the permission, 
   } finally {
     refuse = undefined;
   }
+});
+
+const MiB = 1024 * 1024;
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+test('paused, the WebSocket is not read: output backs up at the API server; resumed, all of it arrives', async () => {
+  let server: WebSocket | undefined;
+  accept = (socket) => {
+    server = socket;
+    socket.send(frame(1, '$ '));
+  };
+  const session = await startPodExec(kubeConfig, request());
+  let received = 0;
+  session.onOutput((data) => {
+    received += data.length;
+  });
+  try {
+    while (received < 2) await nextTurn();
+    session.pause();
+    const atPause = received;
+    const chunk = frame(1, 'y\n'.repeat(32 * 1024));
+    let sent = 0;
+    // The container goes on writing (as `yes` would) until 4 MiB wait at the API server.
+    while (server!.bufferedAmount < 4 * MiB && sent < 256 * MiB) {
+      server!.send(chunk);
+      sent += chunk.length - 1;
+      await nextTurn();
+    }
+    assert.ok(server!.bufferedAmount >= 4 * MiB, `the server could send all ${sent} bytes: they were read`);
+    assert.ok(received - atPause < MiB, `${received - atPause} bytes were read while paused`);
+    session.resume();
+    while (received < atPause + sent) await nextTurn();
+    assert.equal(received, atPause + sent);
+    server!.send(frame(3, JSON.stringify({ status: 'Success' })));
+    assert.deepEqual(await session.exited, { exitCode: 0 });
+  } finally {
+    session.close();
+  }
+});
+
+test('keystrokes the container does not read end the session past the limit', async () => {
+  accept = (socket) => socket.pause();
+  const session = await startPodExec(kubeConfig, request());
+  let ended = false;
+  void session.exited.then(() => {
+    ended = true;
+  });
+  const keys = new Uint8Array(64 * 1024).fill(0x61);
+  let typed = 0;
+  for (; !ended && typed < 256 * MiB; typed += keys.length) {
+    session.write(keys);
+    await nextTurn();
+  }
+  session.close();
+  // Loopback's kernel buffers take some megabytes before any wait in the socket.
+  assert.ok(typed < 64 * MiB, `${typed} bytes were typed before the session ended`);
+  assert.deepEqual(await session.exited, { exitCode: null, error: INPUT_NOT_READ });
 });

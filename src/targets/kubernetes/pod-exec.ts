@@ -1,7 +1,13 @@
 import { PassThrough, Writable } from 'node:stream';
 import { Exec, type KubeConfig } from '@kubernetes/client-node';
 import WebSocket from 'ws';
-import type { ExecExit, ExecSession, TerminalSize } from '../environment-operations.ts';
+import {
+  type ExecExit,
+  type ExecSession,
+  INPUT_NOT_READ,
+  MAX_PENDING_INPUT_BYTES,
+  type TerminalSize,
+} from '../environment-operations.ts';
 import { execExit, resizeMessage } from './exec-channel.ts';
 import { ExecSocketConnector } from './exec-socket.ts';
 import { apiServerUrl } from './kube-connection.ts';
@@ -24,7 +30,9 @@ const EARLY_OUTPUT_LIMIT = 1024 * 1024;
  * Runs a command in a container with a terminal through the API server (`pods/exec` over a
  * WebSocket, `v5.channel.k8s.io` where offered): stdin and the terminal's output as bytes, terminal
  * sizes on the resize channel (the first one as soon as the session opens), the exit code from the
- * final status.
+ * final status. Pausing stops reading the WebSocket (client-node's stream handling ignores a full
+ * Writable, so the socket itself is paused): the API server's and kubelet's buffers fill and the
+ * command blocks. Input waiting in the socket beyond MAX_PENDING_INPUT_BYTES ends the session.
  *
  * @throws GantryError: `unavailable` when the API server cannot be reached or refuses (a 403 names
  *   the refused verb on pods/exec: a WebSocket exec needs `get` and `create`), `not_found` when the
@@ -92,6 +100,8 @@ export async function startPodExec(kubeConfig: KubeConfig, request: PodExecReque
 
   function close() {
     finish({ exitCode: null });
+    // The closing handshake needs the server's close frame read.
+    socket.resume();
     if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING)
       socket.close(1000);
   }
@@ -103,13 +113,26 @@ export async function startPodExec(kubeConfig: KubeConfig, request: PodExecReque
     container,
     exited,
     write(data) {
-      if (!ended) stdin.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+      if (ended) return;
+      stdin.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+      // Keystrokes move from stdin to the socket; neither drains while the command does not read.
+      if (stdin.readableLength + stdin.writableLength + socket.bufferedAmount > MAX_PENDING_INPUT_BYTES) {
+        finish({ exitCode: null, error: INPUT_NOT_READ });
+        // Not a closing handshake: it would queue behind the input nobody reads.
+        socket.terminate();
+      }
     },
     resize(size) {
       if (!ended && socket.readyState === WebSocket.OPEN) socket.send(resizeMessage(size));
     },
     onOutput(listener) {
       output.listen(listener);
+    },
+    pause() {
+      socket.pause();
+    },
+    resume() {
+      socket.resume();
     },
     close,
   };

@@ -6,8 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import type { GantryError } from '../../domain/errors.ts';
+import { INPUT_NOT_READ } from '../environment-operations.ts';
 import { type ApiExecOptions, HANG_UP, openApiExecSession } from './api-exec-session.ts';
 import { LibpodClient } from './libpod-client.ts';
+
+const MiB = 1024 * 1024;
 
 /** What the fake libpod service answers, and what it was asked. */
 interface Fake {
@@ -153,4 +156,69 @@ test('an unknown container is not found, one not running a conflict; what was ta
     body: { message: 'can only create exec sessions on running containers: container state improper' },
   };
   await assert.rejects(openApiExecSession(options()), (error: GantryError) => error.code === 'conflict');
+});
+
+test('close kills nothing when Podman says the command no longer runs (its pid may be another process now)', async () => {
+  fake.inspects = [{ Running: false, ExitCode: 0, Pid: 4242 }];
+  const killed: number[] = [];
+  const session = await openApiExecSession(options({ killProcess: (pid) => killed.push(pid) }));
+  session.close();
+  assert.deepEqual(await session.exited, { exitCode: null });
+  assert.deepEqual(killed, []);
+  while (fake.received !== Buffer.from(HANG_UP).toString('latin1'))
+    await new Promise((resolve) => setTimeout(resolve, 10));
+});
+
+test('paused, the output is not read: it backs up in the service; resumed, all of it arrives', async () => {
+  const session = await openApiExecSession(options());
+  let received = 0;
+  session.onOutput((data) => {
+    received += data.length;
+  });
+  try {
+    while (received < 2) await new Promise((resolve) => setImmediate(resolve));
+    session.pause();
+    const atPause = received;
+    const stream = fake.stream!;
+    const chunk = Buffer.alloc(64 * 1024, 'y');
+    let sent = 0;
+    // The service goes on writing (as `yes` would) until 4 MiB wait in its own buffer.
+    while (stream.writableLength < 4 * MiB && sent < 256 * MiB) {
+      stream.write(chunk);
+      sent += chunk.length;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.ok(stream.writableLength >= 4 * MiB, `the service could send all ${sent} bytes: they were read`);
+    assert.ok(received - atPause < MiB, `${received - atPause} bytes were read while paused`);
+    session.resume();
+    while (received < atPause + sent) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(received, atPause + sent);
+  } finally {
+    session.close();
+    await session.exited;
+  }
+});
+
+test('keystrokes the command does not read end the session past the limit, killing the command', async () => {
+  fake.inspects = [{ Running: true, Pid: 4242 }];
+  const killed: number[] = [];
+  const opened = options({ killProcess: (pid) => killed.push(pid) });
+  const session = await openApiExecSession(opened);
+  while (!fake.stream) await new Promise((resolve) => setImmediate(resolve));
+  fake.stream.pause();
+  const keys = new Uint8Array(64 * 1024).fill(0x61);
+  let ended = false;
+  void session.exited.then(() => {
+    ended = true;
+  });
+  let typed = 0;
+  for (; !ended && typed < 64 * MiB; typed += keys.length) {
+    session.write(keys);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  session.close();
+  assert.ok(typed < 2 * MiB, `${typed} bytes were typed before the session ended`);
+  assert.deepEqual(await session.exited, { exitCode: null, error: INPUT_NOT_READ });
+  assert.deepEqual(killed, [4242]);
+  assert.equal(opened.released(), 1);
 });

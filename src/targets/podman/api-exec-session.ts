@@ -1,7 +1,13 @@
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GantryError } from '../../domain/errors.ts';
-import type { ExecExit, ExecSession, TerminalSize } from '../environment-operations.ts';
+import {
+  type ExecExit,
+  type ExecSession,
+  INPUT_NOT_READ,
+  MAX_PENDING_INPUT_BYTES,
+  type TerminalSize,
+} from '../environment-operations.ts';
 import { type LibpodClient, libpodMessage } from './libpod-client.ts';
 import { TerminalOutput } from './terminal-output.ts';
 
@@ -24,8 +30,9 @@ export interface ApiExecOptions {
   size: TerminalSize;
   signal: AbortSignal;
   /**
-   * Kills the command by its process id as the service reports it: given only where those ids are
-   * this server's (the service Gantry started itself). Elsewhere closing hangs the terminal up.
+   * Kills the command by its process id as the service reports it (while it says the command still
+   * runs): given only where those ids are this server's (the service Gantry started itself).
+   * Elsewhere closing hangs the terminal up.
    */
   killProcess?: (pid: number) => void;
   /** Releases what the session held (the service started for it), before `exited` resolves. */
@@ -41,7 +48,9 @@ interface ExecInspect {
 /**
  * A terminal through Podman's API: exec create (with a TTY), exec start with the connection
  * upgraded to a raw stream carrying the keystrokes in and the terminal's output out, exec resize
- * for each size change, and exec inspect for the exit code once the stream ends.
+ * for each size change, and exec inspect for the exit code once the stream ends. Pausing stops
+ * reading the stream (the service, conmon and then the command block); more than
+ * MAX_PENDING_INPUT_BYTES of keystrokes the command does not read end the session.
  * @throws GantryError('not_found') when Podman does not know the container; GantryError('conflict')
  *   when it cannot run a command in it (not running); GantryError('unavailable') when the API
  *   cannot be reached.
@@ -74,21 +83,31 @@ export async function openApiExecSession(options: ApiExecOptions): Promise<ExecS
       resolve(result);
     })();
   };
-  const close = () => {
+  /** Ends the session with `exit`: kills the command where Gantry may, else hangs its terminal up. */
+  const stop = (exit: ExecExit) => {
     if (ending) return;
     closed = true;
     end(async () => {
-      const inspect = await client.call('GET', `/exec/${id}/json`).catch(() => undefined);
-      const pid = (inspect?.body as ExecInspect | undefined)?.Pid;
-      if (options.killProcess && inspect?.status === 200 && pid) {
-        try {
-          options.killProcess(pid);
-        } catch {
-          // Already gone.
-        }
-        socket.destroy();
-      } else socket.end(HANG_UP, () => socket.destroy());
-      return { exitCode: null };
+      const killed = await killCommand(options, id);
+      // A hang-up would wait behind input the command does not read.
+      if (killed || exit.error) socket.destroy();
+      else socket.end(HANG_UP, () => socket.destroy());
+      return exit;
+    });
+  };
+  const close = () => stop({ exitCode: null });
+  const send = (data: Uint8Array) => {
+    if (ending) return;
+    socket.write(data);
+    if (socket.writableLength > MAX_PENDING_INPUT_BYTES) stop({ exitCode: null, error: INPUT_NOT_READ });
+  };
+  let resizing: Promise<void> | undefined;
+  /** Runs `step` once what was queued before it (resizes, keystrokes behind them) has run. */
+  const after = (step: () => Promise<void> | void) => {
+    const queued = (resizing ?? Promise.resolve()).then(step).catch(() => {});
+    resizing = queued;
+    void queued.then(() => {
+      if (resizing === queued) resizing = undefined;
     });
   };
   socket.on('data', (data: Buffer) => output.push(data));
@@ -103,14 +122,38 @@ export async function openApiExecSession(options: ApiExecOptions): Promise<ExecS
     container: options.container,
     exited,
     write: (data) => {
-      if (!ending) socket.write(data);
+      if (ending) return;
+      if (resizing) after(() => send(data));
+      else send(data);
     },
+    // A resize is a request of its own: keystrokes typed after it wait for it, so a command typed
+    // after resizing (`stty size`) sees the new size.
     resize: ({ cols, rows }) => {
-      if (!ending) void client.call('POST', `/exec/${id}/resize?h=${rows}&w=${cols}`).catch(() => {});
+      if (!ending) after(() => client.call('POST', `/exec/${id}/resize?h=${rows}&w=${cols}`).then(() => {}));
     },
     onOutput: (listener) => output.listen(listener),
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
     close,
   };
+}
+
+/**
+ * Kills the exec session's command where Gantry may, when Podman says, right before, that it still
+ * runs: the process id of a command that has ended may already be another process's. True when
+ * it was killed.
+ */
+async function killCommand(options: ApiExecOptions, id: string): Promise<boolean> {
+  if (!options.killProcess) return false;
+  const inspect = await options.client.call('GET', `/exec/${id}/json`).catch(() => undefined);
+  const body = inspect?.body as ExecInspect | undefined;
+  if (inspect?.status !== 200 || body?.Running !== true || !body.Pid) return false;
+  try {
+    options.killProcess(body.Pid);
+  } catch {
+    // Ended meanwhile.
+  }
+  return true;
 }
 
 async function createExec(options: ApiExecOptions): Promise<string> {

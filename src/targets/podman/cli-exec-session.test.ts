@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fakePodmanHost } from '../../../test/podman/fake-podman.ts';
+import { INPUT_NOT_READ } from '../environment-operations.ts';
 import { HANG_UP } from './api-exec-session.ts';
 import { openCliExecSession } from './cli-exec-session.ts';
 
@@ -68,6 +70,72 @@ test('podman that cannot start ends the session with the reason', async () => {
     assert.equal(exit.exitCode, null);
     assert.match(exit.error ?? '', /not installed/);
     await missing.close();
+  } finally {
+    await fake.close();
+  }
+});
+
+const MiB = 1024 * 1024;
+
+/** Bytes process `pid` has written so far (Linux). */
+async function written(pid: number): Promise<number> {
+  return Number(/wchar: (\d+)/.exec(await readFile(`/proc/${pid}/io`, 'utf8'))?.[1]);
+}
+
+/** Waits until process `pid` writes no more: it is blocked on output nobody reads. */
+async function blocked(pid: number): Promise<void> {
+  let previous = -1;
+  for (let polls = 0; polls < 100; polls++) {
+    const now = await written(pid);
+    if (now === previous) return;
+    previous = now;
+    await sleep(200);
+  }
+  assert.fail(`process ${pid} goes on writing (${previous} bytes so far)`);
+}
+
+test("paused, podman's output is not read and the command blocks; resumed, it goes on", async () => {
+  const fake = await fakePodmanHost('echo $$ > "$(dirname "$0")/pid"; exec yes');
+  try {
+    const exec = session(fake.host);
+    let received = 0;
+    exec.onOutput((data) => {
+      received += data.length;
+    });
+    try {
+      while (received === 0) await sleep(10);
+      exec.pause();
+      const atPause = received;
+      await blocked(Number(await readFile(join(fake.dir, 'pid'), 'utf8')));
+      assert.ok(received - atPause < MiB, `${received - atPause} bytes were read while paused`);
+      exec.resume();
+      while (received < atPause + 8 * MiB) await sleep(10);
+    } finally {
+      exec.close();
+    }
+    assert.deepEqual(await exec.exited, { exitCode: null });
+  } finally {
+    await fake.close();
+  }
+});
+
+test('keystrokes podman does not take end the session past the limit, and podman is killed', async () => {
+  const fake = await fakePodmanHost('exec sleep 1000');
+  try {
+    const exec = session(fake.host);
+    let ended = false;
+    void exec.exited.then(() => {
+      ended = true;
+    });
+    const keys = new Uint8Array(64 * 1024).fill(0x61);
+    let typed = 0;
+    for (; !ended && typed < 64 * MiB; typed += keys.length) {
+      exec.write(keys);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    exec.close();
+    assert.ok(typed < 2 * MiB, `${typed} bytes were typed before the session ended`);
+    assert.deepEqual(await exec.exited, { exitCode: null, error: INPUT_NOT_READ });
   } finally {
     await fake.close();
   }

@@ -1,4 +1,9 @@
-import type { ExecExit, ExecSession } from '../environment-operations.ts';
+import {
+  type ExecExit,
+  type ExecSession,
+  INPUT_NOT_READ,
+  MAX_PENDING_INPUT_BYTES,
+} from '../environment-operations.ts';
 import { HANG_UP } from './api-exec-session.ts';
 import type { PodmanHost } from './podman-host.ts';
 import { TerminalOutput } from './terminal-output.ts';
@@ -22,7 +27,9 @@ export interface CliExecOptions {
  * output (podman's own errors too) is the terminal's. Podman's client has no way to resize a
  * terminal without a local one, so `resize` does nothing. Closing hangs the terminal up (control-C,
  * control-D, end of input) and kills podman after {@link HANG_UP_GRACE_MS}: a command that ignores
- * all that keeps running on the host until it ends.
+ * all that keeps running on the host until it ends. Pausing stops reading podman's output (podman,
+ * then the command, block on full pipes); more than MAX_PENDING_INPUT_BYTES of keystrokes podman
+ * does not take kill it and end the session.
  */
 export function openCliExecSession(options: CliExecOptions): ExecSession {
   const { host, signal } = options;
@@ -44,6 +51,12 @@ export function openCliExecSession(options: CliExecOptions): ExecSession {
     closed = true;
     child.stdin.end(HANG_UP);
     killTimer = setTimeout(() => child.kill('SIGKILL'), HANG_UP_GRACE_MS);
+    // The child's `close`, which ends the session, waits until its output is read to the end.
+    resume();
+  }
+  function resume() {
+    child.stdout.resume();
+    child.stderr.resume();
   }
   child.stdout.on('data', (data: Buffer) => output.push(data));
   child.stderr.on('data', (data: Buffer) => output.push(data));
@@ -58,10 +71,20 @@ export function openCliExecSession(options: CliExecOptions): ExecSession {
     container: options.container,
     exited,
     write: (data) => {
-      if (!closed && !ended) child.stdin.write(data);
+      if (closed || ended) return;
+      child.stdin.write(data);
+      if (child.stdin.writableLength > MAX_PENDING_INPUT_BYTES) {
+        finish({ exitCode: null, error: INPUT_NOT_READ });
+        child.kill('SIGKILL');
+      }
     },
     resize: () => {},
     onOutput: (listener) => output.listen(listener),
+    pause: () => {
+      child.stdout.pause();
+      child.stderr.pause();
+    },
+    resume,
     close,
   };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { GantryError } from '../../domain/errors.ts';
 import { containersConf } from '../../podman/containers-conf.ts';
 import type { PodmanConfig, PodmanCredentials } from './podman-settings.ts';
+import { supervisedArgv } from './supervised-process.ts';
 
 /** How to reach one Podman host. */
 export interface PodmanHostOptions {
@@ -192,10 +193,13 @@ export class PodmanHost {
    * Starts podman with pipes to its standard streams, for commands that stream or run on (`logs
    * --follow`, a terminal, an API service): the caller reads them and ends the process. That podman
    * could not start comes as the child's `error` event; {@link startFailure} says it as {@link run}
-   * would.
+   * would. With `supervised`, podman runs under the shell of supervised-process.ts (wrap the child
+   * in a SupervisedProcess), so that it never outlives Gantry; podman missing is then exit code 127.
    */
-  spawn(args: readonly string[]): ChildProcessWithoutNullStreams {
-    return spawn(this.#binary, [...this.#globalArgs, ...args], { env: this.#env, stdio: 'pipe' });
+  spawn(args: readonly string[], options: { supervised?: boolean } = {}): ChildProcessWithoutNullStreams {
+    const argv = [this.#binary, ...this.#globalArgs, ...args];
+    const [file, ...rest] = options.supervised ? supervisedArgv(argv) : argv;
+    return spawn(file!, rest, { env: this.#env, stdio: 'pipe' });
   }
 
   /** The error for podman failing to start at all (`error` of a spawned child). */
