@@ -56,7 +56,7 @@ export interface ContainerView {
 export const MAX_QUEUED_BYTES = 1024 * 1024;
 
 /** A live line further behind than this (against the quickest line so far) is skipped. */
-export const MAX_LIVE_LAG_NS = 3_000_000_000n;
+export const MAX_LIVE_LAG_NS = 2_000_000_000n;
 
 /** Log streams one user may have open at once. */
 const MAX_STREAMS_PER_USER = 16;
