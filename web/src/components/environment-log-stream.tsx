@@ -1,4 +1,4 @@
-import { type CSSProperties, memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { type CSSProperties, memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { API_PREFIX } from '../api/api-client.ts';
 import type { ApiError } from '../api/api-error.ts';
 import { refusalOf } from '../api/refusal.ts';
@@ -13,6 +13,7 @@ import {
 } from '../lib/environment-log.ts';
 import { isAtBottom, visibleLines } from '../lib/log-window.ts';
 import { AnsiText } from './ansi-text.tsx';
+import { useScrollViewport } from './use-scroll-viewport.ts';
 import '../pipelines.css';
 import { ErrorMessage } from './error-message.tsx';
 
@@ -77,7 +78,6 @@ export function EnvironmentLogStream({
   const [phase, setPhase] = useState<Phase>('connecting');
   const [error, setError] = useState<ApiError | string>();
   const [following, setFollowing] = useState(true);
-  const [viewport, setViewport] = useState({ scrollTop: 0, height: 0 });
   const scroller = useRef<HTMLElement>(null);
   /** Entries dropped when last drawn: a paused view moves up by what was dropped since. */
   const droppedDrawn = useRef(0);
@@ -123,21 +123,7 @@ export function EnvironmentLogStream({
     };
   }, [entries, path]);
 
-  const measure = useCallback(() => {
-    const element = scroller.current;
-    if (!element) return;
-    setViewport({ scrollTop: element.scrollTop, height: element.clientHeight });
-    return element;
-  }, []);
-
-  useLayoutEffect(() => {
-    const element = scroller.current;
-    if (!element) return;
-    measure();
-    const observer = new ResizeObserver(() => measure());
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, [measure]);
+  const { viewport, measure } = useScrollViewport(scroller);
 
   // After each redraw: a following view jumps to the new end; a paused one keeps its rows in place.
   useLayoutEffect(() => {

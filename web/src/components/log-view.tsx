@@ -1,8 +1,9 @@
-import { type CSSProperties, memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { type CSSProperties, memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { API_PREFIX } from '../api/api-client.ts';
 import { LogBuffer, type LogLine } from '../lib/log-buffer.ts';
 import { isAtBottom, visibleLines } from '../lib/log-window.ts';
 import { AnsiText } from './ansi-text.tsx';
+import { useScrollViewport } from './use-scroll-viewport.ts';
 
 /** Every log line is this tall (`.log-line` in pipelines.css): windowing depends on it. */
 const LINE_HEIGHT = 20;
@@ -46,7 +47,6 @@ export function LogView({ streamPath, onEnd }: { streamPath: string; onEnd?: (st
   const [, setVersion] = useState(0);
   const [state, setState] = useState<StreamState>('connecting');
   const [follow, setFollow] = useState(true);
-  const [viewport, setViewport] = useState({ scrollTop: 0, height: 0 });
   const scroller = useRef<HTMLElement>(null);
   const onEndRef = useRef(onEnd);
   onEndRef.current = onEnd;
@@ -84,21 +84,7 @@ export function LogView({ streamPath, onEnd }: { streamPath: string; onEnd?: (st
     };
   }, [buffer, streamPath]);
 
-  const measure = useCallback(() => {
-    const element = scroller.current;
-    if (!element) return;
-    setViewport({ scrollTop: element.scrollTop, height: element.clientHeight });
-    return element;
-  }, []);
-
-  useLayoutEffect(() => {
-    const element = scroller.current;
-    if (!element) return;
-    measure();
-    const observer = new ResizeObserver(() => measure());
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, [measure]);
+  const { viewport, measure } = useScrollViewport(scroller);
 
   // After each redraw, a following view jumps to the new end (which fires a scroll event: measured).
   useLayoutEffect(() => {
