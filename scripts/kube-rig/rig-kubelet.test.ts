@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { realDependency } from '../../test/runner/real-dependency.ts';
 import { BUILD_SCRIPT, missingBinaries, rigBinaries } from './binaries.ts';
 import type { RigCertificates } from './certificates.ts';
 import { METRICS_API_SERVICE, metricsApiObjects, rigKubeletArgs } from './rig-kubelet.ts';
@@ -62,12 +63,13 @@ describe('metricsApiObjects', () => {
 // The Go side's own unit tests (log selection and streaming, runs and ticks, exec on pipes and on a
 // terminal, metrics), run where build.sh builds the server.
 const notBuilt = missingBinaries(rigBinaries());
-const goTestSkip =
-  notBuilt.length > 0 && process.env.CI !== 'true'
-    ? `the rig is not built (${notBuilt.join(', ')}): run bash scripts/kube-rig/build.sh`
-    : undefined;
+const builtRig = realDependency(
+  notBuilt.length === 0,
+  `the rig's binaries (${notBuilt.join(', ')}: run bash scripts/kube-rig/build.sh)`,
+);
 
-test('the rig-kubelet Go unit tests pass', { skip: goTestSkip, timeout: 600_000 }, async () => {
+test('the rig-kubelet Go unit tests pass', { ...builtRig.options, timeout: 600_000 }, async () => {
+  builtRig.assertPresent();
   const { stdout } = await run('bash', [BUILD_SCRIPT, '--test-rig-kubelet'], { maxBuffer: 16 << 20 });
   assert.match(stdout, /^ok\s+\S+rig-kubelet-test/m);
 });
