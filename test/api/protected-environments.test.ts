@@ -102,6 +102,8 @@ for (const dialect of DIALECTS) {
           ],
           required_approval_count: 2,
           allow_self_approval: false,
+          shell_enabled: true,
+          logs_access: 'reporter',
         },
       );
       const review = await create(id, { name: 'review/*' });
@@ -265,6 +267,8 @@ for (const dialect of DIALECTS) {
         approvers: [],
         required_approvals: 0,
         allow_self_approval: false,
+        shell_enabled: true,
+        logs_access: 'reporter',
       });
     });
 
