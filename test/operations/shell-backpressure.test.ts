@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readdir, readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { MAX_MESSAGE_BYTES } from '../../src/api/shell-bridge.ts';
 import {
@@ -15,6 +14,7 @@ import {
 } from '../podman/podman-helpers.ts';
 import { scratchDir } from '../support/git-work-tree.ts';
 import { eventually } from '../support/pipeline-helpers.ts';
+import { blockedWriting } from '../support/process-writes.ts';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/test-server.ts';
 import { buildShellImage, tickingApp } from './operations-fixtures.ts';
 
@@ -36,19 +36,6 @@ async function processOf(argv: string[]): Promise<number | undefined> {
     if (cmdline === wanted) return Number(entry);
   }
   return undefined;
-}
-
-/** Waits until process `pid` writes no more (its output is not read), up to 30 s. */
-async function blocked(pid: number): Promise<void> {
-  let previous = -1;
-  for (let polls = 0; polls < 100; polls++) {
-    const io = await readFile(`/proc/${pid}/io`, 'utf8').catch(() => assert.fail(`process ${pid} ended`));
-    const now = Number(/wchar: (\d+)/.exec(io)?.[1]);
-    if (now === previous) return;
-    previous = now;
-    await sleep(300);
-  }
-  assert.fail(`process ${pid} goes on writing (${previous} bytes so far)`);
 }
 
 describe('Shell WebSocket flow control on Podman', podmanDependency.options, () => {
@@ -106,7 +93,7 @@ describe('Shell WebSocket flow control on Podman', podmanDependency.options, () 
         () => processOf(['busybox', 'yes', marker]),
         () => 'yes does not run',
       );
-      await blocked(yes);
+      await blockedWriting(yes);
       const grown = used() - memoryAtPause;
       console.log(`a client not reading: the server (this process) grew ${(grown / MiB).toFixed(1)} MiB`);
       // `yes` blocked above is the proof that output stops being read; this bound only catches a

@@ -6,13 +6,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { SecretBox } from '../../src/secrets/secret-box.ts';
 import type { EnvironmentOperations } from '../../src/targets/environment-operations.ts';
 import { openPodmanOperations } from '../../src/targets/podman/environment-operations.ts';
 import { ensurePodmanTestImage } from '../runner/podman-test-image.ts';
 import { type ScratchDir, scratchDir } from '../support/git-work-tree.ts';
 import { eventually } from '../support/pipeline-helpers.ts';
+import { blockedWriting } from '../support/process-writes.ts';
 import { podmanRow } from './fake-podman.ts';
 import { cleanUpPodman, podman, podmanDependency } from './podman-helpers.ts';
 
@@ -25,23 +25,6 @@ const key = `podflow-${run}`;
 const PROJECT_ID = 43;
 const podName = `${key}-app`;
 const MiB = 1024 * 1024;
-
-/** Bytes process `pid` (of this host) has written so far. */
-async function written(pid: number): Promise<number> {
-  return Number(/wchar: (\d+)/.exec(await readFile(`/proc/${pid}/io`, 'utf8'))?.[1]);
-}
-
-/** Waits until process `pid` writes no more (its output is not read), up to 30 s. */
-async function blocked(pid: number): Promise<void> {
-  let previous = -1;
-  for (let polls = 0; polls < 100; polls++) {
-    const now = await written(pid);
-    if (now === previous) return;
-    previous = now;
-    await sleep(300);
-  }
-  assert.fail(`process ${pid} goes on writing (${previous} bytes so far)`);
-}
 
 function runs(pid: number): boolean {
   try {
@@ -120,7 +103,7 @@ spec:
         },
         () => 'yes does not run in the container',
       );
-      await blocked(Number(yes));
+      await blockedWriting(Number(yes));
       const grown = used() - memoryAtPause;
       console.log(
         `paused terminal: ${received - atPause} bytes delivered after the pause, memory grew ${(grown / MiB).toFixed(1)} MiB`,

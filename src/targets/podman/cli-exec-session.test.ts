@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fakePodmanHost } from '../../../test/podman/fake-podman.ts';
+import { blockedWriting } from '../../../test/support/process-writes.ts';
 import { INPUT_NOT_READ } from '../environment-operations.ts';
 import { HANG_UP } from './api-exec-session.ts';
 import { openCliExecSession } from './cli-exec-session.ts';
@@ -77,23 +78,6 @@ test('podman that cannot start ends the session with the reason', async () => {
 
 const MiB = 1024 * 1024;
 
-/** Bytes process `pid` has written so far (Linux). */
-async function written(pid: number): Promise<number> {
-  return Number(/wchar: (\d+)/.exec(await readFile(`/proc/${pid}/io`, 'utf8'))?.[1]);
-}
-
-/** Waits until process `pid` writes no more: it is blocked on output nobody reads. */
-async function blocked(pid: number): Promise<void> {
-  let previous = -1;
-  for (let polls = 0; polls < 100; polls++) {
-    const now = await written(pid);
-    if (now === previous) return;
-    previous = now;
-    await sleep(200);
-  }
-  assert.fail(`process ${pid} goes on writing (${previous} bytes so far)`);
-}
-
 test("paused, podman's output is not read and the command blocks; resumed, it goes on", async () => {
   const fake = await fakePodmanHost('echo $$ > "$(dirname "$0")/pid"; exec yes');
   try {
@@ -106,7 +90,7 @@ test("paused, podman's output is not read and the command blocks; resumed, it go
       while (received === 0) await sleep(10);
       exec.pause();
       const atPause = received;
-      await blocked(Number(await readFile(join(fake.dir, 'pid'), 'utf8')));
+      await blockedWriting(Number(await readFile(join(fake.dir, 'pid'), 'utf8')));
       assert.ok(received - atPause < MiB, `${received - atPause} bytes were read while paused`);
       exec.resume();
       while (received < atPause + 8 * MiB) await sleep(10);
