@@ -4,7 +4,7 @@ import type { LogChunk, LogRequest } from '../environment-operations.ts';
 import { LogLineSplitter } from '../log-line-splitter.ts';
 import { inspectPresent } from './container-inspect.ts';
 import { countLines, LineSkip } from './line-skip.ts';
-import { type ContainerRun, type LogWindow, logWindow } from './log-window.ts';
+import { type ContainerRun, type LogWindow, logWindow, runHasEnded } from './log-window.ts';
 import type { PodmanHost } from './podman-host.ts';
 import { normalisePodmanLines } from './podman-log-lines.ts';
 import { podmanOutput } from './podman-output.ts';
@@ -64,10 +64,28 @@ export async function* containerLog(
       last = lastInstant(text) ?? last;
       yield { source: tag, text };
     }
+    if (request.previous && last === undefined && runHasEnded(source.run) && !request.signal.aborted) {
+      // Podman counts a restart that a stop cut short before it started (the pod of a failed
+      // rollout is stopped while the crashed container is being restarted): the log then holds
+      // one run only, the crashed one, which is what a reader of "previous" is after.
+      yield* lastRunInstead(host, source, tag, request);
+    }
     if (!request.follow || request.previous || !(await runsAgain(host, source.podmanName, request.signal)))
       return;
     if (last !== undefined) window = { args: ['--follow', '--since', utcInstant(last + 1n)], keepLast: null };
   }
+}
+
+/** The whole log of a container whose previous run turned out empty (see containerLog). */
+async function* lastRunInstead(
+  host: PodmanHost,
+  source: LogSource,
+  tag: string,
+  request: LogRequest,
+): AsyncGenerator<LogChunk> {
+  const window = logWindow({ ...request, previous: false, follow: false }, { ...source.run, restarts: 0 });
+  for await (const text of readWindow(host, source.podmanName, window, request.signal))
+    yield { source: tag, text };
 }
 
 /** The complete lines of one `podman logs` of a container, normalised (podman-log-lines.ts). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { GantryError } from '../../domain/errors.ts';
-import { logWindow, runBoundary, START_SKEW_NANOS } from './log-window.ts';
+import { logWindow, runBoundary, runHasEnded, START_SKEW_NANOS } from './log-window.ts';
 
 const restarted = {
   startedAt: '2026-11-29T09:47:27.976433408Z',
@@ -77,4 +77,11 @@ test('a since that is no instant is a bad request', () => {
     '2026-11-29T10:00:00Z',
   ]);
   assert.deepEqual(logWindow({ follow: true }, firstRun).args, ['--follow']);
+});
+
+test('a run has ended once FinishedAt is not before StartedAt', () => {
+  assert.equal(runHasEnded({ ...restarted, finishedAt: '2026-11-29T09:47:30Z' }), true);
+  assert.equal(runHasEnded(restarted), false, 'running again after a restart');
+  assert.equal(runHasEnded(firstRun), false, 'running, never finished');
+  assert.equal(runHasEnded({ startedAt: null, finishedAt: null, restarts: 0 }), false);
 });

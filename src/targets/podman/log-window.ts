@@ -84,6 +84,13 @@ export function logWindow(
   };
 }
 
+/** Whether the container's last run has ended: it is neither running nor being restarted. */
+export function runHasEnded(run: ContainerRun): boolean {
+  const started = podmanInstant(run.startedAt);
+  const finished = podmanInstant(run.finishedAt);
+  return started !== undefined && finished !== undefined && finished >= started;
+}
+
 /** An instant Podman reports, or undefined for none (empty, or Go's zero time, year 1). */
 function podmanInstant(text: string | null): bigint | undefined {
   const instant = text === null ? undefined : instantNanos(text);

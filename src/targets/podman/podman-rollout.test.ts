@@ -20,14 +20,14 @@ const pod: KubeObject = {
 };
 
 /** `podman container inspect` printing each named container as running (or $STATE for web). */
-const inspect = (webState: string, webExit = 0) => `
+const inspect = (webState: string, webExit = 0, webRestarts = 0) => `
 if [ "$1 $2" = "container inspect" ]; then
   shift 4; sep=""; printf '['
   for name in "$@"; do
-    status=running; code=0; health=null
-    if [ "$name" = "p-app-web" ]; then status=${webState}; code=${webExit}; fi
+    status=running; code=0; health=null; restarts=0
+    if [ "$name" = "p-app-web" ]; then status=${webState}; code=${webExit}; restarts=${webRestarts}; fi
     if [ "$name" = "p-app-worker" ]; then health='{"Test":["CMD","/bin/check"]}'; fi
-    printf '%s{"Name":"%s","ImageName":"localhost/x:v1","ImageDigest":"sha256:1","RestartCount":0,"State":{"Status":"%s","ExitCode":%s,"StartedAt":"2026-01-01T00:00:00Z"},"Config":{"Healthcheck":%s}}' "$sep" "$name" "$status" "$code" "$health"
+    printf '%s{"Name":"%s","ImageName":"localhost/x:v1","ImageDigest":"sha256:1","RestartCount":%s,"State":{"Status":"%s","ExitCode":%s,"StartedAt":"2026-01-01T00:00:00Z"},"Config":{"Healthcheck":%s}}' "$sep" "$name" "$restarts" "$status" "$code" "$health"
     sep=","
   done
   printf ']\\n'; exit 0
@@ -87,6 +87,31 @@ exit 1`);
       (await readFile(join(fake.dir, 'podman.stopped'), 'utf8')).trim(),
       'pod stop --time 0 p-app',
     );
+  } finally {
+    await fake.close();
+  }
+});
+
+test('a restarted container fails with the exit code of its crash, not of the kill that stops its pod', async () => {
+  // After the stop, Podman's events end with the death of the run restarted meanwhile (137).
+  const fake = await fakePodmanHost(`${inspect('running', 3, 1)}
+if [ "$1 $2" = "pod stop" ]; then touch "$0.stopped"; exit 0; fi
+if [ "$1" = "events" ]; then
+  echo '{"ContainerExitCode":3,"Status":"died"}'
+  [ -e "$0.stopped" ] && echo '{"ContainerExitCode":137,"Status":"died"}'
+  exit 0
+fi
+if [ "$1" = "logs" ]; then echo "DATABASE_URL is not set" >&2; exit 0; fi
+exit 1`);
+  try {
+    await assert.rejects(waitForPods(request(fake.host, [])), (error: ContainerFailure) => {
+      assert.equal(error.exitCode, 3);
+      assert.match(
+        error.message,
+        /^pod p-app container web restarted 1 time \(exit code 3\); its pod was stopped\n/,
+      );
+      return true;
+    });
   } finally {
     await fake.close();
   }

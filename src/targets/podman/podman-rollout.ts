@@ -197,8 +197,9 @@ async function failure(
   problem: string,
 ): Promise<ContainerFailure> {
   const { host } = request;
-  await host.attempt(['pod', 'stop', '--time', '0', pod.pod]);
+  // Read before the stop: stopping kills a run restarted since, whose death (137) would come last.
   const exitCode = (await lastExitCode(host, name, request.since)) ?? state.exitCode;
+  await host.attempt(['pod', 'stop', '--time', '0', pod.pod]);
   const logs = await host.attempt(['logs', '--tail', String(LOG_LINES), name], { mergeOutput: true });
   const lines = logs.code === 0 ? logs.stderr.trimEnd() : '';
   const code = exitCode === null ? '' : ` (exit code ${exitCode})`;
