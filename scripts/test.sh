@@ -14,6 +14,12 @@ if ! bash scripts/kube-rig/build.sh; then
   echo 'test.sh: warning: the Kubernetes rig could not be built; its tests will skip' >&2
 fi
 
+# versitygw, the S3-compatible server the S3 target's tests run against (built the same way).
+if ! bash scripts/s3-rig/build.sh; then
+  [ "${CI:-}" = true ] && exit 1
+  echo 'test.sh: warning: versitygw could not be built; the S3 tests will skip' >&2
+fi
+
 # As `npm run` does: node_modules/.bin first, so `#!/usr/bin/env node` tools (tsc) run on Node 24.
 export PATH="$PWD/node_modules/.bin:$PATH"
 

@@ -45,6 +45,29 @@ export const TargetView = Type.Object({
     ],
     { description: 'podman targets: the host and its settings' },
   ),
+  ssh: Type.Union(
+    [
+      Type.Object({
+        hosts: Type.Array(
+          Type.Object({
+            host: Type.String(),
+            port: Type.Integer(),
+            known_hosts: Type.String({ description: 'the key lines recorded for the host' }),
+            fingerprints: Type.Array(Type.String()),
+          }),
+        ),
+        user: Type.String(),
+        deploy_to: Type.String(),
+        parallelism: Type.Integer(),
+        keep_releases: Type.Integer(),
+        auth: Type.Array(Type.String(), {
+          description: 'which of private_key and password are set (never shown)',
+        }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'ssh targets: the hosts and release settings' },
+  ),
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -58,6 +81,7 @@ export const targetView = (target: Target) => ({
   url: target.url,
   kubernetes: target.kubernetes,
   podman: target.podman,
+  ssh: target.ssh,
   created_at: target.created_at,
   updated_at: target.updated_at,
 });

@@ -94,15 +94,58 @@ export interface PodmanSnapshot extends Omit<ScriptSnapshot, 'kind'> {
   manifestDigest: string;
 }
 
-export type DeploymentSnapshot = ScriptSnapshot | ExternalSnapshot | KubernetesSnapshot | PodmanSnapshot;
+/** A file an SSH deployment shipped: its path in the release, size and SHA-256. */
+export interface ShippedFile {
+  path: string;
+  size: number;
+  sha256: string;
+}
 
-const KINDS = new Set(['script', 'external', 'kubernetes', 'podman']);
+/** The release steps an SSH deployment ran (from `deploy:`), kept so a rollback and a stop run them as deployed. */
+export interface ReleaseSteps {
+  before: string[];
+  after: string[];
+  healthCheck: { command: string | null; url: string | null; timeoutSeconds: number } | null;
+  keepReleases: number;
+  stop: string | null;
+}
+
+/**
+ * Recorded by the built-in SSH deployer: the job as planned, the release directory it made on
+ * every host (`<deploy_to>/releases/<release>`), the files shipped and the steps run. A rollback
+ * switches every host back to `release` (while the hosts keep it); a stop runs `steps.stop`.
+ */
+export interface SshSnapshot extends Omit<ScriptSnapshot, 'kind'> {
+  kind: 'ssh';
+  targetId: number;
+  deployTo: string;
+  /** The release directory's name: the id of the deployment that uploaded it. */
+  release: string;
+  files: ShippedFile[];
+  /** The hosts it went to, and the release each ran before. */
+  hosts: { host: string; port: number; previous: string | null }[];
+  steps: ReleaseSteps;
+}
+
+export type DeploymentSnapshot =
+  | ScriptSnapshot
+  | ExternalSnapshot
+  | KubernetesSnapshot
+  | PodmanSnapshot
+  | SshSnapshot;
+
+const KINDS = new Set(['script', 'external', 'kubernetes', 'podman', 'ssh']);
 
 /** Whether a snapshot holds the job that made it, so applying it again can run that job again. */
 export function isReapplicable(
   snapshot: DeploymentSnapshot | null,
-): snapshot is ScriptSnapshot | KubernetesSnapshot | PodmanSnapshot {
-  return snapshot?.kind === 'script' || snapshot?.kind === 'kubernetes' || snapshot?.kind === 'podman';
+): snapshot is ScriptSnapshot | KubernetesSnapshot | PodmanSnapshot | SshSnapshot {
+  return (
+    snapshot?.kind === 'script' ||
+    snapshot?.kind === 'kubernetes' ||
+    snapshot?.kind === 'podman' ||
+    snapshot?.kind === 'ssh'
+  );
 }
 
 /** Parses a stored snapshot; null for none. Throws on a snapshot of an unknown kind (a newer server wrote it). */

@@ -29,6 +29,9 @@ test('reads the brief example', () => {
       containers: ['web'],
       strategy: { steps: [10, 50, 100], pauseSeconds: 120 },
       timeoutSeconds: 300,
+      files: null,
+      release: null,
+      site: null,
     },
     errors: [],
   });
@@ -38,6 +41,9 @@ test('reads the brief example', () => {
     containers: null,
     strategy: null,
     timeoutSeconds: null,
+    files: null,
+    release: null,
+    site: null,
   });
   assert.deepEqual(read('deploy: {manifests: k8s, strategy: {steps: [100]}}\n').deploy?.strategy, {
     steps: [100],
@@ -47,7 +53,7 @@ test('reads the brief example', () => {
 
 test('reports every problem', () => {
   assert.deepEqual(read('deploy: {images: {web: x}}\n').errors, [
-    'f.yml:1:9: job "p" deploy: expected manifests: with a path to the manifests',
+    'f.yml:1:9: job "p" deploy: expected manifests: with a path to the manifests, or files: with the path of the files to ship',
   ]);
   assert.deepEqual(
     read(`deploy:
@@ -59,7 +65,7 @@ test('reports every problem', () => {
   replicas: 3
 `).errors,
     [
-      'f.yml:7:3: job "p" deploy: unknown keyword "replicas"; expected one of manifests, images, containers, strategy, timeout',
+      'f.yml:7:3: job "p" deploy: unknown keyword "replicas"; expected one of manifests, files, images, containers, strategy, timeout, before, after, health_check, keep_releases, stop, cache_control, content_types, delete_removed',
       'f.yml:3:12: job "p" deploy:images:Web: a container name is lowercase letters, digits and - (a DNS label)',
       'f.yml:3:25: job "p" deploy:images:api: expected an image reference, got 3',
       'f.yml:4:16: job "p" deploy:containers[0]: container "db" has no image in deploy:images',
@@ -75,4 +81,94 @@ test('reports every problem', () => {
   assert.deepEqual(read('deploy: {manifests: k, strategy: {pause: 1m}}\n').errors, [
     'f.yml:1:34: job "p" deploy:strategy: expected steps: with percentages of replicas ending at 100',
   ]);
+});
+
+test('reads files and the release steps of host targets', () => {
+  const result = read(`deploy:
+  files: dist/
+  before: [./migrate, [echo ready]]
+  after: systemctl reload app
+  health_check: { url: "http://127.0.0.1:8080/health", timeout: 1m }
+  keep_releases: 3
+  stop: systemctl stop app
+`);
+  assert.deepEqual(result, {
+    deploy: {
+      manifests: null,
+      images: {},
+      containers: null,
+      strategy: null,
+      timeoutSeconds: null,
+      files: 'dist/',
+      release: {
+        before: ['./migrate', 'echo ready'],
+        after: ['systemctl reload app'],
+        healthCheck: { command: null, url: 'http://127.0.0.1:8080/health', timeoutSeconds: 60 },
+        keepReleases: 3,
+        stop: 'systemctl stop app',
+      },
+      site: null,
+    },
+    errors: [],
+  });
+  assert.deepEqual(
+    read('deploy: {files: public, health_check: {command: "test -f index.html"}}\n').deploy?.release,
+    {
+      before: [],
+      after: [],
+      healthCheck: { command: 'test -f index.html', url: null, timeoutSeconds: 30 },
+      keepReleases: null,
+      stop: null,
+    },
+  );
+});
+
+test('release steps: every problem is reported where it is', () => {
+  assert.deepEqual(
+    read(`deploy:
+  files: 3
+  before: {a: b}
+  health_check: { command: x, url: "ftp://h/", retries: 3 }
+  keep_releases: 0
+`).errors,
+    [
+      'f.yml:2:10: job "p" deploy:files: expected a path to the files to ship, got 3',
+      'f.yml:3:11: job "p" deploy:before: expected a string or a list of strings, got a mapping',
+      'f.yml:4:48: job "p" deploy:health_check: unknown keyword "retries"; expected one of command, url, timeout',
+      'f.yml:4:17: job "p" deploy:health_check: expected either command: or url:',
+      'f.yml:4:36: job "p" deploy:health_check:url: expected an http(s) URL, got "ftp://h/"',
+      'f.yml:5:18: job "p" deploy:keep_releases: expected an integer from 1 to 100, got 0',
+    ],
+  );
+});
+
+test('reads the bucket keys of S3 targets, in file order', () => {
+  const result = read(`deploy:
+  files: public
+  cache_control: { "*.html": no-cache, "assets/**": "public, max-age=31536000, immutable" }
+  content_types: { .webmanifest: application/manifest+json }
+  delete_removed: true
+`);
+  assert.deepEqual(result.errors, []);
+  assert.deepEqual(result.deploy?.site, {
+    cacheControl: [
+      { pattern: '*.html', value: 'no-cache' },
+      { pattern: 'assets/**', value: 'public, max-age=31536000, immutable' },
+    ],
+    contentTypes: { webmanifest: 'application/manifest+json' },
+    deleteRemoved: true,
+  });
+  assert.deepEqual(read('deploy: {files: public, delete_removed: false}\n').deploy?.site, {
+    cacheControl: [],
+    contentTypes: {},
+    deleteRemoved: false,
+  });
+  assert.deepEqual(
+    read('deploy: {files: p, content_types: {"a b": x/y, js: "not a type"}, delete_removed: 3}\n').errors,
+    [
+      'f.yml:1:43: job "p" deploy:content_types:a b: expected a file extension such as .webmanifest, got "a b"',
+      'f.yml:1:52: job "p" deploy:content_types:js: expected a media type such as application/manifest+json, got "not a type"',
+      'f.yml:1:83: job "p" deploy:delete_removed: expected true or false, got 3',
+    ],
+  );
 });

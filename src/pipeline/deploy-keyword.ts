@@ -10,31 +10,53 @@ import {
   readStringList,
 } from './node-readers.ts';
 import type { DeploySpec } from './pipeline-definition.ts';
+import { RELEASE_KEYS, readRelease } from './release-keyword.ts';
+import { readSite, SITE_KEYS } from './site-keyword.ts';
 import { describeNode, mapValue, type YamlNode } from './yaml-node.ts';
 
-const keys = ['manifests', 'images', 'containers', 'strategy', 'timeout'];
+const keys = [
+  'manifests',
+  'files',
+  'images',
+  'containers',
+  'strategy',
+  'timeout',
+  ...RELEASE_KEYS,
+  ...SITE_KEYS,
+];
 const containerName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
- * Reads Gantry's `deploy:` keyword: `manifests` (required: a manifest file or directory, a
- * kustomization or a Helm chart directory), `images` (container name → image; left unexpanded),
- * `containers` (a partial rollout; each must have an image), `strategy` (`steps`: ascending
- * percentages ending at 100, `pause`: a duration) and `timeout`.
+ * Reads Gantry's `deploy:` keyword: `manifests` (a manifest file or directory, a kustomization or
+ * a Helm chart directory) or `files` (what a file target ships) — one of the two is required —
+ * `images` (container name → image; left unexpanded), `containers` (a partial rollout; each must
+ * have an image), `strategy` (`steps`: ascending percentages ending at 100, `pause`: a duration),
+ * `timeout`, and the release keys of host targets (release-keyword.ts).
  */
 export function readDeploy(diagnostics: Diagnostics, node: YamlNode, where: string): DeploySpec | undefined {
-  const map = readMap(diagnostics, node, where, 'a mapping with manifests:');
+  const map = readMap(diagnostics, node, where, 'a mapping with manifests: or files:');
   if (!map) return undefined;
   const before = diagnostics.errors.length;
   checkKeys(diagnostics, map, where, keys);
   const at = (key: string) => mapValue(map, key);
   const manifestsNode = at('manifests');
-  if (!manifestsNode)
-    reportError(diagnostics, map.position, `${where}: expected manifests: with a path to the manifests`);
+  const filesNode = at('files');
+  if (!manifestsNode && !filesNode)
+    reportError(
+      diagnostics,
+      map.position,
+      `${where}: expected manifests: with a path to the manifests, or files: with the path of the files to ship`,
+    );
   const manifests = manifestsNode
     ? readString(diagnostics, manifestsNode, childWhere(where, 'manifests'), {
         what: 'a path to the manifests',
       })
-    : undefined;
+    : null;
+  const files = filesNode
+    ? readString(diagnostics, filesNode, childWhere(where, 'files'), { what: 'a path to the files to ship' })
+    : null;
+  const release = readRelease(diagnostics, map, where);
+  const site = readSite(diagnostics, map, where);
   const imagesNode = at('images');
   const images = imagesNode ? readImages(diagnostics, imagesNode, childWhere(where, 'images')) : {};
   const containersNode = at('containers');
@@ -69,13 +91,24 @@ export function readDeploy(diagnostics: Diagnostics, node: YamlNode, where: stri
   const timeoutSeconds = timeoutNode
     ? readDuration(diagnostics, timeoutNode, childWhere(where, 'timeout'))
     : null;
-  if (diagnostics.errors.length > before || manifests === undefined || images === undefined) return undefined;
+  if (
+    diagnostics.errors.length > before ||
+    manifests === undefined ||
+    files === undefined ||
+    release === undefined ||
+    site === undefined ||
+    images === undefined
+  )
+    return undefined;
   return {
     manifests,
     images,
     containers: containers ?? null,
     strategy: strategy ?? null,
     timeoutSeconds: timeoutSeconds ?? null,
+    files,
+    release,
+    site,
   };
 }
 

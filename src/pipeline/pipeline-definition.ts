@@ -122,16 +122,55 @@ export interface RetryDefinition {
   when: string[];
 }
 
-/** Gantry's `deploy:` keyword, normalized. */
+/**
+ * Gantry's `deploy:` keyword, normalized. Container targets (Kubernetes, Podman) take `manifests`;
+ * file targets (SSH) take `files`; which one a deployment needs is known once its target is.
+ */
 export interface DeploySpec {
   /** A file or directory of manifests, a kustomization directory or a Helm chart directory. */
-  manifests: string;
+  manifests: string | null;
   /** Container name → image (unexpanded). */
   images: Record<string, string>;
   /** Only these containers change (a partial rollout); null = every container in `images`. */
   containers: string[] | null;
   strategy: { steps: number[]; pauseSeconds: number } | null;
   timeoutSeconds: number | null;
+  /** What a file target ships: a directory (or file) of the job's workspace, where the artifacts of the jobs it depends on are. */
+  files: string | null;
+  /** How a release is made live on hosts (SSH targets); null when no release key is given. */
+  release: ReleaseSpec | null;
+  /** How files are published to a bucket (S3 targets); null when no bucket key is given. */
+  site: SiteSpec | null;
+}
+
+/** The bucket keys of `deploy:`: headers of the published files, and whether removed files go. */
+export interface SiteSpec {
+  /** The first rule whose glob matches a file gives its Cache-Control. */
+  cacheControl: { pattern: string; value: string }[];
+  /** Extension (without the dot) → media type, over the built-in table. */
+  contentTypes: Record<string, string>;
+  /** Delete live files the new release no longer has. */
+  deleteRemoved: boolean;
+}
+
+/** The release steps of `deploy:` for targets that switch a release directory on hosts. */
+export interface ReleaseSpec {
+  /** Commands run in the new release's directory before it goes live. */
+  before: string[];
+  /** Commands run in the live release's directory once it passed its health check. */
+  after: string[];
+  healthCheck: HealthCheckSpec | null;
+  /** Releases kept on each host (the live one included); null: the target's default. */
+  keepReleases: number | null;
+  /** Run in the live release's directory when the environment stops. */
+  stop: string | null;
+}
+
+/** A release's health check: a command on the host, or a URL Gantry fetches; retried until its timeout. */
+export interface HealthCheckSpec {
+  command: string | null;
+  url: string | null;
+  timeoutSeconds: number;
 }
 
 /** One visible job after `extends` and `default:`, every keyword normalized. */

@@ -59,6 +59,11 @@ export class ArtifactStore {
     return { file, size, sha256: hash.digest('hex') };
   }
 
+  /** Where an archive is on disk (for readers that need a path, such as extraction). */
+  pathOf(file: string): string {
+    return join(this.#dir, file);
+  }
+
   open(file: string): Readable {
     return createReadStream(join(this.#dir, file));
   }

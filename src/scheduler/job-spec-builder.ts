@@ -89,11 +89,7 @@ export class JobSpecBuilder {
     const user =
       pipeline.user_id === null ? null : ((await users.findById(job.user_id ?? pipeline.user_id)) ?? null);
     const sources = await this.#sources(job, definition);
-    const dependencies: JobDependency[] = [];
-    for (const source of sources) {
-      if (await this.#deps.artifacts.find(source.id))
-        dependencies.push({ jobId: source.id, name: source.name });
-    }
+    const dependencies = await this.#withArtifacts(sources);
 
     const variables = new Map<string, JobVariable>();
     // Values that may reference other variables ($VAR, ${VAR}); predefined and raw ones are literal.
@@ -192,6 +188,20 @@ export class JobSpecBuilder {
     return JSON.parse(
       this.#deps.secrets.decrypt(pipeline.variables_encrypted, pipelineVariablesContext(pipeline.id)),
     ) as PipelineVariable[];
+  }
+
+  /** The earlier jobs whose artifacts this job receives, in order (see #sources), that have artifacts. */
+  async artifactDependencies(job: JobRow): Promise<JobDependency[]> {
+    return this.#withArtifacts(await this.#sources(job, parseDefinition(job.definition)));
+  }
+
+  async #withArtifacts(sources: JobRow[]): Promise<JobDependency[]> {
+    const dependencies: JobDependency[] = [];
+    for (const source of sources) {
+      if (await this.#deps.artifacts.find(source.id))
+        dependencies.push({ jobId: source.id, name: source.name });
+    }
+    return dependencies;
   }
 
   /**

@@ -109,6 +109,9 @@ import { PodmanTarget } from '../targets/podman/podman-target.ts';
 import { podmanTargetCheck } from '../targets/podman/podman-target-check.ts';
 import { removePodmanDeployment } from '../targets/podman/podman-teardown.ts';
 import { ServerDeployer } from '../targets/server-deployer.ts';
+import { SshScriptVariables } from '../targets/ssh/ssh-script-variables.ts';
+import { SshTarget } from '../targets/ssh/ssh-target.ts';
+import { scanTargetHostKeys, sshTargetCheck } from '../targets/ssh/ssh-target-check.ts';
 import { TargetTeardown } from '../targets/target-teardown.ts';
 import { HookPayloads } from '../webhooks/hook-payloads.ts';
 import { ProjectHookEvents } from '../webhooks/project-hook-events.ts';
@@ -251,6 +254,7 @@ export async function startGantryServer(
     secrets,
   });
   const podmanScriptVariables = new PodmanScriptVariables({ targets: targetRows, secrets });
+  const sshScriptVariables = new SshScriptVariables({ targets: targetRows, secrets });
   // How the Podman target, its teardown and status reach hosts; session files live in scratchDir.
   const podmanAccess: PodmanAccess = {
     secrets,
@@ -283,6 +287,7 @@ export async function startGantryServer(
     targetVariables: async (job, environment) => [
       ...(await scriptJobCredentials.variablesFor(job, environment)),
       ...(await podmanScriptVariables.variablesFor(job, environment)),
+      ...(await sshScriptVariables.variablesFor(job, environment)),
     ],
     log: (line) => logger.warn(line),
   });
@@ -364,6 +369,18 @@ export async function startGantryServer(
       },
     }),
   });
+  const sshTarget = new SshTarget({
+    deployments: engine.deployments,
+    statuses: new DeploymentStatusRepository(db),
+    secrets,
+    scratchDir,
+    variablesVersion: (job, name) => engine.variablesVersion(job, name),
+    dependencies: (job) => engine.specs.artifactDependencies(job),
+    archiveOf: async (jobId) => {
+      const row = await engine.artifacts.find(jobId);
+      return row ? engine.artifactFiles.pathOf(row.file) : null;
+    },
+  });
   const deploymentActions = new DeploymentActions({
     access,
     pipelines: engine.pipelines,
@@ -392,6 +409,7 @@ export async function startGantryServer(
     steps: {
       kubernetes: (target, snapshot) => deleteKubernetesDeployment(target, snapshot, secrets),
       podman: (target, snapshot) => removePodmanDeployment(target, snapshot, podmanAccess),
+      ssh: (target, snapshot) => sshTarget.stop(target, snapshot, (line) => logger.info(line)),
     },
     log: (line) => logger.warn(line),
   });
@@ -501,6 +519,7 @@ export async function startGantryServer(
       ),
       kubernetesTarget,
       podmanTarget,
+      sshTarget,
     ],
     targetRows,
     environments: engine.environments,
@@ -588,6 +607,8 @@ export async function startGantryServer(
     secrets,
     checkKubernetes: checkKubernetesTarget,
     checkPodman: podmanTargetCheck(scratchDir, config.podmanBinary),
+    checkSsh: sshTargetCheck(scratchDir),
+    scanHostKeys: scanTargetHostKeys,
   });
   const protectedEnvironmentService = new ProtectedEnvironmentService({
     rules: protectedEnvironmentRows,

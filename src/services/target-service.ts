@@ -28,6 +28,16 @@ import {
   type PodmanSettingsInput,
   parsePodmanConfig,
 } from '../targets/podman/podman-settings.ts';
+import {
+  type HostKeyScan,
+  mergeSshSettings,
+  parseSshConfig,
+  parseSshCredentials,
+  type SshCheck,
+  type SshConfig,
+  type SshCredentials,
+  type SshSettingsInput,
+} from '../targets/ssh/ssh-settings.ts';
 import { targetUrl } from '../webhooks/webhook-outbox.ts';
 import { targetSecretContext } from '../webhooks/webhook-secrets.ts';
 import { checkWebhookUrl } from '../webhooks/webhook-url.ts';
@@ -39,8 +49,9 @@ import type { ProjectRoleCheck } from './project-role-check.ts';
  * `deployment` webhooks and reports statuses back. `kubernetes`: a cluster Gantry applies
  * manifests to (`deploy:` jobs) and hands credentials to (`script:` jobs). `podman`: a host (the
  * server's own, or one reached over SSH) where Gantry runs the manifests with `podman kube play`.
+ * `ssh`: hosts Gantry copies a job's files to, as releases switched by a `current` symlink.
  */
-export const TARGET_KINDS = ['external', 'kubernetes', 'podman'] as const;
+export const TARGET_KINDS = ['external', 'kubernetes', 'podman', 'ssh'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
 /**
@@ -55,6 +66,7 @@ export interface TargetInput {
   secret?: string | null;
   kubernetes?: KubernetesSettingsInput;
   podman?: PodmanSettingsInput;
+  ssh?: SshSettingsInput;
 }
 
 /** What an update may change (not the kind); `secret` null or empty removes it, absent keeps it. */
@@ -70,6 +82,7 @@ export interface Target {
   url: string | null;
   kubernetes: KubernetesView | null;
   podman: PodmanView | null;
+  ssh: SshView | null;
   created_at: string;
   updated_at: string;
 }
@@ -87,6 +100,9 @@ export interface PodmanView extends Omit<PodmanConfig, 'version'> {
   ssh_key_set: boolean;
   version: string | null;
 }
+
+/** An SSH target's settings as shown: which credentials are set (`auth`), never their values. */
+export type SshView = SshConfig;
 
 const MAX_SECRET_LENGTH = 1024;
 
@@ -109,6 +125,8 @@ export class TargetService {
   readonly #secrets: SecretBox;
   readonly #checkKubernetes: KubernetesCheck;
   readonly #checkPodman: PodmanCheck;
+  readonly #checkSsh: SshCheck;
+  readonly #scanHostKeys: HostKeyScan;
 
   constructor(deps: {
     targets: TargetRepository;
@@ -117,6 +135,8 @@ export class TargetService {
     secrets: SecretBox;
     checkKubernetes: KubernetesCheck;
     checkPodman: PodmanCheck;
+    checkSsh: SshCheck;
+    scanHostKeys: HostKeyScan;
   }) {
     this.#targets = deps.targets;
     this.#access = deps.access;
@@ -124,6 +144,8 @@ export class TargetService {
     this.#secrets = deps.secrets;
     this.#checkKubernetes = deps.checkKubernetes;
     this.#checkPodman = deps.checkPodman;
+    this.#checkSsh = deps.checkSsh;
+    this.#scanHostKeys = deps.scanHostKeys;
   }
 
   async listProject(actor: Actor, ref: string, page: PageRequest): Promise<Page<Target>> {
@@ -187,7 +209,16 @@ export class TargetService {
     const kind = checkKind(input.kind);
     const name = checkName(input.name);
     const scope = checkScope(input.environment_scope ?? ALL_ENVIRONMENTS);
-    refusePodmanSettings(kind, input);
+    refuseOtherSettings(kind, input);
+    if (kind === 'ssh') {
+      await this.#checkNameFree(level, name, null);
+      const { config, credentials } = await this.#sshSettings(input.ssh ?? {}, null);
+      const row = await this.#targets.insert(
+        { project_id: level.projectId, name, kind, environment_scope: scope, config: JSON.stringify(config) },
+        (id) => this.#secrets.encrypt(JSON.stringify(credentials), targetSecretContext(id)),
+      );
+      return targetView(row);
+    }
     if (kind === 'podman') {
       await this.#checkNameFree(level, name, null);
       const { config, credentials } = await this.#podmanSettings(input.podman ?? {}, null);
@@ -250,7 +281,19 @@ export class TargetService {
     }
     if (changes.environment_scope !== undefined)
       values.environment_scope = checkScope(changes.environment_scope);
-    refusePodmanSettings(row.kind, changes);
+    refuseOtherSettings(row.kind, changes);
+    if (row.kind === 'ssh') {
+      // Every save checks the hosts again; recorded host keys stay unless rescan_host_keys says.
+      const { config, credentials } = await this.#sshSettings(changes.ssh ?? {}, row);
+      values.config = JSON.stringify(config);
+      values.secret_encrypted = this.#secrets.encrypt(
+        JSON.stringify(credentials),
+        targetSecretContext(row.id),
+      );
+      const updated = await this.#targets.update(row.id, values);
+      if (!updated) throw notFound(`target ${id}`);
+      return targetView(updated);
+    }
     if (row.kind === 'podman') {
       // Every save checks the host again: its settings or reachability may have changed.
       const { config, credentials } = await this.#podmanSettings(changes.podman ?? {}, row);
@@ -377,6 +420,29 @@ export class TargetService {
   }
 
   /**
+   * Merges SSH settings over a stored target's (`row`, on update), records the keys of hosts new
+   * to it, and checks every host with them (connect, `deploy_to` writable).
+   */
+  async #sshSettings(
+    input: SshSettingsInput,
+    row: TargetRow | null,
+  ): Promise<{ config: SshConfig; credentials: SshCredentials }> {
+    const stored = row
+      ? {
+          config: parseSshConfig(row.config),
+          credentials: parseSshCredentials(
+            row.secret_encrypted === null
+              ? null
+              : this.#secrets.decrypt(row.secret_encrypted, targetSecretContext(row.id)),
+          ),
+        }
+      : null;
+    const merged = await mergeSshSettings(input, stored, this.#scanHostKeys);
+    await this.#checkSsh(merged.config, merged.credentials);
+    return merged;
+  }
+
+  /**
    * The namespace to check permissions in: for a scope naming one environment, the namespace it
    * will deploy to (when the project is known); for wildcard scopes and instance targets, none
    * (the check then asks for the cluster-wide permissions that creating namespaces needs).
@@ -421,6 +487,7 @@ export function targetView(row: TargetRow): Target {
       row.kind === 'podman'
         ? { ...parsePodmanConfig(row.config), ssh_key_set: row.secret_encrypted !== null }
         : null,
+    ssh: row.kind === 'ssh' ? parseSshConfig(row.config) : null,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -435,20 +502,26 @@ function kubernetesView(config: KubernetesConfig): KubernetesView {
   };
 }
 
-/** Podman settings belong to Podman targets, and Podman targets take nothing else. */
-function refusePodmanSettings(kind: string, input: TargetChanges): void {
-  if (kind !== 'podman' && input.podman !== undefined) {
-    throw new GantryError('validation_failed', `a ${kind} target takes no podman: settings`, [
-      { path: '/podman', message: 'only for podman targets' },
-    ]);
+/**
+ * Podman and SSH settings belong to targets of their kind, and those targets take nothing else
+ * (an SSH target's hosts are ssh.hosts, a Podman host's URL is podman.url).
+ */
+function refuseOtherSettings(kind: string, input: TargetChanges): void {
+  for (const own of ['podman', 'ssh'] as const) {
+    if (kind !== own && input[own] !== undefined) {
+      throw new GantryError('validation_failed', `a ${kind} target takes no ${own}: settings`, [
+        { path: `/${own}`, message: `only for ${own} targets` },
+      ]);
+    }
   }
-  if (kind !== 'podman') return;
-  for (const field of ['url', 'secret', 'kubernetes'] as const) {
-    if (input[field] !== undefined) {
+  if (kind !== 'podman' && kind !== 'ssh') return;
+  for (const field of ['url', 'secret', 'kubernetes', 'podman', 'ssh'] as const) {
+    if (field !== kind && input[field] !== undefined) {
+      const where = kind === 'podman' ? "its host's URL is podman.url" : 'its hosts are ssh.hosts';
       throw new GantryError(
         'validation_failed',
-        `a podman target takes podman: settings, not ${field} (its host's URL is podman.url)`,
-        [{ path: `/${field}`, message: 'not for podman targets' }],
+        `a ${kind} target takes ${kind}: settings, not ${field} (${where})`,
+        [{ path: `/${field}`, message: `not for ${kind} targets` }],
       );
     }
   }

@@ -2,6 +2,7 @@ import {
   type KubernetesSnapshot,
   type PodmanSnapshot,
   parseSnapshot,
+  type SshSnapshot,
 } from '../domain/deployment-snapshot.ts';
 import type { DeploymentRecorder } from '../scheduler/deployment-recorder.ts';
 import type { DeploymentRepository, DeploymentRow } from '../store/repositories/deployment-repository.ts';
@@ -12,6 +13,7 @@ import type { TargetRepository, TargetRow } from '../store/repositories/target-r
 export interface TeardownSteps {
   kubernetes(target: TargetRow, snapshot: KubernetesSnapshot): Promise<void>;
   podman(target: TargetRow, snapshot: PodmanSnapshot): Promise<void>;
+  ssh(target: TargetRow, snapshot: SshSnapshot): Promise<void>;
 }
 
 export interface TargetTeardownDeps {
@@ -48,7 +50,8 @@ export class TargetTeardown {
         : await this.#deps.deployments.findById(environment.last_success_deployment_id);
     const snapshot = parseSnapshot(current?.snapshot ?? null);
     if (current?.action !== 'start') return undefined;
-    if (snapshot?.kind !== 'kubernetes' && snapshot?.kind !== 'podman') return undefined;
+    if (snapshot?.kind !== 'kubernetes' && snapshot?.kind !== 'podman' && snapshot?.kind !== 'ssh')
+      return undefined;
     const deployment = await this.#deps.deployments.insert({
       project_id: environment.project_id,
       environment_id: environment.id,
@@ -80,15 +83,18 @@ export class TargetTeardown {
     while (this.#running.size > 0) await Promise.all(this.#running);
   }
 
-  async #takeDown(deployment: DeploymentRow, snapshot: KubernetesSnapshot | PodmanSnapshot): Promise<void> {
+  async #takeDown(
+    deployment: DeploymentRow,
+    snapshot: KubernetesSnapshot | PodmanSnapshot | SshSnapshot,
+  ): Promise<void> {
     let status: 'success' | 'failed' = 'success';
     try {
       const target = await this.#deps.targets.findById(snapshot.targetId);
       if (!target) throw new Error(`target ${snapshot.targetId}, which deployed the environment, is gone`);
       const { steps } = this.#deps;
-      await (snapshot.kind === 'kubernetes'
-        ? steps.kubernetes(target, snapshot)
-        : steps.podman(target, snapshot));
+      if (snapshot.kind === 'kubernetes') await steps.kubernetes(target, snapshot);
+      else if (snapshot.kind === 'podman') await steps.podman(target, snapshot);
+      else await steps.ssh(target, snapshot);
     } catch (error) {
       status = 'failed';
       this.#deps.log(`stopping environment ${deployment.environment_id} failed: ${(error as Error).message}`);

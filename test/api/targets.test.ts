@@ -84,6 +84,7 @@ for (const dialect of DIALECTS) {
           url: 'https://deployer.example.com/hook',
           kubernetes: null,
           podman: null,
+          ssh: null,
           created_at: '',
           updated_at: '',
         },

@@ -98,6 +98,45 @@ const Podman = Type.Object(
     description: 'podman targets: the host and its settings; checked on save (podman info)',
   },
 );
+const Ssh = Type.Object(
+  {
+    hosts: Type.Optional(
+      Type.Array(Type.String({ maxLength: 300 }), {
+        maxItems: 100,
+        description: 'host, host:port or [ipv6]:port; the port defaults to port',
+      }),
+    ),
+    user: Type.Optional(Type.String({ maxLength: 32, description: 'the login name on the hosts' })),
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535, description: 'default 22' })),
+    deploy_to: Type.Optional(
+      Type.String({ maxLength: 1024, description: 'the absolute directory releases go to' }),
+    ),
+    parallelism: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 100, description: 'hosts switched at once; default 1' }),
+    ),
+    keep_releases: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 100, description: 'releases kept per host; default 5' }),
+    ),
+    private_key: Type.Optional(
+      Type.Union([Type.String({ maxLength: 16_384 }), Type.Null()], { description: 'write-only' }),
+    ),
+    password: Type.Optional(
+      Type.Union([Type.String({ maxLength: 1024 }), Type.Null()], { description: 'write-only' }),
+    ),
+    known_hosts: Type.Optional(
+      Type.Union([Type.String({ maxLength: 65_536 }), Type.Null()], {
+        description: "the hosts' keys as known_hosts lines; left out: read from the hosts on save",
+      }),
+    ),
+    rescan_host_keys: Type.Optional(
+      Type.Boolean({ description: 'on update: record the keys the hosts show now (after a planned change)' }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: 'ssh targets: the hosts, login and release directory; checked on save',
+  },
+);
 const CreateBody = Type.Object(
   {
     name: Name,
@@ -107,6 +146,7 @@ const CreateBody = Type.Object(
     secret: Type.Optional(Secret),
     kubernetes: Type.Optional(Kubernetes),
     podman: Type.Optional(Podman),
+    ssh: Type.Optional(Ssh),
   },
   { additionalProperties: false },
 );
@@ -118,6 +158,7 @@ const UpdateBody = Type.Object(
     secret: Type.Optional(Secret),
     kubernetes: Type.Optional(Kubernetes),
     podman: Type.Optional(Podman),
+    ssh: Type.Optional(Ssh),
   },
   { additionalProperties: false },
 );

@@ -1,3 +1,4 @@
+import { GantryError } from '../../domain/errors.ts';
 import type { ExportedTree } from '../../git/tree-export.ts';
 import { expandVariables } from '../../pipeline/index.ts';
 import type { DeploySpec } from '../../pipeline/pipeline-definition.ts';
@@ -28,13 +29,20 @@ export async function renderJobManifests(
   sources: JobManifestSources,
 ): Promise<KubeObject[]> {
   const { job, deployment, environment, project, log, signal } = request;
+  const path = spec.manifests;
+  if (path === null) {
+    throw new GantryError(
+      'validation_failed',
+      `job ${job.name} deploys to a container target: its deploy: needs manifests:, not files:`,
+    );
+  }
   const tree = await sources.exportTree(project.id, deployment.sha);
   let rendered: KubeObject[];
   try {
     rendered = (
       await renderManifests({
         root: tree.root,
-        path: spec.manifests,
+        path,
         releaseName: environment.slug,
         namespace,
         signal,
@@ -43,9 +51,7 @@ export async function renderJobManifests(
   } finally {
     await tree.dispose();
   }
-  await log.line(
-    `Rendered ${rendered.length} objects from ${spec.manifests} at ${deployment.sha.slice(0, 8)}`,
-  );
+  await log.line(`Rendered ${rendered.length} objects from ${path} at ${deployment.sha.slice(0, 8)}`);
   const variables = await sources.jobVariables(job);
   const images = Object.fromEntries(
     Object.entries(spec.images).map(([container, image]) => [

@@ -1,0 +1,58 @@
+import { GantryError } from '../../domain/errors.ts';
+import { scanHostKeys } from './host-keys.ts';
+import { shellQuote } from './shell-quote.ts';
+import { SshConnection } from './ssh-connection.ts';
+import { endpointLogin } from './ssh-endpoint.ts';
+import type { HostKeyScan, SshCheck } from './ssh-settings.ts';
+
+const CHECK_TIMEOUT_MS = 30_000;
+
+/**
+ * The check an SSH target passes on every save: each host answers with its recorded key, the
+ * credentials log in, and `deploy_to` exists (made when missing) and can be written. The error
+ * names the host and what is wrong.
+ */
+export function sshTargetCheck(scratchDir: string): SshCheck {
+  return async (config, credentials) => {
+    for (const host of config.hosts) {
+      const endpoint = {
+        host: host.host,
+        port: host.port,
+        user: config.user,
+        knownHosts: host.known_hosts,
+        privateKey: credentials.private_key,
+        password: credentials.password,
+      };
+      const signal = AbortSignal.timeout(CHECK_TIMEOUT_MS);
+      let connection: SshConnection;
+      try {
+        connection = await SshConnection.open(endpoint, { scratchDir, signal });
+      } catch (error) {
+        throw new GantryError('validation_failed', (error as Error).message);
+      }
+      try {
+        const dir = shellQuote(config.deploy_to);
+        const result = await connection.run(`mkdir -p ${dir}/releases && test -w ${dir}`, { signal });
+        if (result.code !== 0) {
+          throw new GantryError(
+            'validation_failed',
+            `${endpointLogin(endpoint)} cannot write ${config.deploy_to}: ${result.output.trim() || `exit code ${result.code}`}`,
+          );
+        }
+      } finally {
+        await connection.close();
+      }
+    }
+  };
+}
+
+/** Reads a host's keys at registration; a host that shows none is a validation error. */
+export const scanTargetHostKeys: HostKeyScan = async ({ host, port }) => {
+  try {
+    return await scanHostKeys(host, port, { signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
+  } catch (error) {
+    throw new GantryError('validation_failed', (error as Error).message, [
+      { path: '/ssh/hosts', message: (error as Error).message },
+    ]);
+  }
+};
