@@ -68,6 +68,22 @@ export const TargetView = Type.Object({
     ],
     { description: 'ssh targets: the hosts and release settings' },
   ),
+  s3: Type.Union(
+    [
+      Type.Object({
+        bucket: Type.String(),
+        prefix: Type.String(),
+        region: Type.String(),
+        endpoint: Type.Union([Type.String(), Type.Null()]),
+        force_path_style: Type.Boolean(),
+        versioning: Type.String({ description: 'prefix or bucket' }),
+        access_key_id: Type.String(),
+        secret_set: Type.Boolean({ description: 'whether the secret key is stored (it is never shown)' }),
+      }),
+      Type.Null(),
+    ],
+    { description: 's3 targets: the bucket and how rollbacks find old files' },
+  ),
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -82,6 +98,7 @@ export const targetView = (target: Target) => ({
   kubernetes: target.kubernetes,
   podman: target.podman,
   ssh: target.ssh,
+  s3: target.s3,
   created_at: target.created_at,
   updated_at: target.updated_at,
 });

@@ -127,25 +127,49 @@ export interface SshSnapshot extends Omit<ScriptSnapshot, 'kind'> {
   steps: ReleaseSteps;
 }
 
+/** An object an S3 deployment made live, and where its kept copy is (what a rollback restores). */
+export interface PublishedObject {
+  key: string;
+  size: number;
+  etag: string;
+  contentType: string;
+  cacheControl: string | null;
+  /** The bucket's version of it (bucket versioning). */
+  versionId: string | null;
+  /** Its copy under `<prefix>.gantry/versions/<deployment id>/` (prefix versioning). */
+  versionKey: string | null;
+}
+
+/**
+ * Recorded by the built-in S3 deployer: the job as planned, where the files went, and every live
+ * object with its ETag and kept version. A rollback copies those versions back; a stop deletes
+ * the live objects.
+ */
+export interface S3Snapshot extends Omit<ScriptSnapshot, 'kind'> {
+  kind: 's3';
+  targetId: number;
+  bucket: string;
+  prefix: string;
+  versioning: 'prefix' | 'bucket';
+  deleteRemoved: boolean;
+  files: PublishedObject[];
+}
+
 export type DeploymentSnapshot =
   | ScriptSnapshot
   | ExternalSnapshot
   | KubernetesSnapshot
   | PodmanSnapshot
-  | SshSnapshot;
+  | SshSnapshot
+  | S3Snapshot;
 
-const KINDS = new Set(['script', 'external', 'kubernetes', 'podman', 'ssh']);
+const KINDS = new Set(['script', 'external', 'kubernetes', 'podman', 'ssh', 's3']);
 
 /** Whether a snapshot holds the job that made it, so applying it again can run that job again. */
 export function isReapplicable(
   snapshot: DeploymentSnapshot | null,
-): snapshot is ScriptSnapshot | KubernetesSnapshot | PodmanSnapshot | SshSnapshot {
-  return (
-    snapshot?.kind === 'script' ||
-    snapshot?.kind === 'kubernetes' ||
-    snapshot?.kind === 'podman' ||
-    snapshot?.kind === 'ssh'
-  );
+): snapshot is Exclude<DeploymentSnapshot, ExternalSnapshot> {
+  return snapshot !== null && snapshot.kind !== 'external';
 }
 
 /** Parses a stored snapshot; null for none. Throws on a snapshot of an unknown kind (a newer server wrote it). */

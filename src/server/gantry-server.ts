@@ -98,6 +98,7 @@ import { TargetRepository } from '../store/repositories/target-repository.ts';
 import { UserRepository } from '../store/repositories/user-repository.ts';
 import { environmentOperationsOpener } from '../targets/environment-operations-opener.ts';
 import { ExternalTarget } from '../targets/external/external-target.ts';
+import type { JobFileSources } from '../targets/job-files.ts';
 import { KubernetesTarget } from '../targets/kubernetes/kubernetes-target.ts';
 import { checkKubernetesTarget } from '../targets/kubernetes/kubernetes-target-check.ts';
 import { deleteKubernetesDeployment } from '../targets/kubernetes/kubernetes-teardown.ts';
@@ -108,10 +109,12 @@ import { PodmanScriptVariables } from '../targets/podman/podman-script-variables
 import { PodmanTarget } from '../targets/podman/podman-target.ts';
 import { podmanTargetCheck } from '../targets/podman/podman-target-check.ts';
 import { removePodmanDeployment } from '../targets/podman/podman-teardown.ts';
+import { S3Target } from '../targets/s3/s3-target.ts';
+import { s3TargetSettings } from '../targets/s3/s3-target-settings.ts';
 import { ServerDeployer } from '../targets/server-deployer.ts';
 import { SshScriptVariables } from '../targets/ssh/ssh-script-variables.ts';
 import { SshTarget } from '../targets/ssh/ssh-target.ts';
-import { scanTargetHostKeys, sshTargetCheck } from '../targets/ssh/ssh-target-check.ts';
+import { sshTargetSettings } from '../targets/ssh/ssh-target-check.ts';
 import { TargetTeardown } from '../targets/target-teardown.ts';
 import { HookPayloads } from '../webhooks/hook-payloads.ts';
 import { ProjectHookEvents } from '../webhooks/project-hook-events.ts';
@@ -369,17 +372,29 @@ export async function startGantryServer(
       },
     }),
   });
+  // What the file targets ship: the artifacts of the jobs a deploy: job depends on.
+  const jobFiles: JobFileSources = {
+    dependencies: (job) => engine.specs.artifactDependencies(job),
+    archiveOf: async (jobId) => {
+      const row = await engine.artifacts.find(jobId);
+      return row ? engine.artifactFiles.pathOf(row.file) : null;
+    },
+  };
   const sshTarget = new SshTarget({
     deployments: engine.deployments,
     statuses: new DeploymentStatusRepository(db),
     secrets,
     scratchDir,
     variablesVersion: (job, name) => engine.variablesVersion(job, name),
-    dependencies: (job) => engine.specs.artifactDependencies(job),
-    archiveOf: async (jobId) => {
-      const row = await engine.artifacts.find(jobId);
-      return row ? engine.artifactFiles.pathOf(row.file) : null;
-    },
+    ...jobFiles,
+  });
+  const s3Target = new S3Target({
+    deployments: engine.deployments,
+    statuses: new DeploymentStatusRepository(db),
+    secrets,
+    scratchDir,
+    variablesVersion: (job, name) => engine.variablesVersion(job, name),
+    ...jobFiles,
   });
   const deploymentActions = new DeploymentActions({
     access,
@@ -410,6 +425,7 @@ export async function startGantryServer(
       kubernetes: (target, snapshot) => deleteKubernetesDeployment(target, snapshot, secrets),
       podman: (target, snapshot) => removePodmanDeployment(target, snapshot, podmanAccess),
       ssh: (target, snapshot) => sshTarget.stop(target, snapshot, (line) => logger.info(line)),
+      s3: (target, snapshot) => s3Target.stop(target, snapshot),
     },
     log: (line) => logger.warn(line),
   });
@@ -520,6 +536,7 @@ export async function startGantryServer(
       kubernetesTarget,
       podmanTarget,
       sshTarget,
+      s3Target,
     ],
     targetRows,
     environments: engine.environments,
@@ -607,8 +624,7 @@ export async function startGantryServer(
     secrets,
     checkKubernetes: checkKubernetesTarget,
     checkPodman: podmanTargetCheck(scratchDir, config.podmanBinary),
-    checkSsh: sshTargetCheck(scratchDir),
-    scanHostKeys: scanTargetHostKeys,
+    settings: [sshTargetSettings(scratchDir), s3TargetSettings()],
   });
   const protectedEnvironmentService = new ProtectedEnvironmentService({
     rules: protectedEnvironmentRows,

@@ -28,16 +28,9 @@ import {
   type PodmanSettingsInput,
   parsePodmanConfig,
 } from '../targets/podman/podman-settings.ts';
-import {
-  type HostKeyScan,
-  mergeSshSettings,
-  parseSshConfig,
-  parseSshCredentials,
-  type SshCheck,
-  type SshConfig,
-  type SshCredentials,
-  type SshSettingsInput,
-} from '../targets/ssh/ssh-settings.ts';
+import type { S3Config, S3SettingsInput } from '../targets/s3/s3-settings.ts';
+import type { SshConfig, SshSettingsInput } from '../targets/ssh/ssh-settings.ts';
+import type { TargetSettings } from '../targets/target-settings.ts';
 import { targetUrl } from '../webhooks/webhook-outbox.ts';
 import { targetSecretContext } from '../webhooks/webhook-secrets.ts';
 import { checkWebhookUrl } from '../webhooks/webhook-url.ts';
@@ -49,10 +42,17 @@ import type { ProjectRoleCheck } from './project-role-check.ts';
  * `deployment` webhooks and reports statuses back. `kubernetes`: a cluster Gantry applies
  * manifests to (`deploy:` jobs) and hands credentials to (`script:` jobs). `podman`: a host (the
  * server's own, or one reached over SSH) where Gantry runs the manifests with `podman kube play`.
- * `ssh`: hosts Gantry copies a job's files to, as releases switched by a `current` symlink.
+ * `ssh`: hosts Gantry copies a job's files to, as releases switched by a `current` symlink. `s3`: a
+ * bucket (AWS or an S3-compatible server) a job's files are published to.
  */
-export const TARGET_KINDS = ['external', 'kubernetes', 'podman', 'ssh'] as const;
+export const TARGET_KINDS = ['external', 'kubernetes', 'podman', 'ssh', 's3'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
+
+/** The kinds whose settings a {@link TargetSettings} reads and checks, each under its own key. */
+const SETTINGS_KINDS = ['ssh', 's3'] as const;
+type SettingsKind = (typeof SETTINGS_KINDS)[number];
+const isSettingsKind = (kind: string): kind is SettingsKind =>
+  (SETTINGS_KINDS as readonly string[]).includes(kind);
 
 /**
  * A target to register. External targets: `url` is where webhooks go, `secret` signs them.
@@ -67,6 +67,7 @@ export interface TargetInput {
   kubernetes?: KubernetesSettingsInput;
   podman?: PodmanSettingsInput;
   ssh?: SshSettingsInput;
+  s3?: S3SettingsInput;
 }
 
 /** What an update may change (not the kind); `secret` null or empty removes it, absent keeps it. */
@@ -83,6 +84,7 @@ export interface Target {
   kubernetes: KubernetesView | null;
   podman: PodmanView | null;
   ssh: SshView | null;
+  s3: S3Config | null;
   created_at: string;
   updated_at: string;
 }
@@ -125,8 +127,7 @@ export class TargetService {
   readonly #secrets: SecretBox;
   readonly #checkKubernetes: KubernetesCheck;
   readonly #checkPodman: PodmanCheck;
-  readonly #checkSsh: SshCheck;
-  readonly #scanHostKeys: HostKeyScan;
+  readonly #settings: ReadonlyMap<string, TargetSettings>;
 
   constructor(deps: {
     targets: TargetRepository;
@@ -135,8 +136,8 @@ export class TargetService {
     secrets: SecretBox;
     checkKubernetes: KubernetesCheck;
     checkPodman: PodmanCheck;
-    checkSsh: SshCheck;
-    scanHostKeys: HostKeyScan;
+    /** The settings of the kinds in SETTINGS_KINDS, one each. */
+    settings: readonly TargetSettings[];
   }) {
     this.#targets = deps.targets;
     this.#access = deps.access;
@@ -144,8 +145,7 @@ export class TargetService {
     this.#secrets = deps.secrets;
     this.#checkKubernetes = deps.checkKubernetes;
     this.#checkPodman = deps.checkPodman;
-    this.#checkSsh = deps.checkSsh;
-    this.#scanHostKeys = deps.scanHostKeys;
+    this.#settings = new Map(deps.settings.map((settings) => [settings.kind, settings]));
   }
 
   async listProject(actor: Actor, ref: string, page: PageRequest): Promise<Page<Target>> {
@@ -210,9 +210,9 @@ export class TargetService {
     const name = checkName(input.name);
     const scope = checkScope(input.environment_scope ?? ALL_ENVIRONMENTS);
     refuseOtherSettings(kind, input);
-    if (kind === 'ssh') {
+    if (isSettingsKind(kind)) {
       await this.#checkNameFree(level, name, null);
-      const { config, credentials } = await this.#sshSettings(input.ssh ?? {}, null);
+      const { config, credentials } = await this.#kindSettings(kind, input[kind] ?? {}, null);
       const row = await this.#targets.insert(
         { project_id: level.projectId, name, kind, environment_scope: scope, config: JSON.stringify(config) },
         (id) => this.#secrets.encrypt(JSON.stringify(credentials), targetSecretContext(id)),
@@ -282,9 +282,9 @@ export class TargetService {
     if (changes.environment_scope !== undefined)
       values.environment_scope = checkScope(changes.environment_scope);
     refuseOtherSettings(row.kind, changes);
-    if (row.kind === 'ssh') {
-      // Every save checks the hosts again; recorded host keys stay unless rescan_host_keys says.
-      const { config, credentials } = await this.#sshSettings(changes.ssh ?? {}, row);
+    if (isSettingsKind(row.kind)) {
+      // Every save checks the target again (an SSH host's recorded key stays unless rescanned).
+      const { config, credentials } = await this.#kindSettings(row.kind, changes[row.kind] ?? {}, row);
       values.config = JSON.stringify(config);
       values.secret_encrypted = this.#secrets.encrypt(
         JSON.stringify(credentials),
@@ -419,27 +419,25 @@ export class TargetService {
     return { config: { ...merged.config, version }, credentials: merged.credentials };
   }
 
-  /**
-   * Merges SSH settings over a stored target's (`row`, on update), records the keys of hosts new
-   * to it, and checks every host with them (connect, `deploy_to` writable).
-   */
-  async #sshSettings(
-    input: SshSettingsInput,
+  /** Merges a settings kind's input over a stored target's (`row`, on update), validated and checked. */
+  async #kindSettings(
+    kind: SettingsKind,
+    input: object,
     row: TargetRow | null,
-  ): Promise<{ config: SshConfig; credentials: SshCredentials }> {
+  ): Promise<{ config: unknown; credentials: unknown }> {
+    const settings = this.#settings.get(kind);
+    if (!settings) throw new Error(`no settings reader for ${kind} targets`);
     const stored = row
       ? {
-          config: parseSshConfig(row.config),
-          credentials: parseSshCredentials(
+          config: settings.parseConfig(row.config),
+          credentials: settings.parseCredentials(
             row.secret_encrypted === null
               ? null
               : this.#secrets.decrypt(row.secret_encrypted, targetSecretContext(row.id)),
           ),
         }
       : null;
-    const merged = await mergeSshSettings(input, stored, this.#scanHostKeys);
-    await this.#checkSsh(merged.config, merged.credentials);
-    return merged;
+    return settings.save(input as Record<string, unknown>, stored);
   }
 
   /**
@@ -487,7 +485,8 @@ export function targetView(row: TargetRow): Target {
       row.kind === 'podman'
         ? { ...parsePodmanConfig(row.config), ssh_key_set: row.secret_encrypted !== null }
         : null,
-    ssh: row.kind === 'ssh' ? parseSshConfig(row.config) : null,
+    ssh: row.kind === 'ssh' ? (JSON.parse(row.config) as SshConfig) : null,
+    s3: row.kind === 's3' ? (JSON.parse(row.config) as S3Config) : null,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -507,20 +506,20 @@ function kubernetesView(config: KubernetesConfig): KubernetesView {
  * (an SSH target's hosts are ssh.hosts, a Podman host's URL is podman.url).
  */
 function refuseOtherSettings(kind: string, input: TargetChanges): void {
-  for (const own of ['podman', 'ssh'] as const) {
+  for (const own of ['podman', ...SETTINGS_KINDS] as const) {
     if (kind !== own && input[own] !== undefined) {
       throw new GantryError('validation_failed', `a ${kind} target takes no ${own}: settings`, [
         { path: `/${own}`, message: `only for ${own} targets` },
       ]);
     }
   }
-  if (kind !== 'podman' && kind !== 'ssh') return;
-  for (const field of ['url', 'secret', 'kubernetes', 'podman', 'ssh'] as const) {
+  if (kind !== 'podman' && !isSettingsKind(kind)) return;
+  for (const field of ['url', 'secret', 'kubernetes', 'podman', ...SETTINGS_KINDS] as const) {
     if (field !== kind && input[field] !== undefined) {
-      const where = kind === 'podman' ? "its host's URL is podman.url" : 'its hosts are ssh.hosts';
+      const where = kind === 'podman' ? " (its host's URL is podman.url)" : '';
       throw new GantryError(
         'validation_failed',
-        `a ${kind} target takes ${kind}: settings, not ${field} (${where})`,
+        `a ${kind} target takes ${kind}: settings, not ${field}${where}`,
         [{ path: `/${field}`, message: `not for ${kind} targets` }],
       );
     }

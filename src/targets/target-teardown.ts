@@ -1,7 +1,9 @@
 import {
+  type DeploymentSnapshot,
   type KubernetesSnapshot,
   type PodmanSnapshot,
   parseSnapshot,
+  type S3Snapshot,
   type SshSnapshot,
 } from '../domain/deployment-snapshot.ts';
 import type { DeploymentRecorder } from '../scheduler/deployment-recorder.ts';
@@ -9,11 +11,19 @@ import type { DeploymentRepository, DeploymentRow } from '../store/repositories/
 import type { EnvironmentRepository, EnvironmentRow } from '../store/repositories/environment-repository.ts';
 import type { TargetRepository, TargetRow } from '../store/repositories/target-repository.ts';
 
+/** Snapshots of the built-in deployers, whose stop takes down what they put on their target. */
+type TornDownSnapshot = KubernetesSnapshot | PodmanSnapshot | SshSnapshot | S3Snapshot;
+
+function isTornDown(snapshot: DeploymentSnapshot): snapshot is TornDownSnapshot {
+  return snapshot.kind !== 'script' && snapshot.kind !== 'external';
+}
+
 /** How each built-in deployer takes down what a deployment of its own put on its target. */
 export interface TeardownSteps {
   kubernetes(target: TargetRow, snapshot: KubernetesSnapshot): Promise<void>;
   podman(target: TargetRow, snapshot: PodmanSnapshot): Promise<void>;
   ssh(target: TargetRow, snapshot: SshSnapshot): Promise<void>;
+  s3(target: TargetRow, snapshot: S3Snapshot): Promise<void>;
 }
 
 export interface TargetTeardownDeps {
@@ -50,8 +60,7 @@ export class TargetTeardown {
         : await this.#deps.deployments.findById(environment.last_success_deployment_id);
     const snapshot = parseSnapshot(current?.snapshot ?? null);
     if (current?.action !== 'start') return undefined;
-    if (snapshot?.kind !== 'kubernetes' && snapshot?.kind !== 'podman' && snapshot?.kind !== 'ssh')
-      return undefined;
+    if (snapshot === null || !isTornDown(snapshot)) return undefined;
     const deployment = await this.#deps.deployments.insert({
       project_id: environment.project_id,
       environment_id: environment.id,
@@ -83,10 +92,7 @@ export class TargetTeardown {
     while (this.#running.size > 0) await Promise.all(this.#running);
   }
 
-  async #takeDown(
-    deployment: DeploymentRow,
-    snapshot: KubernetesSnapshot | PodmanSnapshot | SshSnapshot,
-  ): Promise<void> {
+  async #takeDown(deployment: DeploymentRow, snapshot: TornDownSnapshot): Promise<void> {
     let status: 'success' | 'failed' = 'success';
     try {
       const target = await this.#deps.targets.findById(snapshot.targetId);
@@ -94,7 +100,8 @@ export class TargetTeardown {
       const { steps } = this.#deps;
       if (snapshot.kind === 'kubernetes') await steps.kubernetes(target, snapshot);
       else if (snapshot.kind === 'podman') await steps.podman(target, snapshot);
-      else await steps.ssh(target, snapshot);
+      else if (snapshot.kind === 'ssh') await steps.ssh(target, snapshot);
+      else await steps.s3(target, snapshot);
     } catch (error) {
       status = 'failed';
       this.#deps.log(`stopping environment ${deployment.environment_id} failed: ${(error as Error).message}`);

@@ -85,6 +85,7 @@ for (const dialect of DIALECTS) {
           kubernetes: null,
           podman: null,
           ssh: null,
+          s3: null,
           created_at: '',
           updated_at: '',
         },

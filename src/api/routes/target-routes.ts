@@ -137,6 +137,33 @@ const Ssh = Type.Object(
     description: 'ssh targets: the hosts, login and release directory; checked on save',
   },
 );
+const S3 = Type.Object(
+  {
+    bucket: Type.Optional(Type.String({ maxLength: 63 })),
+    prefix: Type.Optional(
+      Type.String({ maxLength: 1024, description: "'' (default) or a folder ending in /" }),
+    ),
+    region: Type.Optional(Type.String({ maxLength: 64, description: 'default us-east-1' })),
+    endpoint: Type.Optional(
+      Type.Union([Type.String({ maxLength: 2048 }), Type.Null()], {
+        description: 'the http(s) URL of an S3-compatible server; null or empty: AWS',
+      }),
+    ),
+    force_path_style: Type.Optional(
+      Type.Boolean({ description: 'bucket in the path; default true with an endpoint' }),
+    ),
+    versioning: Type.Optional(
+      Type.Union([Type.Literal('prefix'), Type.Literal('bucket')], {
+        description: 'where rollbacks find old files: copies under the prefix (default) or bucket versioning',
+      }),
+    ),
+    access_key_id: Type.Optional(Type.String({ maxLength: 256 })),
+    secret_access_key: Type.Optional(
+      Type.Union([Type.String({ maxLength: 1024 }), Type.Null()], { description: 'write-only' }),
+    ),
+  },
+  { additionalProperties: false, description: 's3 targets: the bucket and credentials; checked on save' },
+);
 const CreateBody = Type.Object(
   {
     name: Name,
@@ -147,6 +174,7 @@ const CreateBody = Type.Object(
     kubernetes: Type.Optional(Kubernetes),
     podman: Type.Optional(Podman),
     ssh: Type.Optional(Ssh),
+    s3: Type.Optional(S3),
   },
   { additionalProperties: false },
 );
@@ -159,6 +187,7 @@ const UpdateBody = Type.Object(
     kubernetes: Type.Optional(Kubernetes),
     podman: Type.Optional(Podman),
     ssh: Type.Optional(Ssh),
+    s3: Type.Optional(S3),
   },
   { additionalProperties: false },
 );

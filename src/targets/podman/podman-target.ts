@@ -12,6 +12,7 @@ import type { DeploymentRepository, DeploymentRow } from '../../store/repositori
 import type { DeploymentStatusRepository } from '../../store/repositories/deployment-status-repository.ts';
 import type { JobRow } from '../../store/repositories/job-repository.ts';
 import { findSnapshot, runningSnapshot } from '../deployment-snapshots.ts';
+import { recordFailureStatus } from '../failure-status.ts';
 import { addGantryMetadata, gantryLabels } from '../kubernetes/gantry-metadata.ts';
 import { rewriteImages } from '../kubernetes/image-rewrite.ts';
 import { type JobManifestSources, renderJobManifests } from '../kubernetes/job-manifests.ts';
@@ -144,7 +145,8 @@ export class PodmanTarget implements Target {
           onProgress: (line) => void log.line(line),
         });
       } catch (error) {
-        if (error instanceof ContainerFailure) await this.#recordFailure(deployment, error.message);
+        if (error instanceof ContainerFailure)
+          await recordFailureStatus(this.#deps.statuses, deployment.id, error.message);
         throw error;
       }
       const images = withDigests(plan, states);
@@ -347,17 +349,6 @@ export class PodmanTarget implements Target {
     };
     await this.#deps.deployments.update(deployment.id, { snapshot: JSON.stringify(snapshot) });
     return snapshot;
-  }
-
-  async #recordFailure(deployment: DeploymentRow, message: string): Promise<void> {
-    await this.#deps.statuses.insert({
-      deployment_id: deployment.id,
-      state: 'failure',
-      description: message,
-      log_url: null,
-      environment_url: null,
-      creator_id: null,
-    });
   }
 }
 

@@ -1,9 +1,19 @@
 import { GantryError } from '../../domain/errors.ts';
+import type { TargetSettings } from '../target-settings.ts';
 import { scanHostKeys } from './host-keys.ts';
 import { shellQuote } from './shell-quote.ts';
 import { SshConnection } from './ssh-connection.ts';
 import { endpointLogin } from './ssh-endpoint.ts';
-import type { HostKeyScan, SshCheck } from './ssh-settings.ts';
+import {
+  type HostKeyScan,
+  mergeSshSettings,
+  parseSshConfig,
+  parseSshCredentials,
+  type SshCheck,
+  type SshConfig,
+  type SshCredentials,
+  type SshSettingsInput,
+} from './ssh-settings.ts';
 
 const CHECK_TIMEOUT_MS = 30_000;
 
@@ -56,3 +66,21 @@ export const scanTargetHostKeys: HostKeyScan = async ({ host, port }) => {
     ]);
   }
 };
+
+/** The settings of SSH targets: merged, host keys recorded for new hosts, every host checked. */
+export function sshTargetSettings(
+  scratchDir: string,
+  scan: HostKeyScan = scanTargetHostKeys,
+): TargetSettings<SshConfig, SshCredentials> {
+  const check = sshTargetCheck(scratchDir);
+  return {
+    kind: 'ssh',
+    async save(input, stored) {
+      const merged = await mergeSshSettings(input as SshSettingsInput, stored, scan);
+      await check(merged.config, merged.credentials);
+      return merged;
+    },
+    parseConfig: parseSshConfig,
+    parseCredentials: parseSshCredentials,
+  };
+}

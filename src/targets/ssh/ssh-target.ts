@@ -13,6 +13,7 @@ import type { JobRow } from '../../store/repositories/job-repository.ts';
 import type { TargetRow } from '../../store/repositories/target-repository.ts';
 import { targetSecretContext } from '../../webhooks/webhook-secrets.ts';
 import { findSnapshot } from '../deployment-snapshots.ts';
+import { recordFailureStatus } from '../failure-status.ts';
 import { gatherJobFiles, type JobFileSources } from '../job-files.ts';
 import type { DeployOutcome, DeployRequest, Target } from '../target.ts';
 import { deployRelease, stopRelease, switchRelease } from './releases.ts';
@@ -116,7 +117,7 @@ export class SshTarget implements Target {
       await log.line(`Release ${deployment.id} is live on every host`);
       return { status: 'success' };
     } catch (error) {
-      await this.#recordFailure(deployment, (error as Error).message);
+      await recordFailureStatus(this.#deps.statuses, deployment.id, (error as Error).message);
       throw error;
     }
   }
@@ -258,17 +259,6 @@ export class SshTarget implements Target {
   ): Promise<void> {
     const hosts = outcomes.map(({ host, previous }) => ({ host: host.host, port: host.port, previous }));
     await this.#deps.deployments.update(deployment.id, { snapshot: JSON.stringify({ ...snapshot, hosts }) });
-  }
-
-  async #recordFailure(deployment: DeploymentRow, message: string): Promise<void> {
-    await this.#deps.statuses.insert({
-      deployment_id: deployment.id,
-      state: 'failure',
-      description: message,
-      log_url: null,
-      environment_url: null,
-      creator_id: null,
-    });
   }
 }
 
