@@ -1,0 +1,70 @@
+import { shellQuote } from '../ssh/shell-quote.ts';
+
+/** How Ansible logs in to every host of a target: a private key, or else a password. */
+export interface AnsibleCredentials {
+  /** The private key (OpenSSH or PEM text), or null to log in with {@link password}. */
+  privateKey: string | null;
+  password: string | null;
+}
+
+/** The files of a run's private directory that ssh reads. */
+export interface ConnectionFiles {
+  knownHosts: string;
+  /** The 0600 key file, when logging in with a key. */
+  privateKey: string | null;
+}
+
+/** How long ssh may take to connect and finish the handshake. */
+const CONNECT_TIMEOUT_SECONDS = 15;
+
+/**
+ * The extra vars that fix how Ansible's ssh connection logs in: strict host-key checking against the
+ * recorded keys only, no user or system ssh config, no agent or forwarding, and either the key file
+ * or password prompts answered by SSH_ASKPASS (see ansible-environment.ts), never sshpass.
+ *
+ * They are extra vars because those win over everything a repository can set (inventory and
+ * `group_vars/`, play and task vars). The options go into `ansible_ssh_args`, which Ansible puts
+ * first on ssh's command line, and ssh keeps the first value of each option: before Ansible's own
+ * `PasswordAuthentication=no` (added whenever `ansible_password` is unset) and before anything
+ * else. `ansible_ssh_common_args` and `ansible_ssh_extra_args` are emptied so nothing follows them.
+ */
+export function connectionVars(files: ConnectionFiles): Record<string, string | boolean> {
+  const options = [
+    'StrictHostKeyChecking=yes',
+    `UserKnownHostsFile=${files.knownHosts}`,
+    'GlobalKnownHostsFile=/dev/null',
+    'UpdateHostKeys=no',
+    'CheckHostIP=no',
+    `ConnectTimeout=${CONNECT_TIMEOUT_SECONDS}`,
+    'ServerAliveInterval=15',
+    'ServerAliveCountMax=4',
+    'IdentityAgent=none',
+    'ForwardAgent=no',
+    'ForwardX11=no',
+    'ClearAllForwardings=yes',
+    ...(files.privateKey !== null
+      ? [
+          'BatchMode=yes',
+          'IdentitiesOnly=yes',
+          `IdentityFile=${files.privateKey}`,
+          'PasswordAuthentication=no',
+          'KbdInteractiveAuthentication=no',
+        ]
+      : [
+          'BatchMode=no',
+          'PubkeyAuthentication=no',
+          'PasswordAuthentication=yes',
+          'KbdInteractiveAuthentication=yes',
+          'PreferredAuthentications=password,keyboard-interactive',
+          'NumberOfPasswordPrompts=1',
+        ]),
+  ];
+  return {
+    ansible_host_key_checking: true,
+    // Ansible splits it like a shell would, so paths with spaces are quoted.
+    ansible_ssh_args: ['-F', 'none', ...options.flatMap((option) => ['-o', shellQuote(option)])].join(' '),
+    ansible_ssh_common_args: '',
+    ansible_ssh_extra_args: '',
+    ...(files.privateKey !== null ? { ansible_ssh_private_key_file: files.privateKey } : {}),
+  };
+}
