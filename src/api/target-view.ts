@@ -84,6 +84,17 @@ export const TargetView = Type.Object({
     ],
     { description: 's3 targets: the bucket and how rollbacks find old files' },
   ),
+  maven: Type.Union(
+    [
+      Type.Object({
+        url: Type.String(),
+        username: Type.Union([Type.String(), Type.Null()]),
+        password_set: Type.Boolean({ description: 'whether a password is stored (it is never shown)' }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'maven targets: the repository' },
+  ),
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -99,6 +110,7 @@ export const targetView = (target: Target) => ({
   podman: target.podman,
   ssh: target.ssh,
   s3: target.s3,
+  maven: target.maven,
   created_at: target.created_at,
   updated_at: target.updated_at,
 });

@@ -155,15 +155,32 @@ export interface S3Snapshot extends Omit<ScriptSnapshot, 'kind'> {
   files: PublishedObject[];
 }
 
+/**
+ * Recorded by the built-in Maven deployer: the job as planned and the version published (its
+ * coordinates as expanded, the repository, the files stored). A rollback makes that version the
+ * one Maven resolves as the latest again; published versions are never deleted.
+ */
+export interface MavenSnapshot extends Omit<ScriptSnapshot, 'kind'> {
+  kind: 'maven';
+  targetId: number;
+  repositoryUrl: string;
+  groupId: string;
+  artifactId: string;
+  version: string;
+  /** Paths in the repository (checksum files left out), sizes and SHA-1s. */
+  uploaded: { path: string; size: number; sha1: string }[];
+}
+
 export type DeploymentSnapshot =
   | ScriptSnapshot
   | ExternalSnapshot
   | KubernetesSnapshot
   | PodmanSnapshot
   | SshSnapshot
-  | S3Snapshot;
+  | S3Snapshot
+  | MavenSnapshot;
 
-const KINDS = new Set(['script', 'external', 'kubernetes', 'podman', 'ssh', 's3']);
+const KINDS = new Set(['script', 'external', 'kubernetes', 'podman', 'ssh', 's3', 'maven']);
 
 /** Whether a snapshot holds the job that made it, so applying it again can run that job again. */
 export function isReapplicable(

@@ -32,6 +32,7 @@ test('reads the brief example', () => {
       files: null,
       release: null,
       site: null,
+      maven: null,
     },
     errors: [],
   });
@@ -44,6 +45,7 @@ test('reads the brief example', () => {
     files: null,
     release: null,
     site: null,
+    maven: null,
   });
   assert.deepEqual(read('deploy: {manifests: k8s, strategy: {steps: [100]}}\n').deploy?.strategy, {
     steps: [100],
@@ -65,7 +67,7 @@ test('reports every problem', () => {
   replicas: 3
 `).errors,
     [
-      'f.yml:7:3: job "p" deploy: unknown keyword "replicas"; expected one of manifests, files, images, containers, strategy, timeout, before, after, health_check, keep_releases, stop, cache_control, content_types, delete_removed',
+      'f.yml:7:3: job "p" deploy: unknown keyword "replicas"; expected one of manifests, files, images, containers, strategy, timeout, before, after, health_check, keep_releases, stop, cache_control, content_types, delete_removed, maven',
       'f.yml:3:12: job "p" deploy:images:Web: a container name is lowercase letters, digits and - (a DNS label)',
       'f.yml:3:25: job "p" deploy:images:api: expected an image reference, got 3',
       'f.yml:4:16: job "p" deploy:containers[0]: container "db" has no image in deploy:images',
@@ -108,6 +110,7 @@ test('reads files and the release steps of host targets', () => {
         stop: 'systemctl stop app',
       },
       site: null,
+      maven: null,
     },
     errors: [],
   });
@@ -171,4 +174,32 @@ test('reads the bucket keys of S3 targets, in file order', () => {
       'f.yml:1:83: job "p" deploy:delete_removed: expected true or false, got 3',
     ],
   );
+});
+
+test('reads the Maven publication: coordinates, a POM and the files with their classifiers', () => {
+  const result = read(`deploy:
+  files: target
+  maven:
+    group_id: com.example
+    artifact_id: shop
+    version: $CI_COMMIT_TAG
+    artifacts: [shop.jar, { file: shop-sources.jar, classifier: sources }, { file: shop.tgz, extension: tar.gz }]
+`);
+  assert.deepEqual(result.errors, []);
+  assert.deepEqual(result.deploy?.maven, {
+    groupId: 'com.example',
+    artifactId: 'shop',
+    version: '$CI_COMMIT_TAG',
+    pom: null,
+    artifacts: [
+      { file: 'shop.jar', classifier: null, extension: null },
+      { file: 'shop-sources.jar', classifier: 'sources', extension: null },
+      { file: 'shop.tgz', classifier: null, extension: 'tar.gz' },
+    ],
+  });
+  assert.deepEqual(read('deploy: {files: t, maven: {group_id: g, artifacts: [{classifier: x}]}}\n').errors, [
+    'f.yml:1:27: job "p" deploy:maven: expected artifact_id: with the artifact id',
+    'f.yml:1:27: job "p" deploy:maven: expected version: with the version, such as 1.2.0 or $CI_COMMIT_TAG',
+    'f.yml:1:53: job "p" deploy:maven:artifacts[0]: expected file: with the path of the file',
+  ]);
 });

@@ -1,4 +1,5 @@
 import { type Diagnostics, reportError } from './diagnostics.ts';
+import { readMaven } from './maven-keyword.ts';
 import {
   checkKeys,
   childWhere,
@@ -23,6 +24,7 @@ const keys = [
   'timeout',
   ...RELEASE_KEYS,
   ...SITE_KEYS,
+  'maven',
 ];
 const containerName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -57,6 +59,8 @@ export function readDeploy(diagnostics: Diagnostics, node: YamlNode, where: stri
     : null;
   const release = readRelease(diagnostics, map, where);
   const site = readSite(diagnostics, map, where);
+  const mavenNode = at('maven');
+  const maven = mavenNode ? readMaven(diagnostics, mavenNode, childWhere(where, 'maven')) : null;
   const imagesNode = at('images');
   const images = imagesNode ? readImages(diagnostics, imagesNode, childWhere(where, 'images')) : {};
   const containersNode = at('containers');
@@ -97,6 +101,7 @@ export function readDeploy(diagnostics: Diagnostics, node: YamlNode, where: stri
     files === undefined ||
     release === undefined ||
     site === undefined ||
+    maven === undefined ||
     images === undefined
   )
     return undefined;
@@ -109,6 +114,7 @@ export function readDeploy(diagnostics: Diagnostics, node: YamlNode, where: stri
     files,
     release,
     site,
+    maven,
   };
 }
 

@@ -141,6 +141,19 @@ export interface DeploySpec {
   release: ReleaseSpec | null;
   /** How files are published to a bucket (S3 targets); null when no bucket key is given. */
   site: SiteSpec | null;
+  /** What is published to a Maven repository (Maven targets); null without `maven:`. */
+  maven: MavenSpec | null;
+}
+
+/** `deploy:maven`: the coordinates (unexpanded) and the files among `deploy:files`. */
+export interface MavenSpec {
+  groupId: string;
+  artifactId: string;
+  version: string;
+  /** A POM among the files; null: a minimal one is made. */
+  pom: string | null;
+  /** Files among `deploy:files`; `extension` null: taken from the file name. */
+  artifacts: { file: string; classifier: string | null; extension: string | null }[];
 }
 
 /** The bucket keys of `deploy:`: headers of the published files, and whether removed files go. */

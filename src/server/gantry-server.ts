@@ -79,6 +79,7 @@ import { EnvironmentRepository } from '../store/repositories/environment-reposit
 import { EnvironmentSecretRepository } from '../store/repositories/environment-secret-repository.ts';
 import { FreezePeriodRepository } from '../store/repositories/freeze-period-repository.ts';
 import { HookDeliveryRepository } from '../store/repositories/hook-delivery-repository.ts';
+import type { JobRow } from '../store/repositories/job-repository.ts';
 import { MemberRepository } from '../store/repositories/member-repository.ts';
 import { PipelineScheduleRepository } from '../store/repositories/pipeline-schedule-repository.ts';
 import {
@@ -104,6 +105,8 @@ import { checkKubernetesTarget } from '../targets/kubernetes/kubernetes-target-c
 import { deleteKubernetesDeployment } from '../targets/kubernetes/kubernetes-teardown.ts';
 import { LiveViewCache } from '../targets/kubernetes/live-view-cache.ts';
 import { ScriptJobCredentials } from '../targets/kubernetes/script-job-credentials.ts';
+import { mavenTargetSettings } from '../targets/maven/maven-settings.ts';
+import { MavenTarget } from '../targets/maven/maven-target.ts';
 import type { PodmanAccess } from '../targets/podman/podman-connection.ts';
 import { PodmanScriptVariables } from '../targets/podman/podman-script-variables.ts';
 import { PodmanTarget } from '../targets/podman/podman-target.ts';
@@ -344,14 +347,16 @@ export async function startGantryServer(
     users,
   });
   const autoDeployRules = new AutoDeployRuleRepository(db);
+  // A job's variables as its runner would get them (deployers expand images and coordinates with them).
+  const jobVariables = async (job: JobRow) => {
+    const spec = await engine.specs.build(job, '');
+    return new Map(spec.variables.map((variable) => [variable.key, variable.value]));
+  };
   const kubernetesTarget = new KubernetesTarget({
     secrets,
     deployments: engine.deployments,
     exportTree: (projectId, sha) => exportTree(storage.pathOf(projectId), sha),
-    jobVariables: async (job) => {
-      const spec = await engine.specs.build(job, '');
-      return new Map(spec.variables.map((variable) => [variable.key, variable.value]));
-    },
+    jobVariables,
     environmentSecrets: (projectId, name) => environmentSecrets.secretSetForEnvironment(projectId, name),
     variablesVersion: (job, name) => engine.variablesVersion(job, name),
   });
@@ -360,10 +365,7 @@ export async function startGantryServer(
     deployments: engine.deployments,
     statuses: new DeploymentStatusRepository(db),
     exportTree: (projectId, sha) => exportTree(storage.pathOf(projectId), sha),
-    jobVariables: async (job) => {
-      const spec = await engine.specs.build(job, '');
-      return new Map(spec.variables.map((variable) => [variable.key, variable.value]));
-    },
+    jobVariables,
     variablesVersion: (job, name) => engine.variablesVersion(job, name),
     ...(registry.host !== null && {
       registry: {
@@ -393,6 +395,15 @@ export async function startGantryServer(
     statuses: new DeploymentStatusRepository(db),
     secrets,
     scratchDir,
+    variablesVersion: (job, name) => engine.variablesVersion(job, name),
+    ...jobFiles,
+  });
+  const mavenTarget = new MavenTarget({
+    deployments: engine.deployments,
+    statuses: new DeploymentStatusRepository(db),
+    secrets,
+    scratchDir,
+    jobVariables,
     variablesVersion: (job, name) => engine.variablesVersion(job, name),
     ...jobFiles,
   });
@@ -537,6 +548,7 @@ export async function startGantryServer(
       podmanTarget,
       sshTarget,
       s3Target,
+      mavenTarget,
     ],
     targetRows,
     environments: engine.environments,
@@ -624,7 +636,7 @@ export async function startGantryServer(
     secrets,
     checkKubernetes: checkKubernetesTarget,
     checkPodman: podmanTargetCheck(scratchDir, config.podmanBinary),
-    settings: [sshTargetSettings(scratchDir), s3TargetSettings()],
+    settings: [sshTargetSettings(scratchDir), s3TargetSettings(), mavenTargetSettings()],
   });
   const protectedEnvironmentService = new ProtectedEnvironmentService({
     rules: protectedEnvironmentRows,

@@ -19,6 +19,7 @@ import {
   parseKubernetesConfig,
   parseKubernetesCredentials,
 } from '../targets/kubernetes/kubernetes-settings.ts';
+import type { MavenConfig, MavenSettingsInput } from '../targets/maven/maven-settings.ts';
 import { podmanSettingsOf } from '../targets/podman/podman-connection.ts';
 import {
   mergePodmanSettings,
@@ -43,13 +44,14 @@ import type { ProjectRoleCheck } from './project-role-check.ts';
  * manifests to (`deploy:` jobs) and hands credentials to (`script:` jobs). `podman`: a host (the
  * server's own, or one reached over SSH) where Gantry runs the manifests with `podman kube play`.
  * `ssh`: hosts Gantry copies a job's files to, as releases switched by a `current` symlink. `s3`: a
- * bucket (AWS or an S3-compatible server) a job's files are published to.
+ * bucket (AWS or an S3-compatible server) a job's files are published to. `maven`: a Maven repository
+ * a job's build artifacts are published to as a version.
  */
-export const TARGET_KINDS = ['external', 'kubernetes', 'podman', 'ssh', 's3'] as const;
+export const TARGET_KINDS = ['external', 'kubernetes', 'podman', 'ssh', 's3', 'maven'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
 /** The kinds whose settings a {@link TargetSettings} reads and checks, each under its own key. */
-const SETTINGS_KINDS = ['ssh', 's3'] as const;
+const SETTINGS_KINDS = ['ssh', 's3', 'maven'] as const;
 type SettingsKind = (typeof SETTINGS_KINDS)[number];
 const isSettingsKind = (kind: string): kind is SettingsKind =>
   (SETTINGS_KINDS as readonly string[]).includes(kind);
@@ -68,6 +70,7 @@ export interface TargetInput {
   podman?: PodmanSettingsInput;
   ssh?: SshSettingsInput;
   s3?: S3SettingsInput;
+  maven?: MavenSettingsInput;
 }
 
 /** What an update may change (not the kind); `secret` null or empty removes it, absent keeps it. */
@@ -85,6 +88,7 @@ export interface Target {
   podman: PodmanView | null;
   ssh: SshView | null;
   s3: S3Config | null;
+  maven: MavenConfig | null;
   created_at: string;
   updated_at: string;
 }
@@ -487,6 +491,7 @@ export function targetView(row: TargetRow): Target {
         : null,
     ssh: row.kind === 'ssh' ? (JSON.parse(row.config) as SshConfig) : null,
     s3: row.kind === 's3' ? (JSON.parse(row.config) as S3Config) : null,
+    maven: row.kind === 'maven' ? (JSON.parse(row.config) as MavenConfig) : null,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

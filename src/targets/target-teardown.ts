@@ -15,7 +15,7 @@ import type { TargetRepository, TargetRow } from '../store/repositories/target-r
 type TornDownSnapshot = KubernetesSnapshot | PodmanSnapshot | SshSnapshot | S3Snapshot;
 
 function isTornDown(snapshot: DeploymentSnapshot): snapshot is TornDownSnapshot {
-  return snapshot.kind !== 'script' && snapshot.kind !== 'external';
+  return snapshot.kind !== 'script' && snapshot.kind !== 'external' && snapshot.kind !== 'maven';
 }
 
 /** How each built-in deployer takes down what a deployment of its own put on its target. */

@@ -86,6 +86,7 @@ for (const dialect of DIALECTS) {
           podman: null,
           ssh: null,
           s3: null,
+          maven: null,
           created_at: '',
           updated_at: '',
         },

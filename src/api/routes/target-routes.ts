@@ -164,6 +164,16 @@ const S3 = Type.Object(
   },
   { additionalProperties: false, description: 's3 targets: the bucket and credentials; checked on save' },
 );
+const Maven = Type.Object(
+  {
+    url: Type.Optional(Type.String({ maxLength: 2048, description: 'the http(s) URL of the repository' })),
+    username: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()])),
+    password: Type.Optional(
+      Type.Union([Type.String({ maxLength: 1024 }), Type.Null()], { description: 'write-only' }),
+    ),
+  },
+  { additionalProperties: false, description: 'maven targets: the repository; a probe is published on save' },
+);
 const CreateBody = Type.Object(
   {
     name: Name,
@@ -175,6 +185,7 @@ const CreateBody = Type.Object(
     podman: Type.Optional(Podman),
     ssh: Type.Optional(Ssh),
     s3: Type.Optional(S3),
+    maven: Type.Optional(Maven),
   },
   { additionalProperties: false },
 );
@@ -188,6 +199,7 @@ const UpdateBody = Type.Object(
     podman: Type.Optional(Podman),
     ssh: Type.Optional(Ssh),
     s3: Type.Optional(S3),
+    maven: Type.Optional(Maven),
   },
   { additionalProperties: false },
 );

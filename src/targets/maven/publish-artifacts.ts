@@ -1,7 +1,7 @@
 import { openAsBlob } from 'node:fs';
 import { conflict, GantryError } from '../../domain/errors.ts';
 import { mergeArtifactMetadata, parseArtifactMetadata, renderArtifactMetadata } from './artifact-metadata.ts';
-import { bytesDigests, CHECKSUM_ALGORITHMS, type FileDigests, fileDigests } from './maven-checksums.ts';
+import { fileDigests } from './maven-checksums.ts';
 import {
   isSnapshotVersion,
   type MavenCoordinates,
@@ -11,7 +11,8 @@ import {
 } from './maven-coordinates.ts';
 import { artifactDirectory, artifactPath, METADATA_FILE, versionDirectory } from './maven-layout.ts';
 import { minimalPom } from './minimal-pom.ts';
-import { type MavenRepository, type RepositoryBody, RepositoryClient } from './repository-client.ts';
+import { type MavenRepository, RepositoryClient } from './repository-client.ts';
+import { decode, inMemory, type PendingUpload, putWithChecksums } from './repository-writes.ts';
 import {
   nextSnapshotMetadata,
   parseSnapshotMetadata,
@@ -42,19 +43,6 @@ export interface PublishResult {
   uploaded: UploadedFile[];
   /** Path of the artifact-level `maven-metadata.xml` written last. */
   metadataPath: string;
-}
-
-interface PendingUpload {
-  path: string;
-  body: () => Promise<RepositoryBody>;
-  digests: FileDigests;
-}
-
-const utf8 = new TextEncoder();
-
-function inMemory(path: string, text: string): PendingUpload {
-  const bytes = utf8.encode(text);
-  return { path, body: async () => bytes, digests: bytesDigests(bytes) };
 }
 
 async function localFile(path: string, source: string, signal: AbortSignal): Promise<PendingUpload> {
@@ -166,20 +154,4 @@ export async function publishArtifacts(
   await putWithChecksums(client, inMemory(metadataPath, renderArtifactMetadata(merged)), signal);
   log(`updated ${metadataPath}: versions ${merged.versions.join(', ')}`);
   return { uploaded, metadataPath };
-}
-
-function decode(bytes: Uint8Array): string {
-  return new TextDecoder().decode(bytes);
-}
-
-async function putWithChecksums(
-  client: RepositoryClient,
-  upload: PendingUpload,
-  signal: AbortSignal,
-): Promise<void> {
-  signal.throwIfAborted();
-  await client.put(upload.path, await upload.body(), signal);
-  for (const algorithm of CHECKSUM_ALGORITHMS) {
-    await client.put(`${upload.path}.${algorithm}`, utf8.encode(upload.digests.checksums[algorithm]), signal);
-  }
 }

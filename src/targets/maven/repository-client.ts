@@ -10,7 +10,7 @@ export interface MavenRepository {
 }
 
 /** A request body: bytes in memory or a file opened as a Blob (`fs.openAsBlob`), streamed by fetch. */
-export type RepositoryBody = Uint8Array | Blob;
+export type RepositoryBody = Uint8Array<ArrayBuffer> | Blob;
 
 /**
  * The HTTP requests Maven's deploy makes, against one repository: GET to read metadata, PUT to store a

@@ -3,13 +3,15 @@
  * variables, environment secrets, protected environments, freeze periods, auto-deploy rules, project
  * hooks and their deliveries, members, runners and personal access tokens.
  */
+import type { HostTargetViews } from './host-target-types.ts';
 import type { PodmanTargetSettings } from './podman-types.ts';
 
-export interface Target {
+/** A target; `ssh`, `sftp`, `s3`, `maven` and `ansible` hold the settings of targets of that kind. */
+export interface Target extends HostTargetViews {
   id: number;
   project_id: number | null;
   name: string;
-  kind: 'kubernetes' | 'external' | 'podman' | string;
+  kind: 'kubernetes' | 'external' | 'podman' | 'ssh' | 'sftp' | 's3' | 'maven' | 'ansible' | string;
   environment_scope: string;
   url: string | null;
   kubernetes: {

@@ -16,7 +16,9 @@ import { RunningImages } from '../components/running-images.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TierBadge } from '../components/tier-badge.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
+import { WhatWasDeployed } from '../components/what-was-deployed.tsx';
 import { atLeast } from '../lib/access-level.ts';
+import { deployedSummary } from '../lib/deployed-summary.ts';
 import { formatDateTime } from '../lib/format-time.ts';
 import { shortSha } from '../lib/short-sha.ts';
 import { useProject } from '../project-context.tsx';
@@ -41,6 +43,7 @@ export function EnvironmentPage({ environmentId, tab = '' }: { environmentId: st
   const podman = usePodmanLiveView(id);
   const shellAllowed = useShellAllowed(level);
   const ids = useId();
+  const deployed = deployedSummary(environment.data?.last_successful_deployment?.snapshot);
   return (
     <Loaded state={environment}>
       {(env) => (
@@ -58,7 +61,7 @@ export function EnvironmentPage({ environmentId, tab = '' }: { environmentId: st
               </div>
               {canDeploy && <EnvironmentActions environment={env} onChanged={environment.reload} />}
             </div>
-            <EnvironmentFacts environment={env} onPodman={onPodman(podman) === true} />
+            <EnvironmentFacts environment={env} kubernetes={onPodman(podman) !== true && !deployed} />
           </section>
           <EnvironmentTabs
             base={`${base}/environments/${env.id}`}
@@ -82,6 +85,12 @@ export function EnvironmentPage({ environmentId, tab = '' }: { environmentId: st
                   />
                 </section>
               ) : null}
+              {deployed && (
+                <section className="card stack" aria-labelledby={`${ids}-deployed`}>
+                  <h2 id={`${ids}-deployed`}>What was deployed</h2>
+                  <WhatWasDeployed summary={deployed} />
+                </section>
+              )}
               <div className="grid-2">
                 <section className="card" aria-labelledby={`${ids}-approvals`}>
                   <h2 id={`${ids}-approvals`}>Blocked deployments</h2>
@@ -96,14 +105,15 @@ export function EnvironmentPage({ environmentId, tab = '' }: { environmentId: st
                 <h2 id={`${ids}-history`}>Deployment history</h2>
                 <DeploymentHistory environment={env} canDeploy={canDeploy} />
               </section>
-              {/* The live view of the environment's target, once the Podman view said whether it is one. */}
+              {/* The live view of the environment's target, once the Podman view said whether it is one
+                  (hosts, buckets and repositories have none: what was deployed there is shown above). */}
               {onPodman(podman) === true && (
                 <section className="card" aria-labelledby={`${ids}-podman`}>
                   <h2 id={`${ids}-podman`}>Podman</h2>
                   <PodmanLiveView live={podman} />
                 </section>
               )}
-              {onPodman(podman) === false && (
+              {onPodman(podman) === false && !deployed && (
                 <section className="card" aria-labelledby={`${ids}-kubernetes`}>
                   <h2 id={`${ids}-kubernetes`}>Kubernetes</h2>
                   <KubernetesLiveView environmentId={env.id} />
@@ -117,8 +127,14 @@ export function EnvironmentPage({ environmentId, tab = '' }: { environmentId: st
   );
 }
 
-/** URL, what runs there, auto-stop time and (unless on a Podman host) Kubernetes namespace. */
-function EnvironmentFacts({ environment, onPodman }: { environment: EnvironmentDetails; onPodman: boolean }) {
+/** URL, what runs there, auto-stop time and (on Kubernetes) the namespace. */
+function EnvironmentFacts({
+  environment,
+  kubernetes,
+}: {
+  environment: EnvironmentDetails;
+  kubernetes: boolean;
+}) {
   const current = environment.last_successful_deployment;
   return (
     <dl className="environment-facts">
@@ -157,7 +173,7 @@ function EnvironmentFacts({ environment, onPodman }: { environment: EnvironmentD
           )}
         </dd>
       </div>
-      {!onPodman && (
+      {kubernetes && (
         <div>
           <dt>Kubernetes namespace</dt>
           <dd>

@@ -7,16 +7,33 @@ import { ActionsHeading } from '../components/actions-heading.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { PagedList } from '../components/paged-list.tsx';
 import { useAction } from '../components/use-action.ts';
-import { EMPTY_TARGET_FORM, type TargetForm, targetBody } from '../lib/target-body.ts';
+import { hostTargetCheckText } from '../lib/host-target-check.ts';
+import {
+  EMPTY_TARGET_FORM,
+  editTargetForm,
+  isEditableKind,
+  type TargetForm,
+  targetBody,
+} from '../lib/target-body.ts';
+import { EditTargetDialog } from './edit-target-dialog.tsx';
 import { SelectField, TextField } from './fields.tsx';
 import { FormCard } from './form-card.tsx';
+import { HOST_KEY_HINT, HostKeys } from './host-keys.tsx';
+import {
+  HOST_TARGET_KIND_CHOICES,
+  HostTargetKindFields,
+  HostTargetSummary,
+  hostTargetKindName,
+} from './host-target-fields.tsx';
 import { PodmanTargetFields, PodmanTargetSummary, podmanConnectedText } from './podman-target-fields.tsx';
 import { SettingsSection } from './settings-section.tsx';
 import { useFields } from './use-fields.ts';
 
-/** What a successful cluster or Podman host check reported, in words. */
+/** What a successful check of a cluster, host, bucket or repository reported, in words. */
 function connectedText(target: Target): string {
   if (target.podman) return podmanConnectedText(target.podman);
+  const checked = hostTargetCheckText(target);
+  if (checked) return checked;
   const version = target.kubernetes?.server_version;
   return version ? `the cluster answered (Kubernetes ${version})` : 'the cluster answered';
 }
@@ -38,17 +55,13 @@ export function TargetsSection({ path, instance }: { path: string; instance?: bo
           Where environments run{instance ? ', for every project' : ''}. A target serves the environments its
           scope matches;{' '}
           {instance ? 'project targets win over these' : 'project targets win over instance ones'}, then the
-          most specific scope. Every save checks that the cluster or Podman host answers and accepts the
-          credentials, which are stored encrypted and never shown again.
+          most specific scope. Every save checks that the cluster, host, bucket or repository answers and
+          accepts the credentials, which are stored encrypted and never shown again; the keys of hosts reached
+          over SSH are recorded, and a host whose key changes is refused.
         </>
       }
     >
-      {added && (
-        <div className="alert alert-info" role="status">
-          Target <strong>{added.name}</strong> added
-          {added.kind === 'kubernetes' || added.kind === 'podman' ? `: ${connectedText(added)}.` : '.'}
-        </div>
-      )}
+      {added && <AddedTarget target={added} />}
       <PagedList list={list} empty="No targets yet.">
         {(items) => (
           <div className="table-wrap">
@@ -90,7 +103,11 @@ function TargetRow({ path, target, onChange }: { path: string; target: Target; o
     setChecked(await api<Target>(`${path}/${target.id}`, { method: 'PUT', body: {} }));
     onChange();
   });
+  const [edited, setEdited] = useState<Target>();
+  const [editing, setEditing] = useState(false);
   const { kubernetes, podman } = target;
+  const editForm = editTargetForm(target);
+  const hostKind = hostTargetKindName(target.kind);
   return (
     <tr data-target={target.name}>
       <td>
@@ -102,14 +119,14 @@ function TargetRow({ path, target, onChange }: { path: string; target: Target; o
               ? 'Podman host'
               : target.kind === 'external'
                 ? 'External deployer'
-                : target.kind}
+                : (hostKind ?? target.kind)}
         </div>
       </td>
       <td>
         <code>{target.environment_scope}</code>
       </td>
       <td className="settings-wrap">
-        {kubernetes || podman ? (
+        {target.kind !== 'external' ? (
           <div className="stack settings-tight">
             {kubernetes && (
               <>
@@ -121,6 +138,12 @@ function TargetRow({ path, target, onChange }: { path: string; target: Target; o
               </>
             )}
             {podman && <PodmanTargetSummary podman={podman} />}
+            <HostTargetSummary target={target} />
+            {edited && (
+              <span className="settings-check-ok" role="status">
+                Saved: {connectedText(edited)}.
+              </span>
+            )}
             {checked && (
               <span className="settings-check-ok" role="status">
                 Connected: {connectedText(checked)}.
@@ -135,7 +158,20 @@ function TargetRow({ path, target, onChange }: { path: string; target: Target; o
       <td className="hide-small">{kubernetes ? <code>{kubernetes.namespace_template}</code> : '—'}</td>
       <td>
         <div className="settings-actions">
-          {(kubernetes || podman) && (
+          {editForm && (
+            <button
+              type="button"
+              className="button button-small"
+              aria-label={`Edit ${target.name}`}
+              onClick={() => {
+                setEdited(undefined);
+                setEditing(true);
+              }}
+            >
+              Edit
+            </button>
+          )}
+          {target.kind !== 'external' && (
             <button
               type="button"
               className="button button-small"
@@ -156,8 +192,41 @@ function TargetRow({ path, target, onChange }: { path: string; target: Target; o
             </p>
           </DeleteButton>
         </div>
+        {editing && editForm && (
+          <EditTargetDialog
+            path={`${path}/${target.id}`}
+            initial={editForm}
+            onClose={() => setEditing(false)}
+            onSaved={(saved) => {
+              setEdited(saved);
+              onChange();
+            }}
+          />
+        )}
       </td>
     </tr>
+  );
+}
+
+/**
+ * What adding a target checked: the cluster's or host's answer and, for targets reached over
+ * SSH, every host's recorded key fingerprints for people to compare with the hosts' own.
+ */
+function AddedTarget({ target }: { target: Target }) {
+  const hosts = target.ssh?.hosts ?? target.ansible?.hosts ?? (target.sftp ? [target.sftp] : undefined);
+  return (
+    <div className="alert alert-info stack settings-tight" role="status">
+      <span>
+        Target <strong>{target.name}</strong> added
+        {target.kind === 'external' ? '.' : `: ${connectedText(target)}.`}
+      </span>
+      {hosts && (
+        <>
+          <HostKeys hosts={hosts} />
+          <span className="hint">{HOST_KEY_HINT}</span>
+        </>
+      )}
+    </div>
   );
 }
 
@@ -186,6 +255,7 @@ function AddTargetForm({ path, onAdded }: { path: string; onAdded: (target: Targ
         choices={[
           { value: 'kubernetes', label: 'Kubernetes cluster' },
           { value: 'podman', label: 'Podman host' },
+          ...HOST_TARGET_KIND_CHOICES,
           { value: 'external', label: 'External deployer (signed webhooks)' },
         ]}
       />
@@ -195,7 +265,9 @@ function AddTargetForm({ path, onAdded }: { path: string; onAdded: (target: Targ
         onChange={set('environmentScope')}
         hint="An environment name (production), a pattern (review/*), or * for every environment."
       />
-      {values.kind === 'podman' ? (
+      {isEditableKind(values.kind) ? (
+        <HostTargetKindFields kind={values.kind} values={values} set={set} editing={false} />
+      ) : values.kind === 'podman' ? (
         <PodmanTargetFields values={values.podman} onChange={set('podman')} />
       ) : values.kind === 'kubernetes' ? (
         <>
