@@ -68,6 +68,26 @@ export const TargetView = Type.Object({
     ],
     { description: 'ssh targets: the hosts and release settings' },
   ),
+  sftp: Type.Union(
+    [
+      Type.Object({
+        host: Type.String(),
+        port: Type.Integer(),
+        user: Type.String(),
+        remote_dir: Type.String(),
+        keep_releases: Type.Integer(),
+        known_hosts: Type.String(),
+        fingerprints: Type.Array(Type.String()),
+        auth: Type.Array(Type.String()),
+        mode: Type.Union([Type.String(), Type.Null()], {
+          description:
+            'release (atomic switch) or sync (plain copy): what the server allowed at the last save',
+        }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'sftp targets: the server and directory' },
+  ),
   s3: Type.Union(
     [
       Type.Object({
@@ -109,6 +129,7 @@ export const targetView = (target: Target) => ({
   kubernetes: target.kubernetes,
   podman: target.podman,
   ssh: target.ssh,
+  sftp: target.sftp,
   s3: target.s3,
   maven: target.maven,
   created_at: target.created_at,

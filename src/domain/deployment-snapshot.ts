@@ -171,7 +171,23 @@ export interface MavenSnapshot extends Omit<ScriptSnapshot, 'kind'> {
   uploaded: { path: string; size: number; sha1: string }[];
 }
 
+/**
+ * Recorded by the built-in SFTP deployer: the job as planned, the directory and release, whether
+ * the server allowed an atomic release (`release`) or got a plain copy (`sync`), and the files.
+ * A rollback switches `current` back to the release (release mode only).
+ */
+export interface SftpSnapshot extends Omit<ScriptSnapshot, 'kind'> {
+  kind: 'sftp';
+  targetId: number;
+  remoteDir: string;
+  release: string;
+  mode: 'release' | 'sync' | null;
+  previous: string | null;
+  files: ShippedFile[];
+}
+
 export type DeploymentSnapshot =
+  | SftpSnapshot
   | ScriptSnapshot
   | ExternalSnapshot
   | KubernetesSnapshot
@@ -180,7 +196,7 @@ export type DeploymentSnapshot =
   | S3Snapshot
   | MavenSnapshot;
 
-const KINDS = new Set(['script', 'external', 'kubernetes', 'podman', 'ssh', 's3', 'maven']);
+const KINDS = new Set(['script', 'external', 'kubernetes', 'podman', 'ssh', 's3', 'maven', 'sftp']);
 
 /** Whether a snapshot holds the job that made it, so applying it again can run that job again. */
 export function isReapplicable(

@@ -115,6 +115,8 @@ import { removePodmanDeployment } from '../targets/podman/podman-teardown.ts';
 import { S3Target } from '../targets/s3/s3-target.ts';
 import { s3TargetSettings } from '../targets/s3/s3-target-settings.ts';
 import { ServerDeployer } from '../targets/server-deployer.ts';
+import { sftpTargetSettings } from '../targets/sftp/sftp-settings.ts';
+import { SftpTarget } from '../targets/sftp/sftp-target.ts';
 import { SshScriptVariables } from '../targets/ssh/ssh-script-variables.ts';
 import { SshTarget } from '../targets/ssh/ssh-target.ts';
 import { sshTargetSettings } from '../targets/ssh/ssh-target-check.ts';
@@ -398,6 +400,14 @@ export async function startGantryServer(
     variablesVersion: (job, name) => engine.variablesVersion(job, name),
     ...jobFiles,
   });
+  const sftpTarget = new SftpTarget({
+    deployments: engine.deployments,
+    statuses: new DeploymentStatusRepository(db),
+    secrets,
+    scratchDir,
+    variablesVersion: (job, name) => engine.variablesVersion(job, name),
+    ...jobFiles,
+  });
   const mavenTarget = new MavenTarget({
     deployments: engine.deployments,
     statuses: new DeploymentStatusRepository(db),
@@ -437,6 +447,7 @@ export async function startGantryServer(
       podman: (target, snapshot) => removePodmanDeployment(target, snapshot, podmanAccess),
       ssh: (target, snapshot) => sshTarget.stop(target, snapshot, (line) => logger.info(line)),
       s3: (target, snapshot) => s3Target.stop(target, snapshot),
+      sftp: (target, snapshot) => sftpTarget.stop(target, snapshot),
     },
     log: (line) => logger.warn(line),
   });
@@ -549,6 +560,7 @@ export async function startGantryServer(
       sshTarget,
       s3Target,
       mavenTarget,
+      sftpTarget,
     ],
     targetRows,
     environments: engine.environments,
@@ -636,7 +648,12 @@ export async function startGantryServer(
     secrets,
     checkKubernetes: checkKubernetesTarget,
     checkPodman: podmanTargetCheck(scratchDir, config.podmanBinary),
-    settings: [sshTargetSettings(scratchDir), s3TargetSettings(), mavenTargetSettings()],
+    settings: [
+      sshTargetSettings(scratchDir),
+      sftpTargetSettings(scratchDir),
+      s3TargetSettings(),
+      mavenTargetSettings(),
+    ],
   });
   const protectedEnvironmentService = new ProtectedEnvironmentService({
     rules: protectedEnvironmentRows,

@@ -30,6 +30,7 @@ import {
   parsePodmanConfig,
 } from '../targets/podman/podman-settings.ts';
 import type { S3Config, S3SettingsInput } from '../targets/s3/s3-settings.ts';
+import type { SftpConfig, SftpSettingsInput } from '../targets/sftp/sftp-settings.ts';
 import type { SshConfig, SshSettingsInput } from '../targets/ssh/ssh-settings.ts';
 import type { TargetSettings } from '../targets/target-settings.ts';
 import { targetUrl } from '../webhooks/webhook-outbox.ts';
@@ -43,15 +44,16 @@ import type { ProjectRoleCheck } from './project-role-check.ts';
  * `deployment` webhooks and reports statuses back. `kubernetes`: a cluster Gantry applies
  * manifests to (`deploy:` jobs) and hands credentials to (`script:` jobs). `podman`: a host (the
  * server's own, or one reached over SSH) where Gantry runs the manifests with `podman kube play`.
- * `ssh`: hosts Gantry copies a job's files to, as releases switched by a `current` symlink. `s3`: a
+ * `ssh`: hosts Gantry copies a job's files to, as releases switched by a `current` symlink; `sftp`
+ * the same over SFTP alone (a plain copy where the server allows no switch). `s3`: a
  * bucket (AWS or an S3-compatible server) a job's files are published to. `maven`: a Maven repository
  * a job's build artifacts are published to as a version.
  */
-export const TARGET_KINDS = ['external', 'kubernetes', 'podman', 'ssh', 's3', 'maven'] as const;
+export const TARGET_KINDS = ['external', 'kubernetes', 'podman', 'ssh', 'sftp', 's3', 'maven'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
 /** The kinds whose settings a {@link TargetSettings} reads and checks, each under its own key. */
-const SETTINGS_KINDS = ['ssh', 's3', 'maven'] as const;
+const SETTINGS_KINDS = ['ssh', 'sftp', 's3', 'maven'] as const;
 type SettingsKind = (typeof SETTINGS_KINDS)[number];
 const isSettingsKind = (kind: string): kind is SettingsKind =>
   (SETTINGS_KINDS as readonly string[]).includes(kind);
@@ -69,6 +71,7 @@ export interface TargetInput {
   kubernetes?: KubernetesSettingsInput;
   podman?: PodmanSettingsInput;
   ssh?: SshSettingsInput;
+  sftp?: SftpSettingsInput;
   s3?: S3SettingsInput;
   maven?: MavenSettingsInput;
 }
@@ -87,6 +90,7 @@ export interface Target {
   kubernetes: KubernetesView | null;
   podman: PodmanView | null;
   ssh: SshView | null;
+  sftp: SftpConfig | null;
   s3: S3Config | null;
   maven: MavenConfig | null;
   created_at: string;
@@ -490,6 +494,7 @@ export function targetView(row: TargetRow): Target {
         ? { ...parsePodmanConfig(row.config), ssh_key_set: row.secret_encrypted !== null }
         : null,
     ssh: row.kind === 'ssh' ? (JSON.parse(row.config) as SshConfig) : null,
+    sftp: row.kind === 'sftp' ? (JSON.parse(row.config) as SftpConfig) : null,
     s3: row.kind === 's3' ? (JSON.parse(row.config) as S3Config) : null,
     maven: row.kind === 'maven' ? (JSON.parse(row.config) as MavenConfig) : null,
     created_at: row.created_at,

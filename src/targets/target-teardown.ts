@@ -4,6 +4,7 @@ import {
   type PodmanSnapshot,
   parseSnapshot,
   type S3Snapshot,
+  type SftpSnapshot,
   type SshSnapshot,
 } from '../domain/deployment-snapshot.ts';
 import type { DeploymentRecorder } from '../scheduler/deployment-recorder.ts';
@@ -12,7 +13,7 @@ import type { EnvironmentRepository, EnvironmentRow } from '../store/repositorie
 import type { TargetRepository, TargetRow } from '../store/repositories/target-repository.ts';
 
 /** Snapshots of the built-in deployers, whose stop takes down what they put on their target. */
-type TornDownSnapshot = KubernetesSnapshot | PodmanSnapshot | SshSnapshot | S3Snapshot;
+type TornDownSnapshot = KubernetesSnapshot | PodmanSnapshot | SshSnapshot | S3Snapshot | SftpSnapshot;
 
 function isTornDown(snapshot: DeploymentSnapshot): snapshot is TornDownSnapshot {
   return snapshot.kind !== 'script' && snapshot.kind !== 'external' && snapshot.kind !== 'maven';
@@ -24,6 +25,7 @@ export interface TeardownSteps {
   podman(target: TargetRow, snapshot: PodmanSnapshot): Promise<void>;
   ssh(target: TargetRow, snapshot: SshSnapshot): Promise<void>;
   s3(target: TargetRow, snapshot: S3Snapshot): Promise<void>;
+  sftp(target: TargetRow, snapshot: SftpSnapshot): Promise<void>;
 }
 
 export interface TargetTeardownDeps {
@@ -101,7 +103,8 @@ export class TargetTeardown {
       if (snapshot.kind === 'kubernetes') await steps.kubernetes(target, snapshot);
       else if (snapshot.kind === 'podman') await steps.podman(target, snapshot);
       else if (snapshot.kind === 'ssh') await steps.ssh(target, snapshot);
-      else await steps.s3(target, snapshot);
+      else if (snapshot.kind === 's3') await steps.s3(target, snapshot);
+      else await steps.sftp(target, snapshot);
     } catch (error) {
       status = 'failed';
       this.#deps.log(`stopping environment ${deployment.environment_id} failed: ${(error as Error).message}`);

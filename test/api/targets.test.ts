@@ -85,6 +85,7 @@ for (const dialect of DIALECTS) {
           kubernetes: null,
           podman: null,
           ssh: null,
+          sftp: null,
           s3: null,
           maven: null,
           created_at: '',

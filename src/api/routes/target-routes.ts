@@ -174,6 +174,29 @@ const Maven = Type.Object(
   },
   { additionalProperties: false, description: 'maven targets: the repository; a probe is published on save' },
 );
+const Sftp = Type.Object(
+  {
+    host: Type.Optional(Type.String({ maxLength: 300, description: 'host, host:port or [ipv6]:port' })),
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535, description: 'default 22' })),
+    user: Type.Optional(Type.String({ maxLength: 32 })),
+    remote_dir: Type.Optional(
+      Type.String({ maxLength: 1024, description: 'absolute, or relative to the login directory' }),
+    ),
+    keep_releases: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'default 5' })),
+    private_key: Type.Optional(
+      Type.Union([Type.String({ maxLength: 16_384 }), Type.Null()], { description: 'write-only' }),
+    ),
+    password: Type.Optional(
+      Type.Union([Type.String({ maxLength: 1024 }), Type.Null()], { description: 'write-only' }),
+    ),
+    known_hosts: Type.Optional(Type.Union([Type.String({ maxLength: 65_536 }), Type.Null()])),
+    rescan_host_keys: Type.Optional(Type.Boolean()),
+  },
+  {
+    additionalProperties: false,
+    description: 'sftp targets: the server, login and directory; checked on save',
+  },
+);
 const CreateBody = Type.Object(
   {
     name: Name,
@@ -184,6 +207,7 @@ const CreateBody = Type.Object(
     kubernetes: Type.Optional(Kubernetes),
     podman: Type.Optional(Podman),
     ssh: Type.Optional(Ssh),
+    sftp: Type.Optional(Sftp),
     s3: Type.Optional(S3),
     maven: Type.Optional(Maven),
   },
@@ -198,6 +222,7 @@ const UpdateBody = Type.Object(
     kubernetes: Type.Optional(Kubernetes),
     podman: Type.Optional(Podman),
     ssh: Type.Optional(Ssh),
+    sftp: Type.Optional(Sftp),
     s3: Type.Optional(S3),
     maven: Type.Optional(Maven),
   },

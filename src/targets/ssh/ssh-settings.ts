@@ -110,31 +110,8 @@ export async function mergeSshSettings(
   const keepReleases = input.keep_releases ?? stored?.config.keep_releases ?? DEFAULT_KEEP_RELEASES;
   if (!Number.isInteger(keepReleases) || keepReleases < 1 || keepReleases > 100)
     throw invalid('/ssh/keep_releases', 'keep_releases is from 1 to 100');
-  const credentials = mergeCredentials(input, stored?.credentials ?? null);
-  const given = input.known_hosts ? knownHostsByAddress(input.known_hosts) : null;
-  const hosts: SshHostConfig[] = [];
-  for (const address of addresses) {
-    const recorded = stored?.config.hosts.find((h) => h.host === address.host && h.port === address.port);
-    if (recorded && !input.rescan_host_keys && given === null) {
-      hosts.push(recorded);
-      continue;
-    }
-    const lines = given?.get(hostPattern(address));
-    if (given !== null && lines === undefined) {
-      throw invalid(
-        '/ssh/known_hosts',
-        `known_hosts has no key for ${hostPattern(address)}: add its line, or leave known_hosts out to read the keys from the hosts`,
-      );
-    }
-    const keys =
-      lines === undefined ? await scan(address) : { knownHosts: lines.join('\n'), fingerprints: [] };
-    if (keys.knownHosts.trim() === '')
-      throw invalid(
-        '/ssh/hosts',
-        `${hostPattern(address)} showed no host key: is an SSH server listening there?`,
-      );
-    hosts.push({ ...address, known_hosts: keys.knownHosts, fingerprints: keys.fingerprints });
-  }
+  const credentials = mergeSshCredentials(input, stored?.credentials ?? null, '/ssh');
+  const hosts = await recordHostKeys(addresses, stored?.config.hosts ?? [], input, scan, '/ssh');
   return {
     config: {
       hosts,
@@ -151,9 +128,48 @@ export async function mergeSshSettings(
   };
 }
 
+/**
+ * The hosts with their keys: a host already stored keeps the keys recorded for it (a changed key
+ * is never taken silently) unless `rescan_host_keys`; others get theirs from `known_hosts` when
+ * given, else read from the host now. `at` is the settings' path in the API (`/ssh`).
+ */
+export async function recordHostKeys(
+  addresses: readonly SshAddress[],
+  stored: readonly SshHostConfig[],
+  input: Pick<SshSettingsInput, 'known_hosts' | 'rescan_host_keys'>,
+  scan: HostKeyScan,
+  at: string,
+): Promise<SshHostConfig[]> {
+  const given = input.known_hosts ? knownHostsByAddress(input.known_hosts, at) : null;
+  const hosts: SshHostConfig[] = [];
+  for (const address of addresses) {
+    const recorded = stored.find((h) => h.host === address.host && h.port === address.port);
+    if (recorded && !input.rescan_host_keys && given === null) {
+      hosts.push(recorded);
+      continue;
+    }
+    const lines = given?.get(hostPattern(address));
+    if (given !== null && lines === undefined) {
+      throw invalid(
+        `${at}/known_hosts`,
+        `known_hosts has no key for ${hostPattern(address)}: add its line, or leave known_hosts out to read the keys from the hosts`,
+      );
+    }
+    const keys =
+      lines === undefined ? await scan(address) : { knownHosts: lines.join('\n'), fingerprints: [] };
+    if (keys.knownHosts.trim() === '')
+      throw invalid(
+        `${at}/hosts`,
+        `${hostPattern(address)} showed no host key: is an SSH server listening there?`,
+      );
+    hosts.push({ ...address, known_hosts: keys.knownHosts, fingerprints: keys.fingerprints });
+  }
+  return hosts;
+}
+
 /** `host`, `host:port` or `[v6]:port` entries, the port defaulting to `port`. */
-export function parseHosts(entries: readonly string[], port: number): SshAddress[] {
-  if (entries.length > MAX_HOSTS) throw invalid('/ssh/hosts', `at most ${MAX_HOSTS} hosts`);
+export function parseHosts(entries: readonly string[], port: number, at = '/ssh'): SshAddress[] {
+  if (entries.length > MAX_HOSTS) throw invalid(`${at}/hosts`, `at most ${MAX_HOSTS} hosts`);
   const seen = new Set<string>();
   return entries.map((entry, index) => {
     const match = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(entry) ?? /^([^:[\]]+)(?::(\d{1,5}))?$/.exec(entry);
@@ -167,12 +183,12 @@ export function parseHosts(entries: readonly string[], port: number): SshAddress
       entryPort > 65_535
     ) {
       throw invalid(
-        `/ssh/hosts/${index}`,
+        `${at}/hosts/${index}`,
         `a host is name, name:port or [ipv6]:port, got ${JSON.stringify(entry)}`,
       );
     }
     const key = `${host}:${entryPort}`;
-    if (seen.has(key)) throw invalid(`/ssh/hosts/${index}`, `${entry} is listed twice`);
+    if (seen.has(key)) throw invalid(`${at}/hosts/${index}`, `${entry} is listed twice`);
     seen.add(key);
     return { host, port: entryPort };
   });
@@ -208,20 +224,25 @@ export function parseSshCredentials(json: string | null): SshCredentials {
   };
 }
 
-function mergeCredentials(input: SshSettingsInput, stored: SshCredentials | null): SshCredentials {
+/** The key and password given over the stored ones (`null` or `''` removes one); at least one is needed. */
+export function mergeSshCredentials(
+  input: Pick<SshSettingsInput, 'private_key' | 'password'>,
+  stored: SshCredentials | null,
+  at: string,
+): SshCredentials {
   const key = input.private_key === undefined ? (stored?.private_key ?? null) : input.private_key || null;
   const password = input.password === undefined ? (stored?.password ?? null) : input.password || null;
   if (key !== null && (key.length > MAX_SECRET_LENGTH || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key)))
-    throw invalid('/ssh/private_key', 'private_key must be a private key in PEM or OpenSSH format');
+    throw invalid(`${at}/private_key`, 'private_key must be a private key in PEM or OpenSSH format');
   if (password !== null && (password.length > 1024 || /[\r\n]/.test(password)))
-    throw invalid('/ssh/password', 'password is one line of at most 1024 characters');
+    throw invalid(`${at}/password`, 'password is one line of at most 1024 characters');
   if (key === null && password === null)
-    throw invalid('/ssh/private_key', 'an ssh target needs private_key or password');
+    throw invalid(`${at}/private_key`, `an ${at.slice(1)} target needs private_key or password`);
   return { private_key: key, password };
 }
 
 /** known_hosts lines by the host pattern they name (comments and markers left out). */
-function knownHostsByAddress(text: string): Map<string, string[]> {
+function knownHostsByAddress(text: string, at: string): Map<string, string[]> {
   const byHost = new Map<string, string[]>();
   for (const line of text.split('\n')) {
     const trimmed = line.trim();
@@ -229,7 +250,7 @@ function knownHostsByAddress(text: string): Map<string, string[]> {
     const [names, type, key] = trimmed.split(/\s+/);
     if (!names || !type || !key)
       throw invalid(
-        '/ssh/known_hosts',
+        `${at}/known_hosts`,
         `known_hosts lines are "host type key", got ${JSON.stringify(trimmed)}`,
       );
     for (const name of names.split(','))

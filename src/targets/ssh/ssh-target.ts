@@ -1,8 +1,4 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import type { ReleaseSteps, ShippedFile, SshSnapshot } from '../../domain/deployment-snapshot.ts';
+import type { ReleaseSteps, SshSnapshot } from '../../domain/deployment-snapshot.ts';
 import type { ReleaseSpec } from '../../pipeline/pipeline-definition.ts';
 import { parseDefinition } from '../../scheduler/job-definition.ts';
 import { jobSnapshot } from '../../scheduler/job-snapshot.ts';
@@ -15,6 +11,7 @@ import { targetSecretContext } from '../../webhooks/webhook-secrets.ts';
 import { findSnapshot } from '../deployment-snapshots.ts';
 import { recordFailureStatus } from '../failure-status.ts';
 import { gatherJobFiles, type JobFileSources } from '../job-files.ts';
+import { shippedFiles } from '../shipped-files.ts';
 import type { DeployOutcome, DeployRequest, Target } from '../target.ts';
 import { deployRelease, stopRelease, switchRelease } from './releases.ts';
 import { SshConnection } from './ssh-connection.ts';
@@ -77,7 +74,7 @@ export class SshTarget implements Target {
       try {
         if (!files.directory)
           throw new Error(`deploy:files names ${spec.files}, a file: an SSH release is a directory`);
-        const shipped = await listFiles(files.path);
+        const shipped = await shippedFiles(files.path);
         await log.line(`Shipping ${shipped.length} files from ${spec.files} as release ${deployment.id}`);
         const steps = releaseSteps(spec.release, config);
         const snapshot: SshSnapshot = {
@@ -290,22 +287,4 @@ function releaseEnvironment(request: DeployRequest, release: string): Record<str
 
 function hostName(host: Pick<SshHostConfig, 'host' | 'port'>): string {
   return host.host.includes(':') ? `[${host.host}]:${host.port}` : `${host.host}:${host.port}`;
-}
-
-/** Every regular file under `dir`, with size and SHA-256, in path order. */
-async function listFiles(dir: string): Promise<ShippedFile[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files: ShippedFile[] = [];
-  for (const entry of entries) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    const hash = createHash('sha256');
-    let size = 0;
-    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-      hash.update(chunk);
-      size += chunk.length;
-    }
-    files.push({ path: relative(dir, path).split('\\').join('/'), size, sha256: hash.digest('hex') });
-  }
-  return files.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
