@@ -220,9 +220,16 @@ describe('runPlaybook against real sshd hosts', suiteOptions(), () => {
     const sneaky = join(dir.path, 'sneaky');
     mkdirSync(join(sneaky, 'group_vars'), { recursive: true });
     mkdirSync(join(sneaky, 'host_vars'));
+    // …and swapping the ssh program for one that reads the key and skips the check.
+    const swapped = join(sneaky, 'swapped-ssh-ran');
+    writeFileSync(
+      join(sneaky, 'fake-ssh'),
+      `#!/bin/sh\ntouch ${swapped}\nexec /usr/bin/ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "$@"\n`,
+      { mode: 0o755 },
+    );
     writeFileSync(
       join(sneaky, 'host_vars', 'moved.yml'),
-      'ansible_ssh_extra_args: "-o StrictHostKeyChecking=no"\n',
+      'ansible_ssh_extra_args: "-o StrictHostKeyChecking=no"\nansible_ssh_executable: "{{ playbook_dir }}/fake-ssh"\nansible_connection: paramiko\n',
     );
     writeFileSync(
       join(sneaky, 'ansible.cfg'),
@@ -256,6 +263,7 @@ describe('runPlaybook against real sshd hosts', suiteOptions(), () => {
       lines.join('\n'),
     );
     assert.equal(existsSync(join(out, 'moved.txt')), false);
+    assert.equal(existsSync(swapped), false, 'the repository ssh program never ran');
   });
 
   test('a timeout stops the run and every process it started', async () => {

@@ -14,6 +14,9 @@ export interface ConnectionFiles {
   privateKey: string | null;
 }
 
+/** The OpenSSH client Ansible must run (Debian's openssh-client). */
+export const SSH_EXECUTABLE = '/usr/bin/ssh';
+
 /** How long ssh may take to connect and finish the handshake. */
 const CONNECT_TIMEOUT_SECONDS = 15;
 
@@ -60,6 +63,10 @@ export function connectionVars(files: ConnectionFiles): Record<string, string | 
         ]),
   ];
   return {
+    // A repository's vars could otherwise swap the connection plugin (paramiko, local) or the ssh
+    // program itself (one that reads the key and skips host-key checks): both are pinned here.
+    ansible_connection: 'ssh',
+    ansible_ssh_executable: SSH_EXECUTABLE,
     ansible_host_key_checking: true,
     // Ansible splits it like a shell would, so paths with spaces are quoted.
     ansible_ssh_args: ['-F', 'none', ...options.flatMap((option) => ['-o', shellQuote(option)])].join(' '),

@@ -22,7 +22,8 @@ export interface MavenCredentials {
   password: string | null;
 }
 
-const URL_PATTERN = /^https?:\/\/[^\s?#]+$/;
+// No user:password@ in the URL: credentials go in username and password, kept apart and encrypted.
+const URL_PATTERN = /^https?:\/\/[^\s?#/@]+(?:\/[^\s?#]*)?$/;
 const CHECK_TIMEOUT_MS = 30_000;
 
 /**

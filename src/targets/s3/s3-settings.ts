@@ -1,4 +1,5 @@
 import { GantryError } from '../../domain/errors.ts';
+import { samplePath } from '../environment-path.ts';
 import type { S3Versioning } from './sync-directory.ts';
 
 /**
@@ -57,8 +58,9 @@ export function mergeS3Settings(
   if (bucket === undefined || !BUCKET.test(bucket) || bucket.includes('..'))
     throw invalid('/s3/bucket', 'bucket is an S3 bucket name: 3 to 63 lowercase letters, digits, . and -');
   const prefix = input.prefix ?? stored?.config.prefix ?? '';
-  const segments = prefix.slice(0, -1).split('/');
-  if (prefix !== '' && (!prefix.endsWith('/') || segments.some((s) => s === '' || s === '.' || s === '..')))
+  const sample = samplePath(prefix);
+  const segments = sample.slice(0, -1).split('/');
+  if (sample !== '' && (!sample.endsWith('/') || segments.some((s) => s === '' || s === '.' || s === '..')))
     throw invalid(
       '/s3/prefix',
       `prefix is empty or a folder such as site/ (ending in /), got ${JSON.stringify(prefix)}`,
@@ -66,7 +68,7 @@ export function mergeS3Settings(
   const region = input.region ?? stored?.config.region ?? 'us-east-1';
   if (!REGION.test(region)) throw invalid('/s3/region', 'region is a region name such as us-east-1');
   const endpoint = input.endpoint === undefined ? (stored?.config.endpoint ?? null) : input.endpoint || null;
-  if (endpoint !== null && !/^https?:\/\/[^\s/?#]+\/?$/.test(endpoint))
+  if (endpoint !== null && !/^https?:\/\/[^\s/?#@]+\/?$/.test(endpoint))
     throw invalid(
       '/s3/endpoint',
       `endpoint is the http(s) URL of an S3-compatible server, got ${JSON.stringify(endpoint)}`,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GantryError } from '../../domain/errors.ts';
+import { fixedDirectory } from '../environment-path.ts';
 import type { TargetSettings } from '../target-settings.ts';
 import { requireBucketVersioning } from './bucket-objects.ts';
 import { s3Error } from './s3-errors.ts';
@@ -52,7 +53,10 @@ export async function checkS3Target(config: S3Config, credentials: S3Credentials
     );
     if (config.versioning === 'bucket')
       await step('read versioning', () => requireBucketVersioning(client, location, abortSignal));
-    const probe = `${config.prefix}${GANTRY_FOLDER}check-${randomBytes(6).toString('hex')}`;
+    // A prefix naming the environment's slug is checked where its fixed part ends.
+    const fixed = fixedDirectory(config.prefix);
+    const base = fixed === config.prefix ? fixed : fixed === '.' ? '' : `${fixed}/`;
+    const probe = `${base}${GANTRY_FOLDER}check-${randomBytes(6).toString('hex')}`;
     await step('write a probe object', () =>
       client.send(new PutObjectCommand({ Bucket: config.bucket, Key: probe, Body: 'gantry' }), {
         abortSignal,

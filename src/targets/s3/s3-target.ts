@@ -8,6 +8,7 @@ import type { JobRow } from '../../store/repositories/job-repository.ts';
 import type { TargetRow } from '../../store/repositories/target-repository.ts';
 import { targetSecretContext } from '../../webhooks/webhook-secrets.ts';
 import { findSnapshot } from '../deployment-snapshots.ts';
+import { environmentPath } from '../environment-path.ts';
 import { recordFailureStatus } from '../failure-status.ts';
 import { gatherJobFiles, type JobFileSources } from '../job-files.ts';
 import type { DeployOutcome, DeployRequest, Target } from '../target.ts';
@@ -72,7 +73,10 @@ export class S3Target implements Target {
           `job ${job.name} deploys to an S3 target: its deploy: needs files:, the directory to publish`,
         );
       }
-      const location: S3Location = { bucket: config.bucket, prefix: config.prefix };
+      const location: S3Location = {
+        bucket: config.bucket,
+        prefix: environmentPath(config.prefix, environment.slug),
+      };
       const deleteRemoved = spec.site?.deleteRemoved ?? false;
       const snapshot: S3Snapshot = {
         kind: 's3',
@@ -83,15 +87,15 @@ export class S3Target implements Target {
           await this.#deps.variablesVersion(job, environment.name),
         ),
         targetId: target.id,
-        bucket: config.bucket,
-        prefix: config.prefix,
+        bucket: location.bucket,
+        prefix: location.prefix,
         versioning: config.versioning,
         deleteRemoved,
         files: [],
       };
       await this.#record(deployment.id, snapshot);
       await log.line(
-        `Publishing ${spec.files} to s3://${config.bucket}/${config.prefix} (${environment.name})`,
+        `Publishing ${spec.files} to s3://${location.bucket}/${location.prefix} (${environment.name})`,
       );
       const files = await gatherJobFiles(this.#deps, job, spec.files, this.#deps.scratchDir);
       try {

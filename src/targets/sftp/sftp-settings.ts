@@ -1,4 +1,5 @@
 import { GantryError } from '../../domain/errors.ts';
+import { fixedDirectory, samplePath } from '../environment-path.ts';
 import { endpointAddress } from '../ssh/ssh-endpoint.ts';
 import { SshError } from '../ssh/ssh-error.ts';
 import {
@@ -72,7 +73,7 @@ export async function mergeSftpSettings(
   const remoteDir = input.remote_dir ?? stored?.config.remote_dir;
   try {
     if (remoteDir === undefined) throw new SshError('invalid', 'remote_dir is required');
-    checkedRemoteDir(remoteDir);
+    checkedRemoteDir(samplePath(remoteDir));
   } catch (error) {
     throw invalid(
       '/sftp/remote_dir',
@@ -141,11 +142,9 @@ export function sftpTargetSettings(
       const endpoint = sftpEndpoint(merged.config, merged.credentials);
       const options = { scratchDir, signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) };
       try {
-        await runSftpBatch(endpoint, makeDirCommands(merged.config.remote_dir), {
-          ...options,
-          purpose: `make ${merged.config.remote_dir}`,
-        });
-        const mode = publishModeFor(await detectRenameSupport(endpoint, merged.config.remote_dir, options));
+        const dir = fixedDirectory(merged.config.remote_dir);
+        await runSftpBatch(endpoint, makeDirCommands(dir), { ...options, purpose: `make ${dir}` });
+        const mode = publishModeFor(await detectRenameSupport(endpoint, dir, options));
         return { ...merged, config: { ...merged.config, mode } };
       } catch (error) {
         throw new GantryError('validation_failed', (error as Error).message);

@@ -9,6 +9,7 @@ import type { JobRow } from '../../store/repositories/job-repository.ts';
 import type { TargetRow } from '../../store/repositories/target-repository.ts';
 import { targetSecretContext } from '../../webhooks/webhook-secrets.ts';
 import { findSnapshot } from '../deployment-snapshots.ts';
+import { environmentPath } from '../environment-path.ts';
 import { recordFailureStatus } from '../failure-status.ts';
 import { gatherJobFiles, type JobFileSources } from '../job-files.ts';
 import { shippedFiles } from '../shipped-files.ts';
@@ -90,7 +91,7 @@ export class SftpTarget implements Target {
             await this.#deps.variablesVersion(job, environment.name),
           ),
           targetId: target.id,
-          remoteDir: config.remote_dir,
+          remoteDir: environmentPath(config.remote_dir, environment.slug),
           release: String(deployment.id),
           mode: null,
           previous: null,
@@ -98,11 +99,11 @@ export class SftpTarget implements Target {
         };
         await this.#record(deployment.id, snapshot);
         await log.line(
-          `Uploading ${snapshot.files.length} files to ${config.user}@${endpoint.host}:${config.remote_dir}`,
+          `Uploading ${snapshot.files.length} files to ${config.user}@${endpoint.host}:${snapshot.remoteDir}`,
         );
         const published = await publishRelease(endpoint, {
           ...session,
-          remoteDir: config.remote_dir,
+          remoteDir: snapshot.remoteDir,
           release: snapshot.release,
           localDir: files.path,
           keepReleases: spec.release?.keepReleases ?? config.keep_releases,
@@ -115,7 +116,7 @@ export class SftpTarget implements Target {
         await log.line(
           published.mode === 'release'
             ? `Release ${snapshot.release} is current (${published.uploaded} files uploaded)`
-            : `${published.uploaded} files copied into ${config.remote_dir}: the server allows no atomic switch, so there is no release to roll back to`,
+            : `${published.uploaded} files copied into ${snapshot.remoteDir}: the server allows no atomic switch, so there is no release to roll back to`,
         );
       } finally {
         await files.dispose();

@@ -1,8 +1,12 @@
 import { runLoggedCommand } from './remote-step.ts';
+import { shellQuote } from './shell-quote.ts';
 import type { SshConnection } from './ssh-connection.ts';
 import { SshError } from './ssh-error.ts';
 
-/** How a release proves it works: a command run on the host, or a URL Gantry fetches; retried until the timeout. */
+/**
+ * How a release proves it works: a command run on the host, or a URL the host asks for (curl or
+ * wget, there: the server never fetches a URL a pipeline file names); retried until the timeout.
+ */
 export interface HealthCheck {
   command: string | null;
   url: string | null;
@@ -56,16 +60,33 @@ export async function runHealthCheck(
 
   async function urlFailure(timeoutMs: number): Promise<string | undefined> {
     if (check.url === null) throw new SshError('invalid', 'a health check needs a command or a URL');
-    const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
+    const seconds = Math.max(1, Math.floor(timeoutMs / 1000));
     try {
-      const response = await fetch(check.url, { redirect: 'manual', signal: AbortSignal.any(signals) });
-      await response.body?.cancel();
-      return response.status < 400 ? undefined : `GET ${check.url} answered ${response.status}`;
+      const code = await runLoggedCommand(connection, urlCheckCommand(check.url, seconds), {
+        ...options,
+        timeoutMs,
+      });
+      if (code === 0) return undefined;
+      return code === 127
+        ? 'the host has neither curl nor wget to ask the URL with'
+        : `GET ${check.url} failed on the host (exit ${code})`;
     } catch (error) {
-      options.signal?.throwIfAborted();
-      const cause =
-        error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-      return `GET ${check.url} failed: ${cause}`;
+      if (error instanceof SshError && error.reason === 'timeout')
+        return `GET ${check.url} did not answer in time`;
+      throw error;
     }
   }
+}
+
+/**
+ * The command asking for `url` on the host, with curl or else wget; an answer of 400 or more, no
+ * answer, or neither tool (exit 127) fails it; redirects are not followed (a 3xx passes).
+ */
+export function urlCheckCommand(url: string, timeoutSeconds: number): string {
+  const quoted = shellQuote(url);
+  return (
+    `if command -v curl >/dev/null 2>&1; then curl -fsS -o /dev/null --max-time ${timeoutSeconds} -- ${quoted}; ` +
+    `elif command -v wget >/dev/null 2>&1; then wget -q -T ${timeoutSeconds} --max-redirect=0 -O /dev/null ${quoted}; ` +
+    'else exit 127; fi'
+  );
 }

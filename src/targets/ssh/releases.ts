@@ -95,26 +95,9 @@ export async function deployRelease(
     throw error;
   }
 
-  await switchCurrent(connection, root, release, options);
-  if (options.healthCheck !== null) {
-    try {
-      await runHealthCheck(connection, options.healthCheck, { ...commandOptions, cwd: `${root}/current` });
-    } catch (error) {
-      if (!(error instanceof SshError && error.reason === 'health_check_failed')) throw error;
-      await restore(connection, root, previous, options);
-      await removeRelease(connection, root, release, options);
-      throw new SshError(
-        'health_check_failed',
-        `release ${release} on ${host}: ${error.message}; ${previous === null ? 'no release is current' : `release ${previous} is current again`}`,
-      );
-    }
-  }
-  for (const command of options.after) {
-    await runRequiredCommand(connection, 'after command', command, {
-      ...commandOptions,
-      cwd: `${root}/current`,
-    });
-  }
+  await goLive(connection, root, release, previous, options, () =>
+    removeRelease(connection, root, release, afterFailure(options)),
+  );
 
   const { releases } = await listReleases(connection, root);
   const kept = new Set([
@@ -151,28 +134,7 @@ export async function switchRelease(
     throw new SshError('invalid', `release ${release} is not kept in ${root}/releases on ${host}`);
   }
   const previous = listing.current;
-  await switchCurrent(connection, root, release, options);
-  const commandOptions = {
-    env: options.env,
-    signal: options.signal,
-    log: options.log,
-    cwd: `${root}/current`,
-  };
-  if (options.healthCheck !== null) {
-    try {
-      await runHealthCheck(connection, options.healthCheck, commandOptions);
-    } catch (error) {
-      if (!(error instanceof SshError && error.reason === 'health_check_failed')) throw error;
-      await restore(connection, root, previous, options);
-      throw new SshError(
-        'health_check_failed',
-        `release ${release} on ${host}: ${error.message}; ${previous === null ? 'no release is current' : `release ${previous} is current again`}`,
-      );
-    }
-  }
-  for (const command of options.after ?? []) {
-    await runRequiredCommand(connection, 'after command', command, commandOptions);
-  }
+  await goLive(connection, root, release, previous, { ...options, after: options.after ?? [] });
   return { previous };
 }
 
@@ -214,6 +176,71 @@ const READ_CURRENT = `printf '%s\\n' "$(readlink current 2>/dev/null)"`;
 function currentOf(output: string): string | null {
   const target = output.split('\n')[0]!.trim();
   return target.startsWith('releases/') ? target.slice('releases/'.length) : null;
+}
+
+/** How long putting the previous release back may take once a failure (or an abort) stopped a switch. */
+const RESTORE_TIMEOUT_MS = 120_000;
+
+/** The options of the steps that undo a failed switch: a signal of their own, the caller's may have aborted. */
+function afterFailure<T extends ReleaseStepOptions>(options: T): T {
+  return { ...options, signal: AbortSignal.timeout(RESTORE_TIMEOUT_MS) };
+}
+
+/**
+ * Makes `release` live: switches `current` to it, runs `after` (a restart picks the release up), then
+ * the health check, so the check sees the new release serving. Whatever fails from the switch on — an
+ * `after` command, the check, an abort — puts `previous` back (and runs `after` there, so the
+ * previous release is what serves again), runs `cleanUp`, and throws saying which release is current.
+ */
+async function goLive(
+  connection: SshConnection,
+  root: string,
+  release: string,
+  previous: string | null,
+  options: ReleaseStepOptions & {
+    after: readonly string[];
+    healthCheck: HealthCheck | null;
+    env?: Record<string, string>;
+  },
+  cleanUp: () => Promise<void> = async () => {},
+): Promise<void> {
+  const host = endpointAddress(connection.endpoint);
+  const runAfter = async (stepOptions: ReleaseStepOptions) => {
+    for (const command of options.after) {
+      await runRequiredCommand(connection, 'after command', command, {
+        env: options.env,
+        signal: stepOptions.signal,
+        log: options.log,
+        cwd: `${root}/current`,
+      });
+    }
+  };
+  await switchCurrent(connection, root, release, options);
+  try {
+    await runAfter(options);
+    if (options.healthCheck !== null) {
+      await runHealthCheck(connection, options.healthCheck, {
+        env: options.env,
+        signal: options.signal,
+        log: options.log,
+        cwd: `${root}/current`,
+      });
+    }
+  } catch (error) {
+    const undo = afterFailure(options);
+    let now = previous === null ? 'no release is current' : `release ${previous} is current again`;
+    try {
+      await restore(connection, root, previous, undo);
+      if (previous !== null) await runAfter(undo);
+      await cleanUp();
+    } catch (undoError) {
+      now = `putting ${previous === null ? 'no release' : `release ${previous}`} back failed too: ${(undoError as Error).message}`;
+    }
+    options.log(now);
+    if (error instanceof SshError)
+      throw new SshError(error.reason, `release ${release} on ${host}: ${error.message}; ${now}`);
+    throw error;
+  }
 }
 
 /** Points `current` at a release atomically: a new symlink renamed over the old one. */

@@ -21,7 +21,8 @@ const SUPERVISOR = [
   '[ -n "$found" ] || exit 255',
   '( eval "$script" ) </dev/null 2>&1 &',
   'child=$!',
-  '{ while read -r _; do :; done; pkill -TERM -P "$child"; kill -TERM "$child"; } <&3 >/dev/null 2>&1 &',
+  // The script's shell first (its children noted before), so it cannot go on once one of them ends.
+  '{ while read -r _; do :; done; kids=$(pgrep -P "$child"); kill -TERM "$child"; [ -z "$kids" ] || kill -TERM $kids; } <&3 >/dev/null 2>&1 &',
   'watch=$!',
   'exec 3<&-',
   'wait "$child"',

@@ -1,4 +1,5 @@
 import { GantryError } from '../../domain/errors.ts';
+import { samplePath } from '../environment-path.ts';
 
 /**
  * An SSH target as an administrator or maintainer registers it: the hosts a release goes to, the
@@ -97,13 +98,12 @@ export async function mergeSshSettings(
   if (user === undefined || !USER.test(user))
     throw invalid('/ssh/user', 'user is the login name on the hosts (letters, digits, . _ -)');
   const deployTo = input.deploy_to ?? stored?.config.deploy_to;
-  if (
-    deployTo === undefined ||
-    !DEPLOY_TO.test(deployTo) ||
-    deployTo === '/' ||
-    deployTo.split('/').includes('..')
-  )
-    throw invalid('/ssh/deploy_to', 'deploy_to is the absolute directory releases go to, such as /srv/shop');
+  const sample = deployTo === undefined ? undefined : samplePath(deployTo);
+  if (sample === undefined || !DEPLOY_TO.test(sample) || sample === '/' || sample.split('/').includes('..'))
+    throw invalid(
+      '/ssh/deploy_to',
+      'deploy_to is the absolute directory releases go to, such as /srv/shop (or /srv/shop-$CI_ENVIRONMENT_SLUG: one per environment)',
+    );
   const parallelism = input.parallelism ?? stored?.config.parallelism ?? 1;
   if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > MAX_HOSTS)
     throw invalid('/ssh/parallelism', `parallelism is how many hosts switch at once, 1 to ${MAX_HOSTS}`);
@@ -116,7 +116,7 @@ export async function mergeSshSettings(
     config: {
       hosts,
       user,
-      deploy_to: deployTo.replace(/\/+$/, ''),
+      deploy_to: deployTo!.replace(/\/+$/, ''),
       parallelism,
       keep_releases: keepReleases,
       auth: [

@@ -1,4 +1,5 @@
 import { GantryError } from '../../domain/errors.ts';
+import { fixedDirectory } from '../environment-path.ts';
 import type { TargetSettings } from '../target-settings.ts';
 import { scanHostKeys } from './host-keys.ts';
 import { shellQuote } from './shell-quote.ts';
@@ -41,12 +42,14 @@ export function sshTargetCheck(scratchDir: string): SshCheck {
         throw new GantryError('validation_failed', (error as Error).message);
       }
       try {
-        const dir = shellQuote(config.deploy_to);
-        const result = await connection.run(`mkdir -p ${dir}/releases && test -w ${dir}`, { signal });
+        const fixed = fixedDirectory(config.deploy_to);
+        const dir = shellQuote(fixed);
+        const make = fixed === config.deploy_to ? `${dir}/releases` : dir;
+        const result = await connection.run(`mkdir -p ${make} && test -w ${dir}`, { signal });
         if (result.code !== 0) {
           throw new GantryError(
             'validation_failed',
-            `${endpointLogin(endpoint)} cannot write ${config.deploy_to}: ${result.output.trim() || `exit code ${result.code}`}`,
+            `${endpointLogin(endpoint)} cannot write ${fixed}: ${result.output.trim() || `exit code ${result.code}`}`,
           );
         }
       } finally {

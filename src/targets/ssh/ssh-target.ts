@@ -9,13 +9,14 @@ import type { JobRow } from '../../store/repositories/job-repository.ts';
 import type { TargetRow } from '../../store/repositories/target-repository.ts';
 import { targetSecretContext } from '../../webhooks/webhook-secrets.ts';
 import { findSnapshot } from '../deployment-snapshots.ts';
+import { environmentPath } from '../environment-path.ts';
 import { recordFailureStatus } from '../failure-status.ts';
 import { gatherJobFiles, type JobFileSources } from '../job-files.ts';
 import { shippedFiles } from '../shipped-files.ts';
 import type { DeployOutcome, DeployRequest, Target } from '../target.ts';
 import { deployRelease, stopRelease, switchRelease } from './releases.ts';
 import { SshConnection } from './ssh-connection.ts';
-import type { SshEndpoint } from './ssh-endpoint.ts';
+import { endpointAddress, type SshEndpoint } from './ssh-endpoint.ts';
 import { parseSshConfig, parseSshCredentials, type SshConfig, type SshHostConfig } from './ssh-settings.ts';
 
 export interface SshTargetDeps extends JobFileSources {
@@ -55,16 +56,40 @@ export class SshTarget implements Target {
     const spec = parseDefinition(job.definition).deploy;
     if (!spec) throw new Error(`job ${job.name} has no deploy: settings`);
     const config = parseSshConfig(target.config);
+    // deploy:timeout bounds the whole rollout, commands and health checks included.
+    const signal =
+      spec.timeoutSeconds === null
+        ? request.signal
+        : AbortSignal.any([request.signal, AbortSignal.timeout(spec.timeoutSeconds * 1000)]);
     const source =
       deployment.rollback_of === null
         ? null
         : await findSnapshot(this.#deps.deployments, deployment.rollback_of, 'ssh');
+    const deployTo = source?.snapshot.deployTo ?? environmentPath(config.deploy_to, environment.slug);
     await log.line(
       `Deploying to ${environment.name}: SSH target "${target.name}", ${config.hosts.length} host${config.hosts.length === 1 ? '' : 's'} ` +
-        `(${config.parallelism} at a time), releases in ${config.deploy_to}`,
+        `(${config.parallelism} at a time), releases in ${deployTo}`,
     );
     try {
-      if (source) return await this.#rollBack(request, config, source.snapshot);
+      if (source) {
+        await log.line(`Rolling back to release ${source.snapshot.release} (deployment #${source.row.iid})`);
+        const snapshot: SshSnapshot = { ...source.snapshot, hosts: [] };
+        await this.#record(deployment, snapshot, []);
+        const steps = source.snapshot.steps;
+        await this.#rollOut({ ...request, signal }, config, snapshot, steps, (connection, host) =>
+          switchRelease(connection, {
+            deployTo,
+            release: snapshot.release,
+            healthCheck: steps.healthCheck,
+            after: steps.after,
+            env: releaseEnvironment(request, snapshot.release),
+            signal,
+            log: (line) => void log.line(`${endpointAddress(host)}: ${line}`),
+          }),
+        );
+        await log.line(`Release ${snapshot.release} is live again on every host`);
+        return { status: 'success' };
+      }
       if (spec.files === null) {
         throw new Error(
           `job ${job.name} deploys to an SSH target: its deploy: needs files:, the path of what to ship`,
@@ -86,16 +111,16 @@ export class SshTarget implements Target {
             await this.#deps.variablesVersion(job, environment.name),
           ),
           targetId: target.id,
-          deployTo: config.deploy_to,
+          deployTo,
           release: String(deployment.id),
           files: shipped,
           hosts: [],
           steps,
         };
-        await this.#deps.deployments.update(deployment.id, { snapshot: JSON.stringify(snapshot) });
-        const outcomes = await this.#rollOut(request, config, (connection, host) =>
+        await this.#record(deployment, snapshot, []);
+        await this.#rollOut({ ...request, signal }, config, snapshot, steps, (connection, host) =>
           deployRelease(connection, {
-            deployTo: config.deploy_to,
+            deployTo,
             release: snapshot.release,
             localDir: files.path,
             before: steps.before,
@@ -103,11 +128,10 @@ export class SshTarget implements Target {
             healthCheck: steps.healthCheck,
             keepReleases: steps.keepReleases,
             env: releaseEnvironment(request, snapshot.release),
-            signal: request.signal,
-            log: (line) => void log.line(`${hostName(host)}: ${line}`),
+            signal,
+            log: (line) => void log.line(`${endpointAddress(host)}: ${line}`),
           }),
         );
-        await this.#recordHosts(deployment, snapshot, outcomes);
       } finally {
         await files.dispose();
       }
@@ -119,7 +143,10 @@ export class SshTarget implements Target {
     }
   }
 
-  /** Takes down what a deployment made live: runs its stop command on every host (target teardown). */
+  /**
+   * Takes down what a deployment made live: runs its stop command on every host (target teardown);
+   * a host that fails does not keep the others from stopping, and fails the stop naming it.
+   */
   async stop(target: TargetRow, snapshot: SshSnapshot, log: (line: string) => void): Promise<void> {
     const config = parseSshConfig(target.config);
     const command = snapshot.steps.stop;
@@ -127,50 +154,40 @@ export class SshTarget implements Target {
       log(`no deploy:stop command: release ${snapshot.release} stays on the hosts`);
       return;
     }
+    const failures: string[] = [];
     for (const host of config.hosts) {
-      const connection = await this.#connect(target, config, host, AbortSignal.timeout(300_000));
+      const signal = AbortSignal.timeout(STOP_TIMEOUT_MS);
       try {
-        await stopRelease(connection, {
-          deployTo: config.deploy_to,
-          command,
-          signal: AbortSignal.timeout(300_000),
-          log: (line) => log(`${hostName(host)}: ${line}`),
-        });
-      } finally {
-        await connection.close();
+        const connection = await this.#connect(target, config, host, signal);
+        try {
+          await stopRelease(connection, {
+            deployTo: snapshot.deployTo,
+            command,
+            signal,
+            log: (line) => log(`${endpointAddress(host)}: ${line}`),
+          });
+        } finally {
+          await connection.close();
+        }
+      } catch (error) {
+        failures.push(`${endpointAddress(host)}: ${(error as Error).message}`);
       }
     }
-  }
-
-  async #rollBack(request: DeployRequest, config: SshConfig, source: SshSnapshot): Promise<DeployOutcome> {
-    const { deployment, log } = request;
-    await log.line(`Rolling back to release ${source.release} (deployment #${source.release})`);
-    const snapshot: SshSnapshot = { ...source, hosts: [] };
-    await this.#deps.deployments.update(deployment.id, { snapshot: JSON.stringify(snapshot) });
-    const outcomes = await this.#rollOut(request, config, (connection, host) =>
-      switchRelease(connection, {
-        deployTo: config.deploy_to,
-        release: source.release,
-        healthCheck: source.steps.healthCheck,
-        after: source.steps.after,
-        signal: request.signal,
-        log: (line) => void log.line(`${hostName(host)}: ${line}`),
-      }),
-    );
-    await this.#recordHosts(deployment, snapshot, outcomes);
-    await log.line(`Release ${source.release} is live again on every host`);
-    return { status: 'success' };
+    if (failures.length > 0) throw new Error(failures.join('\n'));
   }
 
   /**
-   * Runs `step` on the hosts, `parallelism` at a time; when one fails, switches the hosts done so
-   * far back to their previous release and throws the failure.
+   * Runs `step` on the hosts, `parallelism` at a time, recording after each wave which hosts run
+   * the release (a server stopped mid-rollout leaves that record); when one fails, switches the
+   * hosts done so far back to their previous release and throws the failure.
    */
   async #rollOut(
     request: DeployRequest,
     config: SshConfig,
+    snapshot: SshSnapshot,
+    steps: ReleaseSteps,
     step: (connection: SshConnection, host: SshHostConfig) => Promise<{ previous: string | null }>,
-  ): Promise<HostOutcome[]> {
+  ): Promise<void> {
     const done: HostOutcome[] = [];
     for (let start = 0; start < config.hosts.length; start += config.parallelism) {
       const wave = config.hosts.slice(start, start + config.parallelism);
@@ -187,42 +204,53 @@ export class SshTarget implements Target {
       const failures: string[] = [];
       for (const [index, result] of results.entries()) {
         if (result.status === 'fulfilled') done.push(result.value);
-        else failures.push(`${hostName(wave[index]!)}: ${(result.reason as Error).message}`);
+        else failures.push(`${endpointAddress(wave[index]!)}: ${(result.reason as Error).message}`);
       }
+      await this.#record(request.deployment, snapshot, done);
       if (failures.length > 0) {
-        await this.#switchBack(request, config, done);
+        await this.#switchBack(request, config, snapshot, steps, done);
         throw new Error(failures.join('\n'));
       }
     }
-    return done;
   }
 
-  /** After a failure: hosts already switched go back to what they ran (a host that ran nothing keeps the release). */
-  async #switchBack(request: DeployRequest, config: SshConfig, done: HostOutcome[]): Promise<void> {
+  /**
+   * After a failure: hosts already switched go back to what they ran, their `after` commands run
+   * again there (a host that ran nothing before keeps the release).
+   */
+  async #switchBack(
+    request: DeployRequest,
+    config: SshConfig,
+    snapshot: SshSnapshot,
+    steps: ReleaseSteps,
+    done: HostOutcome[],
+  ): Promise<void> {
     const { log } = request;
     for (const { host, previous } of done) {
+      const where = endpointAddress(host);
       if (previous === null) {
-        await log.line(`${hostName(host)}: ran no release before; the new one stays`);
+        await log.line(`${where}: ran no release before; the new one stays`);
         continue;
       }
+      const signal = AbortSignal.timeout(SWITCH_BACK_TIMEOUT_MS);
       try {
-        const connection = await this.#connect(request.target, config, host, AbortSignal.timeout(120_000));
+        const connection = await this.#connect(request.target, config, host, signal);
         try {
           await switchRelease(connection, {
-            deployTo: config.deploy_to,
+            deployTo: snapshot.deployTo,
             release: previous,
             healthCheck: null,
-            signal: AbortSignal.timeout(120_000),
-            log: (line) => void log.line(`${hostName(host)}: ${line}`),
+            after: steps.after,
+            env: releaseEnvironment(request, previous),
+            signal,
+            log: (line) => void log.line(`${where}: ${line}`),
           });
         } finally {
           await connection.close();
         }
-        await log.line(`${hostName(host)}: switched back to release ${previous}`);
+        await log.line(`${where}: switched back to release ${previous}`);
       } catch (error) {
-        await log.line(
-          `${hostName(host)}: could not switch back to release ${previous}: ${(error as Error).message}`,
-        );
+        await log.line(`${where}: could not switch back to release ${previous}: ${(error as Error).message}`);
       }
     }
   }
@@ -249,15 +277,17 @@ export class SshTarget implements Target {
     return SshConnection.open(endpoint, { scratchDir: this.#deps.scratchDir, signal });
   }
 
-  async #recordHosts(
-    deployment: DeploymentRow,
-    snapshot: SshSnapshot,
-    outcomes: HostOutcome[],
-  ): Promise<void> {
+  /** The snapshot with the hosts that run the release so far. */
+  async #record(deployment: DeploymentRow, snapshot: SshSnapshot, outcomes: HostOutcome[]): Promise<void> {
     const hosts = outcomes.map(({ host, previous }) => ({ host: host.host, port: host.port, previous }));
     await this.#deps.deployments.update(deployment.id, { snapshot: JSON.stringify({ ...snapshot, hosts }) });
   }
 }
+
+/** How long a host's stop command may run. */
+const STOP_TIMEOUT_MS = 300_000;
+/** How long switching one host back after a failed rollout may take. */
+const SWITCH_BACK_TIMEOUT_MS = 120_000;
 
 /** The steps of `deploy:` with the target's defaults filled in. */
 export function releaseSteps(
@@ -283,8 +313,4 @@ function releaseEnvironment(request: DeployRequest, release: string): Record<str
     CI_COMMIT_SHA: deployment.sha,
     CI_COMMIT_REF_NAME: deployment.ref,
   };
-}
-
-function hostName(host: Pick<SshHostConfig, 'host' | 'port'>): string {
-  return host.host.includes(':') ? `[${host.host}]:${host.port}` : `${host.host}:${host.port}`;
 }
