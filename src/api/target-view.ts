@@ -115,6 +115,26 @@ export const TargetView = Type.Object({
     ],
     { description: 'maven targets: the repository' },
   ),
+  ansible: Type.Union(
+    [
+      Type.Object({
+        hosts: Type.Array(
+          Type.Object({
+            name: Type.String(),
+            host: Type.String(),
+            port: Type.Integer(),
+            known_hosts: Type.String(),
+            fingerprints: Type.Array(Type.String()),
+          }),
+        ),
+        groups: Type.Record(Type.String(), Type.Array(Type.String())),
+        user: Type.String(),
+        auth: Type.Array(Type.String()),
+      }),
+      Type.Null(),
+    ],
+    { description: 'ansible targets: the inventory' },
+  ),
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -132,6 +152,7 @@ export const targetView = (target: Target) => ({
   sftp: target.sftp,
   s3: target.s3,
   maven: target.maven,
+  ansible: target.ansible,
   created_at: target.created_at,
   updated_at: target.updated_at,
 });

@@ -186,7 +186,33 @@ export interface SftpSnapshot extends Omit<ScriptSnapshot, 'kind'> {
   files: ShippedFile[];
 }
 
+/** One host's line of Ansible's PLAY RECAP. */
+export interface RecapLine {
+  host: string;
+  ok: number;
+  changed: number;
+  unreachable: number;
+  failed: number;
+  skipped: number;
+  rescued: number;
+  ignored: number;
+}
+
+/**
+ * Recorded by the built-in Ansible deployer: the job as planned, the playbook run at the
+ * deployment's commit, whether it was a dry run (check mode), and the play recap. A rollback runs
+ * the playbook of the rolled-back-to commit again; a stop runs it with `gantry_action: stop`.
+ */
+export interface AnsibleSnapshot extends Omit<ScriptSnapshot, 'kind'> {
+  kind: 'ansible';
+  targetId: number;
+  playbook: string;
+  check: boolean;
+  recap: RecapLine[];
+}
+
 export type DeploymentSnapshot =
+  | AnsibleSnapshot
   | SftpSnapshot
   | ScriptSnapshot
   | ExternalSnapshot
@@ -196,7 +222,17 @@ export type DeploymentSnapshot =
   | S3Snapshot
   | MavenSnapshot;
 
-const KINDS = new Set(['script', 'external', 'kubernetes', 'podman', 'ssh', 's3', 'maven', 'sftp']);
+const KINDS = new Set([
+  'script',
+  'external',
+  'kubernetes',
+  'podman',
+  'ssh',
+  's3',
+  'maven',
+  'sftp',
+  'ansible',
+]);
 
 /** Whether a snapshot holds the job that made it, so applying it again can run that job again. */
 export function isReapplicable(

@@ -33,6 +33,8 @@ test('reads the brief example', () => {
       release: null,
       site: null,
       maven: null,
+      playbook: null,
+      check: false,
     },
     errors: [],
   });
@@ -46,6 +48,8 @@ test('reads the brief example', () => {
     release: null,
     site: null,
     maven: null,
+    playbook: null,
+    check: false,
   });
   assert.deepEqual(read('deploy: {manifests: k8s, strategy: {steps: [100]}}\n').deploy?.strategy, {
     steps: [100],
@@ -55,7 +59,7 @@ test('reads the brief example', () => {
 
 test('reports every problem', () => {
   assert.deepEqual(read('deploy: {images: {web: x}}\n').errors, [
-    'f.yml:1:9: job "p" deploy: expected manifests: with a path to the manifests, or files: with the path of the files to ship',
+    'f.yml:1:9: job "p" deploy: expected manifests: with a path to the manifests, files: with the path of the files to ship, or playbook: with the path of an Ansible playbook',
   ]);
   assert.deepEqual(
     read(`deploy:
@@ -67,7 +71,7 @@ test('reports every problem', () => {
   replicas: 3
 `).errors,
     [
-      'f.yml:7:3: job "p" deploy: unknown keyword "replicas"; expected one of manifests, files, images, containers, strategy, timeout, before, after, health_check, keep_releases, stop, cache_control, content_types, delete_removed, maven',
+      'f.yml:7:3: job "p" deploy: unknown keyword "replicas"; expected one of manifests, files, images, containers, strategy, timeout, before, after, health_check, keep_releases, stop, cache_control, content_types, delete_removed, maven, playbook, check',
       'f.yml:3:12: job "p" deploy:images:Web: a container name is lowercase letters, digits and - (a DNS label)',
       'f.yml:3:25: job "p" deploy:images:api: expected an image reference, got 3',
       'f.yml:4:16: job "p" deploy:containers[0]: container "db" has no image in deploy:images',
@@ -111,6 +115,8 @@ test('reads files and the release steps of host targets', () => {
       },
       site: null,
       maven: null,
+      playbook: null,
+      check: false,
     },
     errors: [],
   });
@@ -201,5 +207,16 @@ test('reads the Maven publication: coordinates, a POM and the files with their c
     'f.yml:1:27: job "p" deploy:maven: expected artifact_id: with the artifact id',
     'f.yml:1:27: job "p" deploy:maven: expected version: with the version, such as 1.2.0 or $CI_COMMIT_TAG',
     'f.yml:1:53: job "p" deploy:maven:artifacts[0]: expected file: with the path of the file',
+  ]);
+});
+
+test('reads an Ansible playbook and check mode', () => {
+  const result = read('deploy: {playbook: deploy/site.yml, check: true}\n');
+  assert.deepEqual(result.errors, []);
+  assert.equal(result.deploy?.playbook, 'deploy/site.yml');
+  assert.equal(result.deploy?.check, true);
+  assert.equal(read('deploy: {playbook: site.yml}\n').deploy?.check, false);
+  assert.deepEqual(read('deploy: {playbook: site.yml, check: 1}\n').errors, [
+    'f.yml:1:37: job "p" deploy:check: expected true or false, got 1',
   ]);
 });

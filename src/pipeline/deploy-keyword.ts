@@ -4,6 +4,7 @@ import {
   checkKeys,
   childWhere,
   indexWhere,
+  readBoolean,
   readDuration,
   readMap,
   readSeq,
@@ -25,6 +26,8 @@ const keys = [
   ...RELEASE_KEYS,
   ...SITE_KEYS,
   'maven',
+  'playbook',
+  'check',
 ];
 const containerName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -43,11 +46,12 @@ export function readDeploy(diagnostics: Diagnostics, node: YamlNode, where: stri
   const at = (key: string) => mapValue(map, key);
   const manifestsNode = at('manifests');
   const filesNode = at('files');
-  if (!manifestsNode && !filesNode)
+  const playbookNode = at('playbook');
+  if (!manifestsNode && !filesNode && !playbookNode)
     reportError(
       diagnostics,
       map.position,
-      `${where}: expected manifests: with a path to the manifests, or files: with the path of the files to ship`,
+      `${where}: expected manifests: with a path to the manifests, files: with the path of the files to ship, or playbook: with the path of an Ansible playbook`,
     );
   const manifests = manifestsNode
     ? readString(diagnostics, manifestsNode, childWhere(where, 'manifests'), {
@@ -57,6 +61,11 @@ export function readDeploy(diagnostics: Diagnostics, node: YamlNode, where: stri
   const files = filesNode
     ? readString(diagnostics, filesNode, childWhere(where, 'files'), { what: 'a path to the files to ship' })
     : null;
+  const playbook = playbookNode
+    ? readString(diagnostics, playbookNode, childWhere(where, 'playbook'), { what: 'the path of a playbook' })
+    : null;
+  const checkNode = at('check');
+  const check = checkNode ? readBoolean(diagnostics, checkNode, childWhere(where, 'check')) : false;
   const release = readRelease(diagnostics, map, where);
   const site = readSite(diagnostics, map, where);
   const mavenNode = at('maven');
@@ -102,6 +111,8 @@ export function readDeploy(diagnostics: Diagnostics, node: YamlNode, where: stri
     release === undefined ||
     site === undefined ||
     maven === undefined ||
+    playbook === undefined ||
+    check === undefined ||
     images === undefined
   )
     return undefined;
@@ -115,6 +126,8 @@ export function readDeploy(diagnostics: Diagnostics, node: YamlNode, where: stri
     release,
     site,
     maven,
+    playbook,
+    check,
   };
 }
 

@@ -143,6 +143,10 @@ export interface DeploySpec {
   site: SiteSpec | null;
   /** What is published to a Maven repository (Maven targets); null without `maven:`. */
   maven: MavenSpec | null;
+  /** The playbook an Ansible target runs, a path in the repository at the deployment's commit. */
+  playbook: string | null;
+  /** A dry run (Ansible's check mode): reports what would change, changes nothing, moves no environment. */
+  check: boolean;
 }
 
 /** `deploy:maven`: the coordinates (unexpanded) and the files among `deploy:files`. */

@@ -253,6 +253,8 @@ export class DeploymentRecorder {
     // that ends without having run (refused by the gate, canceled while waiting) changes only
     // history; one recorded by a tool over the API states what runs and always applies.
     if (status === 'created' || status === 'blocked') return;
+    // A dry run (Ansible's check mode) changed nothing on the target: the environment stays as it was.
+    if (job !== null && parseDefinition(job.definition).deploy?.check) return;
     const current =
       environment.last_deployment_id === null || environment.last_deployment_id === deployment.id;
     if (status !== 'running' && !current && deployment.job_id !== null) return;

@@ -16,6 +16,7 @@ import { MetricsSampler } from '../metrics/metrics-sampler.ts';
 import { writePodmanHostFiles } from '../podman/podman-host-files.ts';
 import { createGantryRegistry, type GantryRegistry, registryEndpoints } from '../registry/gantry-registry.ts';
 import { RegistryRepository } from '../registry/registry-repository.ts';
+import { maskedValues } from '../runner/job-spec.ts';
 import { AutoStopTimer } from '../scheduler/auto-stop-timer.ts';
 import { createPipelineScheduleRunner } from '../scheduler/pipeline-schedule-runner.ts';
 import { createRebuildScheduleRunner } from '../scheduler/rebuild-schedule-runner.ts';
@@ -97,6 +98,8 @@ import { SessionRepository } from '../store/repositories/session-repository.ts';
 import { ShellSessionRepository } from '../store/repositories/shell-session-repository.ts';
 import { TargetRepository } from '../store/repositories/target-repository.ts';
 import { UserRepository } from '../store/repositories/user-repository.ts';
+import { ansibleTargetSettings } from '../targets/ansible/ansible-settings.ts';
+import { AnsibleTarget } from '../targets/ansible/ansible-target.ts';
 import { environmentOperationsOpener } from '../targets/environment-operations-opener.ts';
 import { ExternalTarget } from '../targets/external/external-target.ts';
 import type { JobFileSources } from '../targets/job-files.ts';
@@ -408,6 +411,16 @@ export async function startGantryServer(
     variablesVersion: (job, name) => engine.variablesVersion(job, name),
     ...jobFiles,
   });
+  const ansibleTarget = new AnsibleTarget({
+    deployments: engine.deployments,
+    jobs: engine.jobs,
+    statuses: new DeploymentStatusRepository(db),
+    secrets,
+    scratchDir,
+    exportTree: (projectId, sha) => exportTree(storage.pathOf(projectId), sha),
+    jobVariables,
+    variablesVersion: (job, name) => engine.variablesVersion(job, name),
+  });
   const mavenTarget = new MavenTarget({
     deployments: engine.deployments,
     statuses: new DeploymentStatusRepository(db),
@@ -448,6 +461,8 @@ export async function startGantryServer(
       ssh: (target, snapshot) => sshTarget.stop(target, snapshot, (line) => logger.info(line)),
       s3: (target, snapshot) => s3Target.stop(target, snapshot),
       sftp: (target, snapshot) => sftpTarget.stop(target, snapshot),
+      ansible: (target, snapshot, projectId) =>
+        ansibleTarget.stop(target, snapshot, projectId, (line) => logger.info(line)),
     },
     log: (line) => logger.warn(line),
   });
@@ -549,6 +564,8 @@ export async function startGantryServer(
     audit: auditLog,
   });
   const serverDeployer = new ServerDeployer({
+    maskedValues: async (job) =>
+      maskedValues(await engine.specs.build(job, '')).filter((value) => value !== ''),
     kinds: [
       new ExternalTarget(
         (targetId, projectId, event, payload) =>
@@ -561,6 +578,7 @@ export async function startGantryServer(
       s3Target,
       mavenTarget,
       sftpTarget,
+      ansibleTarget,
     ],
     targetRows,
     environments: engine.environments,
@@ -653,6 +671,7 @@ export async function startGantryServer(
       sftpTargetSettings(scratchDir),
       s3TargetSettings(),
       mavenTargetSettings(),
+      ansibleTargetSettings(scratchDir),
     ],
   });
   const protectedEnvironmentService = new ProtectedEnvironmentService({

@@ -11,6 +11,7 @@ import type { Page, PageRequest } from '../domain/pagination.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { ProjectRow } from '../store/repositories/project-repository.ts';
 import type { TargetRepository, TargetRow, TargetUpdate } from '../store/repositories/target-repository.ts';
+import type { AnsibleConfig, AnsibleSettingsInput } from '../targets/ansible/ansible-settings.ts';
 import {
   type KubernetesCheck,
   type KubernetesConfig,
@@ -47,13 +48,23 @@ import type { ProjectRoleCheck } from './project-role-check.ts';
  * `ssh`: hosts Gantry copies a job's files to, as releases switched by a `current` symlink; `sftp`
  * the same over SFTP alone (a plain copy where the server allows no switch). `s3`: a
  * bucket (AWS or an S3-compatible server) a job's files are published to. `maven`: a Maven repository
- * a job's build artifacts are published to as a version.
+ * a job's build artifacts are published to as a version. `ansible`: an inventory of SSH hosts a
+ * repository's playbook runs against.
  */
-export const TARGET_KINDS = ['external', 'kubernetes', 'podman', 'ssh', 'sftp', 's3', 'maven'] as const;
+export const TARGET_KINDS = [
+  'external',
+  'kubernetes',
+  'podman',
+  'ssh',
+  'sftp',
+  's3',
+  'maven',
+  'ansible',
+] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
 /** The kinds whose settings a {@link TargetSettings} reads and checks, each under its own key. */
-const SETTINGS_KINDS = ['ssh', 'sftp', 's3', 'maven'] as const;
+const SETTINGS_KINDS = ['ssh', 'sftp', 's3', 'maven', 'ansible'] as const;
 type SettingsKind = (typeof SETTINGS_KINDS)[number];
 const isSettingsKind = (kind: string): kind is SettingsKind =>
   (SETTINGS_KINDS as readonly string[]).includes(kind);
@@ -74,6 +85,7 @@ export interface TargetInput {
   sftp?: SftpSettingsInput;
   s3?: S3SettingsInput;
   maven?: MavenSettingsInput;
+  ansible?: AnsibleSettingsInput;
 }
 
 /** What an update may change (not the kind); `secret` null or empty removes it, absent keeps it. */
@@ -93,6 +105,7 @@ export interface Target {
   sftp: SftpConfig | null;
   s3: S3Config | null;
   maven: MavenConfig | null;
+  ansible: AnsibleConfig | null;
   created_at: string;
   updated_at: string;
 }
@@ -497,6 +510,7 @@ export function targetView(row: TargetRow): Target {
     sftp: row.kind === 'sftp' ? (JSON.parse(row.config) as SftpConfig) : null,
     s3: row.kind === 's3' ? (JSON.parse(row.config) as S3Config) : null,
     maven: row.kind === 'maven' ? (JSON.parse(row.config) as MavenConfig) : null,
+    ansible: row.kind === 'ansible' ? (JSON.parse(row.config) as AnsibleConfig) : null,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

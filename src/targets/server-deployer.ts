@@ -40,7 +40,9 @@ export class ServerDeployer {
     const controller = new AbortController();
     const entry = { controller, done: Promise.resolve() };
     this.#running.set(job.id, entry);
-    await this.#deps.logs.open(job.id, []);
+    // A deployer's log carries what its tools print (a playbook's debug output, a command's): the
+    // job's masked variables are masked there as in any job log.
+    await this.#deps.logs.open(job.id, await this.#deps.maskedValues(job));
     entry.done = this.#deploy(job, deployment, controller.signal).finally(() => this.#running.delete(job.id));
   }
 
@@ -133,6 +135,8 @@ export class ServerDeployer {
 
 export interface ServerDeployerDeps {
   kinds: Target[];
+  /** The values a job's log must never show (its masked variables). */
+  maskedValues(job: JobRow): Promise<string[]>;
   targetRows: TargetRepository;
   environments: EnvironmentRepository;
   projects: ProjectRepository;

@@ -33,7 +33,14 @@ function setup(
     tookDown.push(taken.kind);
     if (options.failing) throw new Error('host unreachable');
   };
-  const steps: TeardownSteps = { kubernetes: step, podman: step, ssh: step, s3: step, sftp: step };
+  const steps: TeardownSteps = {
+    kubernetes: step,
+    podman: step,
+    ssh: step,
+    s3: step,
+    sftp: step,
+    ansible: step,
+  };
   const teardown = new TargetTeardown({
     deployments: {
       findById: async (id) => rows.get(id),
@@ -64,7 +71,7 @@ function setup(
 }
 
 test("a stop deployment takes down what the current deployment's target kind put there", async () => {
-  for (const kind of ['kubernetes', 'podman', 'ssh', 's3', 'sftp']) {
+  for (const kind of ['kubernetes', 'podman', 'ssh', 's3', 'sftp', 'ansible']) {
     const current = deploymentRow({ id: 7, snapshot: JSON.stringify(snapshot(kind)) });
     const { teardown, tookDown, settled, logged } = setup(current);
     const stop = await teardown.stop(environment, 3);

@@ -1,4 +1,5 @@
 import {
+  type AnsibleSnapshot,
   type DeploymentSnapshot,
   type KubernetesSnapshot,
   type PodmanSnapshot,
@@ -13,7 +14,13 @@ import type { EnvironmentRepository, EnvironmentRow } from '../store/repositorie
 import type { TargetRepository, TargetRow } from '../store/repositories/target-repository.ts';
 
 /** Snapshots of the built-in deployers, whose stop takes down what they put on their target. */
-type TornDownSnapshot = KubernetesSnapshot | PodmanSnapshot | SshSnapshot | S3Snapshot | SftpSnapshot;
+type TornDownSnapshot =
+  | KubernetesSnapshot
+  | PodmanSnapshot
+  | SshSnapshot
+  | S3Snapshot
+  | SftpSnapshot
+  | AnsibleSnapshot;
 
 function isTornDown(snapshot: DeploymentSnapshot): snapshot is TornDownSnapshot {
   return snapshot.kind !== 'script' && snapshot.kind !== 'external' && snapshot.kind !== 'maven';
@@ -26,6 +33,8 @@ export interface TeardownSteps {
   ssh(target: TargetRow, snapshot: SshSnapshot): Promise<void>;
   s3(target: TargetRow, snapshot: S3Snapshot): Promise<void>;
   sftp(target: TargetRow, snapshot: SftpSnapshot): Promise<void>;
+  /** The project's repository holds the playbook the stop runs. */
+  ansible(target: TargetRow, snapshot: AnsibleSnapshot, projectId: number): Promise<void>;
 }
 
 export interface TargetTeardownDeps {
@@ -104,7 +113,8 @@ export class TargetTeardown {
       else if (snapshot.kind === 'podman') await steps.podman(target, snapshot);
       else if (snapshot.kind === 'ssh') await steps.ssh(target, snapshot);
       else if (snapshot.kind === 's3') await steps.s3(target, snapshot);
-      else await steps.sftp(target, snapshot);
+      else if (snapshot.kind === 'sftp') await steps.sftp(target, snapshot);
+      else await steps.ansible(target, snapshot, deployment.project_id);
     } catch (error) {
       status = 'failed';
       this.#deps.log(`stopping environment ${deployment.environment_id} failed: ${(error as Error).message}`);

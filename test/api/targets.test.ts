@@ -88,6 +88,7 @@ for (const dialect of DIALECTS) {
           sftp: null,
           s3: null,
           maven: null,
+          ansible: null,
           created_at: '',
           updated_at: '',
         },

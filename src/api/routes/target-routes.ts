@@ -197,6 +197,36 @@ const Sftp = Type.Object(
     description: 'sftp targets: the server, login and directory; checked on save',
   },
 );
+const Ansible = Type.Object(
+  {
+    hosts: Type.Optional(
+      Type.Array(Type.String({ maxLength: 300 }), {
+        maxItems: 100,
+        description: '[name=]host[:port]; the inventory name defaults to the host',
+      }),
+    ),
+    groups: Type.Optional(
+      Type.Record(
+        Type.String({ maxLength: 63 }),
+        Type.Array(Type.String({ maxLength: 63 }), { maxItems: 100 }),
+        {
+          description: 'group name -> inventory names of its hosts',
+        },
+      ),
+    ),
+    user: Type.Optional(Type.String({ maxLength: 32 })),
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535, description: 'default 22' })),
+    private_key: Type.Optional(
+      Type.Union([Type.String({ maxLength: 16_384 }), Type.Null()], { description: 'write-only' }),
+    ),
+    password: Type.Optional(
+      Type.Union([Type.String({ maxLength: 1024 }), Type.Null()], { description: 'write-only' }),
+    ),
+    known_hosts: Type.Optional(Type.Union([Type.String({ maxLength: 65_536 }), Type.Null()])),
+    rescan_host_keys: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, description: 'ansible targets: the inventory and login; checked on save' },
+);
 const CreateBody = Type.Object(
   {
     name: Name,
@@ -210,6 +240,7 @@ const CreateBody = Type.Object(
     sftp: Type.Optional(Sftp),
     s3: Type.Optional(S3),
     maven: Type.Optional(Maven),
+    ansible: Type.Optional(Ansible),
   },
   { additionalProperties: false },
 );
@@ -225,6 +256,7 @@ const UpdateBody = Type.Object(
     sftp: Type.Optional(Sftp),
     s3: Type.Optional(S3),
     maven: Type.Optional(Maven),
+    ansible: Type.Optional(Ansible),
   },
   { additionalProperties: false },
 );
