@@ -453,9 +453,25 @@ for (const dialect of DIALECTS) {
           const expected = `sha256=${createHmac('sha256', secret).update(delivery.body).digest('hex')}`;
           assert.equal(delivery.signature, expected, 'the event is signed with the target secret');
           const event = JSON.parse(delivery.body) as {
-            deployment: { id: number; statuses_url: string; environment: string };
+            deployment: {
+              id: number;
+              statuses_url: string;
+              environment: string;
+              snapshot: {
+                kind: string;
+                sha: string;
+                definition: { deploy: { images: Record<string, string> } };
+              };
+            };
           };
           assert.equal(event.deployment.environment, 'production');
+          // The job as planned travels with the event: the deployer finds its images there.
+          assert.equal(event.deployment.snapshot.kind, 'script');
+          assert.equal(event.deployment.snapshot.sha, sha);
+          assert.equal(
+            event.deployment.snapshot.definition.deploy.images.web,
+            'registry.example.test/web:$CI_COMMIT_SHORT_SHA',
+          );
           const report = (body: object) =>
             fetch(event.deployment.statuses_url, {
               method: 'POST',

@@ -1,4 +1,5 @@
 import { parseSnapshot } from '../../domain/deployment-snapshot.ts';
+import { jobSnapshot } from '../../scheduler/job-snapshot.ts';
 import type { DeployOutcome, DeployRequest, Target } from '../target.ts';
 
 /** Queues a signed webhook delivery to a target (WebhookOutbox.enqueueForTarget). */
@@ -45,7 +46,11 @@ export class ExternalTarget implements Target {
         environment: environment.name,
         created_at: deployment.created_at,
         rollback_of: deployment.rollback_of,
-        snapshot: parseSnapshot(deployment.snapshot),
+        // A deploy: job's deployment has no snapshot of its own yet: the job as planned stands in.
+        snapshot: parseSnapshot(deployment.snapshot) ?? {
+          kind: 'script',
+          ...jobSnapshot(job, deployment, environment, null),
+        },
         statuses_url: `${api}/deployments/${deployment.id}/statuses`,
         url: `${api}/deployments/${deployment.id}`,
       },
