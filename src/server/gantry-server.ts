@@ -102,7 +102,6 @@ import { ansibleTargetSettings } from '../targets/ansible/ansible-settings.ts';
 import { AnsibleTarget } from '../targets/ansible/ansible-target.ts';
 import { environmentOperationsOpener } from '../targets/environment-operations-opener.ts';
 import { ExternalTarget } from '../targets/external/external-target.ts';
-import type { JobFileSources } from '../targets/job-files.ts';
 import { KubernetesTarget } from '../targets/kubernetes/kubernetes-target.ts';
 import { checkKubernetesTarget } from '../targets/kubernetes/kubernetes-target-check.ts';
 import { deleteKubernetesDeployment } from '../targets/kubernetes/kubernetes-teardown.ts';
@@ -379,56 +378,29 @@ export async function startGantryServer(
       },
     }),
   });
-  // What the file targets ship: the artifacts of the jobs a deploy: job depends on.
-  const jobFiles: JobFileSources = {
-    dependencies: (job) => engine.specs.artifactDependencies(job),
-    archiveOf: async (jobId) => {
+  // What the deployers of SSH, SFTP, S3, Maven and Ansible targets share: where they record, the
+  // secrets, a scratch directory, and what a deploy: job ships (the artifacts of the jobs it depends on).
+  const hostTargetDeps = {
+    deployments: engine.deployments,
+    statuses: new DeploymentStatusRepository(db),
+    secrets,
+    scratchDir,
+    variablesVersion: (job: JobRow, name: string) => engine.variablesVersion(job, name),
+    dependencies: (job: JobRow) => engine.specs.artifactDependencies(job),
+    archiveOf: async (jobId: number) => {
       const row = await engine.artifacts.find(jobId);
       return row ? engine.artifactFiles.pathOf(row.file) : null;
     },
   };
-  const sshTarget = new SshTarget({
-    deployments: engine.deployments,
-    statuses: new DeploymentStatusRepository(db),
-    secrets,
-    scratchDir,
-    variablesVersion: (job, name) => engine.variablesVersion(job, name),
-    ...jobFiles,
-  });
-  const s3Target = new S3Target({
-    deployments: engine.deployments,
-    statuses: new DeploymentStatusRepository(db),
-    secrets,
-    scratchDir,
-    variablesVersion: (job, name) => engine.variablesVersion(job, name),
-    ...jobFiles,
-  });
-  const sftpTarget = new SftpTarget({
-    deployments: engine.deployments,
-    statuses: new DeploymentStatusRepository(db),
-    secrets,
-    scratchDir,
-    variablesVersion: (job, name) => engine.variablesVersion(job, name),
-    ...jobFiles,
-  });
+  const sshTarget = new SshTarget(hostTargetDeps);
+  const s3Target = new S3Target(hostTargetDeps);
+  const sftpTarget = new SftpTarget(hostTargetDeps);
+  const mavenTarget = new MavenTarget({ ...hostTargetDeps, jobVariables });
   const ansibleTarget = new AnsibleTarget({
-    deployments: engine.deployments,
+    ...hostTargetDeps,
     jobs: engine.jobs,
-    statuses: new DeploymentStatusRepository(db),
-    secrets,
-    scratchDir,
     exportTree: (projectId, sha) => exportTree(storage.pathOf(projectId), sha),
     jobVariables,
-    variablesVersion: (job, name) => engine.variablesVersion(job, name),
-  });
-  const mavenTarget = new MavenTarget({
-    deployments: engine.deployments,
-    statuses: new DeploymentStatusRepository(db),
-    secrets,
-    scratchDir,
-    jobVariables,
-    variablesVersion: (job, name) => engine.variablesVersion(job, name),
-    ...jobFiles,
   });
   const deploymentActions = new DeploymentActions({
     access,

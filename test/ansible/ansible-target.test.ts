@@ -8,7 +8,8 @@ import { pushAndDeploy } from '../podman/podman-helpers.ts';
 import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
 import { scratchDir } from '../support/git-work-tree.ts';
 import { cloneProject, eventually, trace } from '../support/pipeline-helpers.ts';
-import { type RunningSshd, sshdSuiteOptions, startSshd } from '../support/sshd.ts';
+import { sshdSuiteOptions } from '../support/sshd.ts';
+import { type SshdFleet, startSshdFleet } from '../support/sshd-fleet.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 // The Ansible target end to end: real ansible-playbook over SSH to two real sshd "hosts" (the second
@@ -45,26 +46,12 @@ deploy-production:
 }
 
 describe('Ansible target', sshdSuiteOptions(), () => {
-  const servers: RunningSshd[] = [];
-  let disks: { path: string; cleanup(): Promise<void> };
-  const hostsDir = () => join(disks.path, 'hosts');
-  const secondDisk = () => join(disks.path, 'second-host');
+  let fleet: SshdFleet;
   before(async () => {
-    disks = await scratchDir();
-    mkdirSync(hostsDir());
-    mkdirSync(secondDisk());
-    const first = await startSshd();
-    servers.push(
-      first,
-      await startSshd({
-        clientKey: first.privateKey,
-        bindMount: { source: secondDisk(), target: hostsDir() },
-      }),
-    );
+    fleet = await startSshdFleet();
   });
   after(async () => {
-    for (const server of servers) await server.stop();
-    await disks?.cleanup();
+    await fleet?.stop();
   });
 
   for (const dialect of DIALECTS) {
@@ -81,12 +68,12 @@ describe('Ansible target', sshdSuiteOptions(), () => {
       });
 
       test('register, play, a failing play, a dry run, rollback, stop; masked variables stay masked', async () => {
-        const [one, two] = servers as [RunningSshd, RunningSshd];
-        const outDir = join(hostsDir(), dialect);
+        const [one, two] = fleet.servers;
+        const outDir = join(fleet.hostsDir, dialect);
         mkdirSync(outDir);
-        mkdirSync(join(secondDisk(), dialect));
+        mkdirSync(join(fleet.secondDisk, dialect));
         const released = () => {
-          const [first, second] = [outDir, join(secondDisk(), dialect)].map((dir) =>
+          const [first, second] = [outDir, join(fleet.secondDisk, dialect)].map((dir) =>
             existsSync(join(dir, 'release.txt'))
               ? readFileSync(join(dir, 'release.txt'), 'utf8').trim()
               : null,
@@ -188,7 +175,7 @@ describe('Ansible target', sshdSuiteOptions(), () => {
         const stop = await t.api('POST', `projects/${projectId}/environments/${environment.id}/stop`);
         assert.equal(stop.status, 200, JSON.stringify(stop.body));
         const gone = () =>
-          [outDir, join(secondDisk(), dialect)].every((dir) => !existsSync(join(dir, 'release.txt')));
+          [outDir, join(fleet.secondDisk, dialect)].every((dir) => !existsSync(join(dir, 'release.txt')));
         await eventually(
           async () => (gone() ? true : undefined),
           () => 'release.txt still there',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { deployment, deploymentEnds, environmentNamed } from '../deployments/deployment-helpers.ts';
@@ -8,7 +8,8 @@ import { pushAndDeploy } from '../podman/podman-helpers.ts';
 import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
 import { scratchDir } from '../support/git-work-tree.ts';
 import { cloneProject, eventually, trace } from '../support/pipeline-helpers.ts';
-import { type RunningSshd, sshdSuiteOptions, startSshd } from '../support/sshd.ts';
+import { sshdSuiteOptions } from '../support/sshd.ts';
+import { type SshdFleet, startSshdFleet } from '../support/sshd-fleet.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 // The SSH target end to end against a real OpenSSH sshd on loopback: registration records the
@@ -46,27 +47,12 @@ deploy-production:
 }
 
 describe('SSH target', sshdSuiteOptions(), () => {
-  const servers: RunningSshd[] = [];
-  // Both servers run on this machine: the second sees its own disk at the first one's `hosts/`.
-  let disks: { path: string; cleanup(): Promise<void> };
-  const hostsDir = () => join(disks.path, 'hosts');
-  const secondDisk = () => join(disks.path, 'second-host');
+  let fleet: SshdFleet;
   before(async () => {
-    disks = await scratchDir();
-    mkdirSync(hostsDir());
-    mkdirSync(secondDisk());
-    const first = await startSshd();
-    servers.push(
-      first,
-      await startSshd({
-        clientKey: first.privateKey,
-        bindMount: { source: secondDisk(), target: hostsDir() },
-      }),
-    );
+    fleet = await startSshdFleet();
   });
   after(async () => {
-    for (const server of servers) await server.stop();
-    await disks?.cleanup();
+    await fleet?.stop();
   });
 
   for (const dialect of DIALECTS) {
@@ -83,10 +69,10 @@ describe('SSH target', sshdSuiteOptions(), () => {
       });
 
       test('register, deploy, upgrade, failing health check, rollback, stop; a changed host key refused', async () => {
-        const deployTo = join(hostsDir(), dialect);
-        const onSecondHost = join(secondDisk(), dialect);
+        const deployTo = join(fleet.hostsDir, dialect);
+        const onSecondHost = join(fleet.secondDisk, dialect);
         const stopFile = join(work.path, 'stopped');
-        const [one, two] = servers as [RunningSshd, RunningSshd];
+        const [one, two] = fleet.servers;
         const created = await t.api<{ id: number }>('POST', 'projects', {
           body: { path: `ssh-${run}/${dialect}` },
         });

@@ -1,4 +1,5 @@
 import { shellQuote } from '../ssh/shell-quote.ts';
+import { strictSshOptions } from '../ssh/ssh-options.ts';
 
 /** How Ansible logs in to every host of a target: a private key, or else a password. */
 export interface AnsibleCredentials {
@@ -17,9 +18,6 @@ export interface ConnectionFiles {
 /** The OpenSSH client Ansible must run (Debian's openssh-client). */
 export const SSH_EXECUTABLE = '/usr/bin/ssh';
 
-/** How long ssh may take to connect and finish the handshake. */
-const CONNECT_TIMEOUT_SECONDS = 15;
-
 /**
  * The extra vars that fix how Ansible's ssh connection logs in: strict host-key checking against the
  * recorded keys only, no user or system ssh config, no agent or forwarding, and either the key file
@@ -32,36 +30,7 @@ const CONNECT_TIMEOUT_SECONDS = 15;
  * else. `ansible_ssh_common_args` and `ansible_ssh_extra_args` are emptied so nothing follows them.
  */
 export function connectionVars(files: ConnectionFiles): Record<string, string | boolean> {
-  const options = [
-    'StrictHostKeyChecking=yes',
-    `UserKnownHostsFile=${files.knownHosts}`,
-    'GlobalKnownHostsFile=/dev/null',
-    'UpdateHostKeys=no',
-    'CheckHostIP=no',
-    `ConnectTimeout=${CONNECT_TIMEOUT_SECONDS}`,
-    'ServerAliveInterval=15',
-    'ServerAliveCountMax=4',
-    'IdentityAgent=none',
-    'ForwardAgent=no',
-    'ForwardX11=no',
-    'ClearAllForwardings=yes',
-    ...(files.privateKey !== null
-      ? [
-          'BatchMode=yes',
-          'IdentitiesOnly=yes',
-          `IdentityFile=${files.privateKey}`,
-          'PasswordAuthentication=no',
-          'KbdInteractiveAuthentication=no',
-        ]
-      : [
-          'BatchMode=no',
-          'PubkeyAuthentication=no',
-          'PasswordAuthentication=yes',
-          'KbdInteractiveAuthentication=yes',
-          'PreferredAuthentications=password,keyboard-interactive',
-          'NumberOfPasswordPrompts=1',
-        ]),
-  ];
+  const options = strictSshOptions({ knownHosts: files.knownHosts, identity: files.privateKey });
   return {
     // A repository's vars could otherwise swap the connection plugin (paramiko, local) or the ssh
     // program itself (one that reads the key and skips host-key checks): both are pinned here.

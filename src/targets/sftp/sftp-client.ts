@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { hostKeyFingerprints } from '../ssh/host-keys.ts';
 import { endpointAddress, endpointLogin, endpointProblem, type SshEndpoint } from '../ssh/ssh-endpoint.ts';
 import { SshError, type SshFailure, sshClientError } from '../ssh/ssh-error.ts';
+import { strictSshOptions } from '../ssh/ssh-options.ts';
 
 /** How {@link runSftpBatch} runs one batch. */
 export interface SftpBatchOptions {
@@ -18,7 +19,6 @@ export interface SftpBatchOptions {
   connectTimeoutSeconds?: number;
 }
 
-const DEFAULT_CONNECT_TIMEOUT_SECONDS = 15;
 /** Every command sftp runs from a batch is echoed to stdout behind this prompt. */
 export const SFTP_ECHO = 'sftp> ';
 
@@ -79,35 +79,17 @@ export async function runSftpBatch(
 
 function sftpArgs(endpoint: SshEndpoint, dir: string, options: SftpBatchOptions): string[] {
   const sshOptions = [
-    'StrictHostKeyChecking=yes',
-    `UserKnownHostsFile=${join(dir, 'known_hosts')}`,
-    'GlobalKnownHostsFile=/dev/null',
-    'UpdateHostKeys=no',
-    'CheckHostIP=no',
-    `ConnectTimeout=${options.connectTimeoutSeconds ?? DEFAULT_CONNECT_TIMEOUT_SECONDS}`,
-    'ServerAliveInterval=15',
-    'ServerAliveCountMax=4',
+    ...strictSshOptions(
+      {
+        knownHosts: join(dir, 'known_hosts'),
+        identity: endpoint.privateKey === null ? null : join(dir, 'identity'),
+      },
+      options.connectTimeoutSeconds,
+    ),
     'LogLevel=ERROR',
     'ControlMaster=no',
     'ControlPath=none',
-    'IdentityAgent=none',
     `User=${endpoint.user}`,
-    ...(endpoint.privateKey !== null
-      ? [
-          'BatchMode=yes',
-          'IdentitiesOnly=yes',
-          `IdentityFile=${join(dir, 'identity')}`,
-          'PasswordAuthentication=no',
-          'KbdInteractiveAuthentication=no',
-        ]
-      : [
-          // Before `-b`, which would otherwise turn BatchMode on and with it every password prompt off
-          // (ssh keeps the first value given).
-          'BatchMode=no',
-          'PubkeyAuthentication=no',
-          'PreferredAuthentications=password,keyboard-interactive',
-          'NumberOfPasswordPrompts=1',
-        ]),
   ];
   const host = endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host;
   return [

@@ -8,6 +8,7 @@ import { remoteScript } from './remote-script.ts';
 import { shellQuote } from './shell-quote.ts';
 import { endpointAddress, endpointLogin, endpointProblem, type SshEndpoint } from './ssh-endpoint.ts';
 import { SshError, sshClientError } from './ssh-error.ts';
+import { strictSshOptions } from './ssh-options.ts';
 
 /** How {@link SshConnection.open} connects. */
 export interface SshOpenOptions {
@@ -36,7 +37,6 @@ export interface SshRunResult {
   output: string;
 }
 
-const DEFAULT_CONNECT_TIMEOUT_SECONDS = 15;
 const READY_LINE = 'gantry-ssh-ready';
 const CLOSE_TIMEOUT_MS = 5_000;
 /** Longest path a Unix socket may have (108 bytes on Linux, less elsewhere), with room to spare. */
@@ -302,34 +302,15 @@ function sshArgs(
   connectTimeoutSeconds: number | undefined,
 ): string[] {
   const options = [
-    'StrictHostKeyChecking=yes',
-    `UserKnownHostsFile=${join(dir, 'known_hosts')}`,
-    'GlobalKnownHostsFile=/dev/null',
-    'UpdateHostKeys=no',
-    'CheckHostIP=no',
-    `ConnectTimeout=${connectTimeoutSeconds ?? DEFAULT_CONNECT_TIMEOUT_SECONDS}`,
-    'ServerAliveInterval=15',
-    'ServerAliveCountMax=4',
+    ...strictSshOptions(
+      {
+        knownHosts: join(dir, 'known_hosts'),
+        identity: endpoint.privateKey === null ? null : join(dir, 'identity'),
+      },
+      connectTimeoutSeconds,
+    ),
     'LogLevel=ERROR',
     `ControlPath=${join(socketDir, 'control')}`,
-    'IdentityAgent=none',
-    'ForwardAgent=no',
-    'ForwardX11=no',
-    'ClearAllForwardings=yes',
-    ...(endpoint.privateKey !== null
-      ? [
-          'BatchMode=yes',
-          'IdentitiesOnly=yes',
-          `IdentityFile=${join(dir, 'identity')}`,
-          'PasswordAuthentication=no',
-          'KbdInteractiveAuthentication=no',
-        ]
-      : [
-          'BatchMode=no',
-          'PubkeyAuthentication=no',
-          'PreferredAuthentications=password,keyboard-interactive',
-          'NumberOfPasswordPrompts=1',
-        ]),
   ];
   return [
     '-F',

@@ -32,6 +32,8 @@ export interface SftpTargetSettings extends RecordedHost {
   remote_dir: string;
   keep_releases: number;
   auth: LoginAuth[];
+  /** What the server allowed at the last save: `release` (atomic switch) or `sync` (plain copy). */
+  mode: 'release' | 'sync' | null;
 }
 
 export interface S3TargetSettings {
@@ -132,6 +134,8 @@ export interface AnsibleDeploymentSnapshot {
 
 export interface MavenDeploymentSnapshot {
   kind: 'maven';
+  /** The repository published to, as the target named it then. */
+  repositoryUrl: string;
   groupId: string;
   artifactId: string;
   version: string;

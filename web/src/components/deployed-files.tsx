@@ -24,7 +24,7 @@ export function DeployedFiles({ files, summary }: { files: DeployedFileRow[]; su
                 <td className="deployed-file-name">
                   <code>{file.name}</code>
                 </td>
-                <td>{file.size}</td>
+                <td className="deployed-file-size">{file.size}</td>
                 <td className="hide-small muted">{file.detail}</td>
               </tr>
             ))}

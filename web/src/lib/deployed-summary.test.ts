@@ -94,12 +94,16 @@ test('an Ansible deployment carries its recap and says which hosts failed', () =
 test('a Maven deployment shows its coordinates and the files uploaded', () => {
   const summary = deployedSummary({
     kind: 'maven',
+    repositoryUrl: 'https://repo.example.com/releases/',
     groupId: 'com.example',
     artifactId: 'app',
     version: '1.0.0',
     uploaded: [{ path: 'com/example/app/1.0.0/app-1.0.0.jar', size: 3 * 1024 * 1024, sha1: 'f'.repeat(40) }],
   });
-  assert.equal(summary?.facts[0]?.value, 'com.example:app:1.0.0');
+  assert.deepEqual(
+    summary?.facts.map((fact) => fact.value),
+    ['com.example:app:1.0.0', 'https://repo.example.com/releases/'],
+  );
   assert.equal(summary?.filesText, '1 file, 3 MiB');
   assert.equal(summary?.files[0]?.detail, 'sha1 ffffffffffff');
 });

@@ -171,6 +171,7 @@ function mavenSummary(snapshot: MavenDeploymentSnapshot): DeployedSummary {
         value: `${snapshot.groupId}:${snapshot.artifactId}:${snapshot.version}`,
         code: true,
       },
+      { label: 'Repository', value: snapshot.repositoryUrl, code: true },
     ],
     filesText: filesText(snapshot.uploaded),
     files: snapshot.uploaded.map((file) => ({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hostTargetCheckText, loginAuthText } from './host-target-check.ts';
+import { hostTargetCheckText, loginAuthText, sftpModeText } from './host-target-check.ts';
 
 const host = { host: 'h', port: 22, known_hosts: '', fingerprints: [] };
 
@@ -24,15 +24,27 @@ test('each kind says what its save checked', () => {
   );
   assert.equal(
     hostTargetCheckText({
-      sftp: { ...host, user: 'site', remote_dir: 'www', keep_releases: 5, auth: ['password'] },
+      sftp: {
+        ...host,
+        user: 'site',
+        remote_dir: 'www',
+        keep_releases: 5,
+        auth: ['password'],
+        mode: 'release',
+      },
     }),
-    'logged in to h as site',
+    'logged in to h as site, releases switched atomically',
   );
   assert.equal(
     hostTargetCheckText({ maven: { url: 'u', username: null, password_set: false } }),
     'the repository answered',
   );
   assert.equal(hostTargetCheckText({ ssh: null }), undefined);
+});
+
+test("an SFTP target's mode says whether releases switch atomically", () => {
+  assert.equal(sftpModeText('sync'), 'files copied in place (the server allows no atomic switch)');
+  assert.equal(sftpModeText(null), 'not checked yet');
 });
 
 test('credentials are named, never shown', () => {

@@ -6,11 +6,18 @@ import type { HostTargetViews } from '../api/host-target-types.ts';
  */
 export function hostTargetCheckText({ ssh, sftp, s3, maven, ansible }: HostTargetViews): string | undefined {
   if (ssh) return `logged in to ${hostCount(ssh.hosts.length)} as ${ssh.user}, ${ssh.deploy_to} writable`;
-  if (sftp) return `logged in to ${sftp.host} as ${sftp.user}`;
+  if (sftp) return `logged in to ${sftp.host} as ${sftp.user}, ${sftpModeText(sftp.mode)}`;
   if (ansible) return `logged in to ${hostCount(ansible.hosts.length)} as ${ansible.user}`;
   if (s3) return `the bucket ${s3.bucket} answered`;
   if (maven) return 'the repository answered';
   return undefined;
+}
+
+/** How an SFTP target ships files, as its server allowed at the last save. */
+export function sftpModeText(mode: string | null): string {
+  if (mode === 'release') return 'releases switched atomically';
+  if (mode === 'sync') return 'files copied in place (the server allows no atomic switch)';
+  return 'not checked yet';
 }
 
 /** How a host login's credentials are given, in words (`private key`, `password`). */

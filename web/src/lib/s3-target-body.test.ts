@@ -2,13 +2,20 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EMPTY_S3_TARGET_FORM, s3Settings, s3TargetForm } from './s3-target-body.ts';
 
-test('an AWS bucket sends bucket, prefix, style and versioning; blank region and keys are left out', () => {
+test('an AWS bucket sends no endpoint and virtual-host addressing; blank region and keys are left out', () => {
   assert.deepEqual(s3Settings({ ...EMPTY_S3_TARGET_FORM, bucket: ' site ' }), {
     bucket: 'site',
     prefix: '',
+    endpoint: null,
     force_path_style: false,
     versioning: 'prefix',
   });
+});
+
+test('an S3-compatible server gets path-style addressing unless unticked', () => {
+  const form = { ...EMPTY_S3_TARGET_FORM, bucket: 'b', endpoint: 'http://127.0.0.1:7070' };
+  assert.equal(s3Settings(form).force_path_style, true);
+  assert.equal(s3Settings({ ...form, forcePathStyle: false }).force_path_style, false);
 });
 
 test('an S3-compatible server sends its endpoint and keys', () => {
@@ -49,4 +56,6 @@ test('a stored bucket edits with its access key id shown and the secret blank (k
   });
   assert.deepEqual([form.endpoint, form.accessKeyId, form.secretAccessKey], ['', 'AKIA', '']);
   assert.equal('secret_access_key' in s3Settings(form), false);
+  // An endpoint typed in later starts path-style, as S3-compatible servers want.
+  assert.equal(s3Settings({ ...form, endpoint: 'http://127.0.0.1:7070' }).force_path_style, true);
 });

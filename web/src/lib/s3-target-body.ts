@@ -9,6 +9,7 @@ export interface S3TargetForm {
   region: string;
   /** An S3-compatible server's URL; empty for AWS. */
   endpoint: string;
+  /** With an endpoint: the bucket in the path, as most S3-compatible servers want (AWS: never). */
   forcePathStyle: boolean;
   versioning: 'prefix' | 'bucket';
   accessKeyId: string;
@@ -21,7 +22,7 @@ export const EMPTY_S3_TARGET_FORM: S3TargetForm = {
   prefix: '',
   region: '',
   endpoint: '',
-  forcePathStyle: false,
+  forcePathStyle: true,
   versioning: 'prefix',
   accessKeyId: '',
   secretAccessKey: '',
@@ -29,17 +30,19 @@ export const EMPTY_S3_TARGET_FORM: S3TargetForm = {
 
 /**
  * The `s3` settings of a target body: blank optional fields left out for the API's defaults (on
- * update: kept), the prefix always sent (empty is the bucket's root).
+ * update: kept), the prefix always sent (empty is the bucket's root), and the endpoint too (null for
+ * AWS, so an edit can go back to it), path-style addressing only with an endpoint.
  */
 export function s3Settings(form: S3TargetForm): Record<string, unknown> {
+  const endpoint = form.endpoint.trim();
   const settings: Record<string, unknown> = {
     bucket: form.bucket.trim(),
     prefix: form.prefix.trim(),
-    force_path_style: form.forcePathStyle,
+    endpoint: endpoint === '' ? null : endpoint,
+    force_path_style: endpoint !== '' && form.forcePathStyle,
     versioning: form.versioning,
   };
   if (form.region.trim() !== '') settings.region = form.region.trim();
-  if (form.endpoint.trim() !== '') settings.endpoint = form.endpoint.trim();
   if (form.accessKeyId.trim() !== '') settings.access_key_id = form.accessKeyId.trim();
   if (form.secretAccessKey.trim() !== '') settings.secret_access_key = form.secretAccessKey.trim();
   return settings;
@@ -52,7 +55,8 @@ export function s3TargetForm(view: S3TargetSettings): S3TargetForm {
     prefix: view.prefix,
     region: view.region,
     endpoint: view.endpoint ?? '',
-    forcePathStyle: view.force_path_style,
+    // Typing an endpoint into an AWS target's form starts from what S3-compatible servers want.
+    forcePathStyle: view.endpoint ? view.force_path_style : true,
     versioning: view.versioning,
     accessKeyId: view.access_key_id ?? '',
     secretAccessKey: '',

@@ -28,6 +28,7 @@ test('a stored SFTP target edits with its port, the secret blank', () => {
     known_hosts: 'k',
     fingerprints: [],
     auth: ['password'],
+    mode: 'release',
   });
   assert.deepEqual(
     sftpSettings({ ...form, login: { ...form.login, rescanHostKeys: true } }, { update: true }),

@@ -63,10 +63,14 @@ export function EnvironmentPage({ environmentId, tab = '' }: { environmentId: st
             </div>
             <EnvironmentFacts environment={env} kubernetes={onPodman(podman) !== true && !deployed} />
           </section>
-          <EnvironmentTabs
-            base={`${base}/environments/${env.id}`}
-            hidden={shellAllowed || tab === 'shell' ? [] : ['shell']}
-          />
+          {/* Logs, shells and graphs look into containers, which hosts, buckets, repositories and
+              playbooks have none of (what was deployed there is on the overview). */}
+          {(!deployed || tab !== '') && (
+            <EnvironmentTabs
+              base={`${base}/environments/${env.id}`}
+              hidden={shellAllowed || tab === 'shell' ? [] : ['shell']}
+            />
+          )}
           {tab !== '' ? (
             <EnvironmentOperationsView
               tab={tab}

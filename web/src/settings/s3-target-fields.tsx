@@ -39,12 +39,14 @@ export function S3TargetFields({
         placeholder="https://s3.example.com"
         hint="The URL of an S3-compatible server; empty for AWS."
       />
-      <CheckboxField
-        label="Path-style URLs"
-        checked={values.forcePathStyle}
-        onChange={set('forcePathStyle')}
-        hint="For servers without bucket subdomains (most S3-compatible ones)."
-      />
+      {values.endpoint.trim() !== '' && (
+        <CheckboxField
+          label="Path-style URLs"
+          checked={values.forcePathStyle}
+          onChange={set('forcePathStyle')}
+          hint="The bucket in the path, for servers without bucket subdomains (most S3-compatible ones)."
+        />
+      )}
       <SelectField
         label="Versions for rollback"
         value={values.versioning}

@@ -1,5 +1,5 @@
 import type { SftpTargetSettings } from '../api/host-target-types.ts';
-import { loginAuthText } from '../lib/host-target-check.ts';
+import { loginAuthText, sftpModeText } from '../lib/host-target-check.ts';
 import type { SftpTargetForm } from '../lib/sftp-target-body.ts';
 import { TextField } from './fields.tsx';
 import { HostKeys } from './host-keys.tsx';
@@ -53,7 +53,7 @@ export function SftpTargetSummary({ sftp }: { sftp: SftpTargetSettings }) {
       <HostKeys hosts={[sftp]} />
       <span className="muted">
         {sftp.user} → <code>{sftp.remote_dir}</code>, {sftp.keep_releases} releases kept,{' '}
-        {loginAuthText(sftp.auth)}
+        {loginAuthText(sftp.auth)}; {sftpModeText(sftp.mode)}
       </span>
     </>
   );
