@@ -7,7 +7,15 @@ import { deployment, deploymentEnds, environmentNamed } from '../deployments/dep
 import { pushAndDeploy } from '../podman/podman-helpers.ts';
 import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
 import { scratchDir } from '../support/git-work-tree.ts';
-import { cloneProject, eventually, trace } from '../support/pipeline-helpers.ts';
+import {
+  cloneProject,
+  eventually,
+  jobNamed,
+  pipelineFor,
+  pushFiles,
+  trace,
+  waitForPipeline,
+} from '../support/pipeline-helpers.ts';
 import { sshdSuiteOptions } from '../support/sshd.ts';
 import { type SshdFleet, startSshdFleet } from '../support/sshd-fleet.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -182,6 +190,26 @@ describe('SSH target', sshdSuiteOptions(), () => {
         );
         const stopped = await deployment(t, projectId, rolledBack.id);
         assert.equal(stopped.status, 'success');
+
+        // 7. A script: deployment job of an environment the target serves reaches its hosts with the
+        // key and the recorded host keys it is handed (the first host's key is still the recorded one).
+        const sha = await pushFiles(clone, {
+          '.gantry.yml': `peek:
+  environment: { name: production }
+  script:
+    - test "$(stat -c %a "$SSH_PRIVATE_KEY")" = 600
+    - ssh -i "$SSH_PRIVATE_KEY" -o UserKnownHostsFile="$SSH_KNOWN_HOSTS" -o StrictHostKeyChecking=yes -o BatchMode=yes -p "$SSH_PORT" "$SSH_USER@$SSH_HOST" cat "$SSH_DEPLOY_TO/current/index.html"
+`,
+        });
+        const { pipeline: peeked, jobs } = await waitForPipeline(
+          t,
+          projectId,
+          (await pipelineFor(t, projectId, sha)).id,
+        );
+        const peekLog = await trace(t, projectId, jobNamed(jobs, 'peek').id);
+        assert.equal(peeked.status, 'success', peekLog);
+        assert.match(peekLog, /version 1/);
+        assert.doesNotMatch(peekLog, /PRIVATE KEY/);
       });
     });
   }
