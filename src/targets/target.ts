@@ -33,7 +33,8 @@ export type DeployOutcome =
   | { status: 'failed'; message: string };
 
 /**
- * Where environments run. Each kind lives in its own folder (`external/`, `kubernetes/`, `podman/`).
+ * Where environments run. Each kind lives in its own folder (`external/`, `kubernetes/`, `podman/`,
+ * `ssh/`, `sftp/`, `s3/`, `maven/`, `ansible/`).
  * `deploy` runs a deployment to its end (or hands it over, `reported`); errors it throws fail
  * the job with their message.
  */
