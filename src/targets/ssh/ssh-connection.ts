@@ -164,20 +164,25 @@ export class SshConnection {
     let ended: { code: number; stderr: string };
     try {
       ended = await this.#finish(child, [tar], options);
-    } finally {
+    } catch (error) {
       tar.kill('SIGTERM');
+      throw error;
     }
+    if (ended.code !== 0) {
+      // The host's side failed first: the local tar only lost its reader.
+      tar.kill('SIGTERM');
+      throw new SshError(
+        'upload_failed',
+        `upload to ${remoteDir} on ${endpointAddress(this.endpoint)} failed: ${ended.stderr.trim() || `exit status ${ended.code}`}`,
+      );
+    }
+    // The host read the whole archive: the local tar is ending on its own (killing it here raced
+    // its exit and turned a good upload into a failed one).
     const tarCode = await tarExited;
     if (tarCode !== 0) {
       throw new SshError(
         'upload_failed',
         `cannot read ${localDir} to upload it: ${tarErrors.trim() || `tar exited with ${tarCode}`}`,
-      );
-    }
-    if (ended.code !== 0) {
-      throw new SshError(
-        'upload_failed',
-        `upload to ${remoteDir} on ${endpointAddress(this.endpoint)} failed: ${ended.stderr.trim() || `exit status ${ended.code}`}`,
       );
     }
   }
