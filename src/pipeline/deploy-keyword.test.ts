@@ -219,4 +219,7 @@ test('reads an Ansible playbook and check mode', () => {
   assert.deepEqual(read('deploy: {playbook: site.yml, check: 1}\n').errors, [
     'f.yml:1:37: job "p" deploy:check: expected true or false, got 1',
   ]);
+  assert.deepEqual(read('deploy: {files: public, check: true}\n').errors, [
+    'f.yml:1:32: job "p" deploy:check: a dry run is for playbook: (Ansible targets)',
+  ]);
 });

@@ -66,6 +66,13 @@ export function readDeploy(diagnostics: Diagnostics, node: YamlNode, where: stri
     : null;
   const checkNode = at('check');
   const check = checkNode ? readBoolean(diagnostics, checkNode, childWhere(where, 'check')) : false;
+  // Only Ansible can run without changing anything; elsewhere a "dry run" would deploy for real.
+  if (checkNode && !playbookNode)
+    reportError(
+      diagnostics,
+      checkNode.position,
+      `${childWhere(where, 'check')}: a dry run is for playbook: (Ansible targets)`,
+    );
   const release = readRelease(diagnostics, map, where);
   const site = readSite(diagnostics, map, where);
   const mavenNode = at('maven');

@@ -145,6 +145,18 @@ export class DeploymentActions {
         `deployment #${target.iid} was recorded by an external tool; roll it back with that tool`,
       );
     }
+    if (snapshot.kind === 'ansible' && snapshot.check) {
+      throw new GantryError(
+        'bad_request',
+        `deployment #${target.iid} was a dry run (Ansible check mode): it changed nothing to ${action === 'rollback' ? 'go back to' : 'apply again'}`,
+      );
+    }
+    if (snapshot.kind === 'ansible' && snapshot.check) {
+      throw new GantryError(
+        'bad_request',
+        `deployment #${target.iid} was a dry run (Ansible check mode): it changed nothing to ${action === 'rollback' ? 'go back to' : 'apply again'}`,
+      );
+    }
     const extras = await this.#extras(actor, projectRef, options.freezeOverrideReason);
     const pipeline = await this.#deps.pipelineService.createForSnapshot(
       {

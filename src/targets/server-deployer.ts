@@ -42,7 +42,22 @@ export class ServerDeployer {
     this.#running.set(job.id, entry);
     // A deployer's log carries what its tools print (a playbook's debug output, a command's): the
     // job's masked variables are masked there as in any job log.
-    await this.#deps.logs.open(job.id, await this.#deps.maskedValues(job));
+    let masked: string[];
+    try {
+      masked = await this.#deps.maskedValues(job);
+    } catch (error) {
+      // Without its masks the log cannot be written safely: the job fails, saying why.
+      this.#running.delete(job.id);
+      await this.#deps.logs.open(job.id, []);
+      await this.#deps.completion.finish(
+        job.id,
+        null,
+        { status: 'failed', exitCode: null, failureReason: 'runner_system_failure', dotenv: null },
+        `ERROR: the job's variables could not be read: ${(error as Error).message}`,
+      );
+      return;
+    }
+    await this.#deps.logs.open(job.id, masked);
     entry.done = this.#deploy(job, deployment, controller.signal).finally(() => this.#running.delete(job.id));
   }
 

@@ -150,6 +150,16 @@ describe('Ansible target', sshdSuiteOptions(), () => {
         const broken = await deploy('broken');
         assert.equal(broken.status, 'failed');
         assert.match(await trace(t, projectId, broken.deployable!.id), /web1 failed=1 unreachable=0/);
+        const brokenRecap = (broken.snapshot as unknown as { recap: { host: string; failed: number }[] })
+          .recap;
+        assert.deepEqual(
+          brokenRecap.map((line) => [line.host, line.failed]),
+          [
+            ['web1', 1],
+            ['web2', 1],
+          ],
+          'the recap of a failed play is kept',
+        );
 
         // 4. A dry run reports what would change, changes nothing, and leaves the environment where it was.
         const dry = await deploy('3', { check: true });
@@ -160,6 +170,13 @@ describe('Ansible target', sshdSuiteOptions(), () => {
         assert.equal(released(), '2 production');
         const environment = await environmentNamed(t, projectId, 'production');
         assert.equal(environment.last_successful_deployment?.id, second.id);
+
+        const toDryRun = await t.api<{ error: { message: string } }>(
+          'POST',
+          `projects/${projectId}/deployments/${dry.id}/rollback`,
+        );
+        assert.equal(toDryRun.status, 400, JSON.stringify(toDryRun.body));
+        assert.match(toDryRun.body.error.message, /dry run/);
 
         // 5. Rollback plays the first deployment's commit again.
         const rollback = await t.api<{ id: number }>(

@@ -13,6 +13,7 @@ import {
 } from '../ssh/ssh-settings.ts';
 import { scanTargetHostKeys } from '../ssh/ssh-target-check.ts';
 import type { TargetSettings } from '../target-settings.ts';
+import { inventoryProblem } from './ansible-inventory.ts';
 
 /**
  * An Ansible target as registered: the inventory (hosts, each `name=host:port` or `host:port`,
@@ -105,6 +106,18 @@ export async function mergeAnsibleSettings(
   if (user === undefined || !USER.test(user))
     throw invalid('/ansible/user', 'user is the login name on the hosts (letters, digits, . _ -)');
   const credentials = mergeSshCredentials(input, stored?.credentials ?? null, '/ansible');
+  // What a run would refuse (a group named like a host…) is refused now, before anything is saved.
+  const problem = inventoryProblem(
+    addresses.map((address, index) => ({
+      ...address,
+      name: names[index]!,
+      user,
+      knownHosts: 'checked later',
+    })),
+    groups,
+    { privateKey: credentials.private_key, password: credentials.password },
+  );
+  if (problem !== undefined) throw invalid('/ansible/groups', problem);
   const keyed = await recordHostKeys(addresses, stored?.config.hosts ?? [], input, scan, '/ansible');
   return {
     config: {
@@ -149,7 +162,9 @@ export function ansibleTargetSettings(
           throw new GantryError('validation_failed', (error as Error).message);
         }
         try {
-          const python = await connection.run('command -v python3', { signal });
+          const python = await connection.run('command -v python3', { signal }).catch((error: unknown) => {
+            throw new GantryError('validation_failed', (error as Error).message);
+          });
           if (python.code !== 0)
             throw new GantryError(
               'validation_failed',

@@ -13,8 +13,7 @@ import { recordFailureStatus } from '../failure-status.ts';
 import type { JobManifestSources } from '../kubernetes/job-manifests.ts';
 import type { DeployOutcome, DeployRequest, Target } from '../target.ts';
 import { type AnsibleConfig, ansibleTargetSettings } from './ansible-settings.ts';
-import type { PlayRecap } from './play-recap.ts';
-import { runPlaybook } from './run-playbook.ts';
+import { type PlaybookResult, runPlaybook } from './run-playbook.ts';
 
 export interface AnsibleTargetDeps extends JobManifestSources {
   deployments: DeploymentRepository;
@@ -88,13 +87,15 @@ export class AnsibleTarget implements Target {
           (source ? ` (rolling back to deployment #${source.row.iid})` : ''),
       );
       const variables = await this.#deps.jobVariables(job);
-      const recap = await this.#run(target, project.id, sha, playbook, {
+      const result = await this.#run(target, project.id, sha, playbook, {
         check,
         extraVars: { ...extraVars(variables), gantry_action: 'deploy' },
         signal,
         log: (line) => void log.line(line),
       });
-      await this.#record(deployment.id, { ...snapshot, recap });
+      // The recap is kept either way: a failed play is when it matters most.
+      await this.#record(deployment.id, { ...snapshot, recap: result.recap });
+      throwUnlessPassed(result);
       return { status: 'success' };
     } catch (error) {
       await recordFailureStatus(this.#deps.statuses, deployment.id, (error as Error).message);
@@ -114,15 +115,22 @@ export class AnsibleTarget implements Target {
   ): Promise<void> {
     const job = snapshot.jobId === null ? undefined : await this.#deps.jobs.findById(snapshot.jobId);
     const variables = job ? await this.#deps.jobVariables(job) : new Map<string, string>();
-    await this.#run(target, projectId, snapshot.sha, snapshot.playbook, {
+    // The play's own output may show the job's masked variables and goes to the server log: only
+    // the recap is told.
+    const result = await this.#run(target, projectId, snapshot.sha, snapshot.playbook, {
       check: false,
       extraVars: { ...extraVars(variables), gantry_action: 'stop' },
       signal: AbortSignal.timeout(STOP_TIMEOUT_MS),
-      log,
+      log: () => {},
     });
+    for (const line of result.recap)
+      log(
+        `stop of ${snapshot.playbook}: ${line.host} ok=${line.ok} changed=${line.changed} failed=${line.failed} unreachable=${line.unreachable}`,
+      );
+    throwUnlessPassed(result);
   }
 
-  /** Runs a playbook at a commit; throws unless the recap is clean, naming the hosts that were not. */
+  /** Runs a playbook at a commit, whatever its outcome (see throwUnlessPassed). */
   async #run(
     target: TargetRow,
     projectId: number,
@@ -134,7 +142,7 @@ export class AnsibleTarget implements Target {
       signal: AbortSignal;
       log: (line: string) => void;
     },
-  ): Promise<PlayRecap[]> {
+  ): Promise<PlaybookResult> {
     const config = this.#settings.parseConfig(target.config);
     const credentials = this.#settings.parseCredentials(
       target.secret_encrypted === null
@@ -161,16 +169,7 @@ export class AnsibleTarget implements Target {
         signal: options.signal,
         log: options.log,
       });
-      if (!result.ok) {
-        const bad = result.recap.filter((line) => line.failed > 0 || line.unreachable > 0);
-        throw new Error(
-          `the play failed (ansible-playbook exited with ${result.exitCode})` +
-            (bad.length === 0
-              ? ''
-              : `: ${bad.map((line) => `${line.host} failed=${line.failed} unreachable=${line.unreachable}`).join(', ')}`),
-        );
-      }
-      return result.recap;
+      return result;
     } finally {
       await tree.dispose();
     }
@@ -188,6 +187,18 @@ export class AnsibleTarget implements Target {
 
 /** How long a stop's playbook may run. */
 const STOP_TIMEOUT_MS = 600_000;
+
+/** Throws unless the play passed, naming the hosts that failed or were unreachable. */
+function throwUnlessPassed(result: PlaybookResult): void {
+  if (result.ok) return;
+  const bad = result.recap.filter((line) => line.failed > 0 || line.unreachable > 0);
+  throw new Error(
+    `the play failed (ansible-playbook exited with ${result.exitCode})` +
+      (bad.length === 0
+        ? ''
+        : `: ${bad.map((line) => `${line.host} failed=${line.failed} unreachable=${line.unreachable}`).join(', ')}`),
+  );
+}
 
 /** The job's variables Ansible can take as extra vars (names that are identifiers). */
 function extraVars(variables: Map<string, string>): Record<string, string> {

@@ -36,6 +36,9 @@ export function connectionVars(files: ConnectionFiles): Record<string, string | 
     // program itself (one that reads the key and skips host-key checks): both are pinned here.
     ansible_connection: 'ssh',
     ansible_ssh_executable: SSH_EXECUTABLE,
+    // File copies go through that same ssh (`dd` over its session), never an sftp or scp program a
+    // repository could name.
+    ansible_ssh_transfer_method: 'piped',
     ansible_host_key_checking: true,
     // Ansible splits it like a shell would, so paths with spaces are quoted.
     ansible_ssh_args: ['-F', 'none', ...options.flatMap((option) => ['-o', shellQuote(option)])].join(' '),
