@@ -408,7 +408,9 @@ describe('Podman environment operations', podmanDependency.options, () => {
     await writeFile(
       file,
       pod(again, {
-        loop: 'echo run; while [ ! -f /tmp/crash ]; do sleep 0.1; done; rm /tmp/crash; exit 1',
+        // The pause before the crash lets `podman exec` read its own session's end first (Podman 4.3
+        // fails the exec with "exec died event … not found" when the container dies meanwhile).
+        loop: 'echo run; while [ ! -f /tmp/crash ]; do sleep 0.1; done; rm /tmp/crash; sleep 1; exit 1',
       }).replaceAll('IMAGE', await ensurePodmanTestImage()),
     );
     await podman(['kube', 'play', file]);
