@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { AnsibleHost } from '../../src/targets/ansible/ansible-inventory.ts';
 import { type PlaybookRun, runPlaybook } from '../../src/targets/ansible/run-playbook.ts';
+import { skipOutsideCi } from '../runner/real-dependency.ts';
 import { type ScratchDir, scratchDir } from '../support/git-work-tree.ts';
 import { type RunningSshd, sshdSuiteOptions, startSshd } from '../support/sshd.ts';
 
@@ -28,7 +29,7 @@ function suiteOptions(): { skip?: string } {
   if (sshd.skip !== undefined) return sshd;
   const missing = ansibleMissing();
   // In CI the suite runs and fails: runPlaybook then throws `not_installed`.
-  return missing !== undefined && process.env.CI !== 'true' ? { skip: missing } : {};
+  return skipOutsideCi(missing);
 }
 
 const WRITE_FILE = `- hosts: all

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { GantryError } from '../../src/domain/errors.ts';
 import { publishArtifacts } from '../../src/targets/maven/publish-artifacts.ts';
 import type { MavenRepository } from '../../src/targets/maven/repository-client.ts';
+import { skipOutsideCi } from '../runner/real-dependency.ts';
 import { mavenCliUnavailableReason, resolveWithMaven } from '../support/maven-cli.ts';
 import {
   mavenRepositoryUnavailableReason,
@@ -15,7 +16,7 @@ import {
 } from '../support/maven-repository.ts';
 
 const unavailable = mavenRepositoryUnavailableReason() ?? mavenCliUnavailableReason();
-const suiteOptions = unavailable !== undefined && process.env.CI !== 'true' ? { skip: unavailable } : {};
+const suiteOptions = skipOutsideCi(unavailable);
 
 /** Every file under `root` with its SHA-1: a repository's state, to compare before and after. */
 function snapshotTree(root: string): Map<string, string> {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { deploymentEnds, environmentNamed } from '../deployments/deployment-helpers.ts';
 import { pushAndDeploy } from '../podman/podman-helpers.ts';
+import { skipOutsideCi } from '../runner/real-dependency.ts';
 import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
 import { scratchDir } from '../support/git-work-tree.ts';
 import { mavenCliUnavailableReason, resolveWithMaven } from '../support/maven-cli.ts';
@@ -23,7 +24,7 @@ import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 const run = randomBytes(3).toString('hex');
 const unavailable = mavenRepositoryUnavailableReason() ?? mavenCliUnavailableReason();
-const suiteOptions = unavailable !== undefined && process.env.CI !== 'true' ? { skip: unavailable } : {};
+const suiteOptions = skipOutsideCi(unavailable);
 
 /** A build job making a "jar" saying `content`, and a Maven deploy of it as `version`. */
 function pipeline(group: string, version: string, content: string): string {

@@ -9,9 +9,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { publishRelease } from '../../src/targets/sftp/publish-release.ts';
 import { detectRenameSupport } from '../../src/targets/sftp/rename-support.ts';
 import { switchToRelease } from '../../src/targets/sftp/switch-release.ts';
-import type { SshEndpoint } from '../../src/targets/ssh/ssh-endpoint.ts';
 import type { SshError } from '../../src/targets/ssh/ssh-error.ts';
-import { type RunningSshd, type SshdOptions, sshdSuiteOptions, startSshd } from '../support/sshd.ts';
+import {
+  keyLoginOf,
+  type RunningSshd,
+  type SshdOptions,
+  sshdSuiteOptions,
+  startSshd,
+} from '../support/sshd.ts';
 
 // The SFTP target's publishing against real OpenSSH servers on loopback that give every login only
 // SFTP (ForceCommand internal-sftp, no shell): atomic releases, rollback, pruning, an interrupted
@@ -30,14 +35,6 @@ describe('SFTP publishing', sshdSuiteOptions(), () => {
     servers.push(server);
     return server;
   };
-  const keyLogin = (server: RunningSshd): SshEndpoint => ({
-    host: server.host,
-    port: server.port,
-    user: server.user,
-    knownHosts: server.knownHosts,
-    privateKey: server.privateKey,
-    password: null,
-  });
   /** A local directory whose index.html says `text`, with a subdirectory and a hidden file. */
   const site = async (name: string, text: string) => {
     const dir = join(work, 'local', name);
@@ -77,7 +74,7 @@ describe('SFTP publishing', sshdSuiteOptions(), () => {
 
     test('publishes v1 as a release and points current at it', async () => {
       const result = await publishRelease(
-        keyLogin(server),
+        keyLoginOf(server),
         options(remoteDir, 'v1', await site('v1', 'one')),
       );
       assert.deepEqual(result, { mode: 'release', previous: null, uploaded: 3, removed: [] });
@@ -91,13 +88,13 @@ describe('SFTP publishing', sshdSuiteOptions(), () => {
 
     test('publishes v2, then switches back to v1', async () => {
       const result = await publishRelease(
-        keyLogin(server),
+        keyLoginOf(server),
         options(remoteDir, 'v2', await site('v2', 'two')),
       );
       assert.deepEqual(result, { mode: 'release', previous: 'v1', uploaded: 3, removed: [] });
       assert.equal(readFileSync(join(remoteDir, 'current', 'index.html'), 'utf8'), 'two\n');
 
-      const rollback = await switchToRelease(keyLogin(server), {
+      const rollback = await switchToRelease(keyLoginOf(server), {
         remoteDir,
         release: 'v1',
         scratchDir: join(work, 'scratch'),
@@ -107,7 +104,7 @@ describe('SFTP publishing', sshdSuiteOptions(), () => {
       assert.equal(current(), 'releases/v1');
       assert.equal(readFileSync(join(remoteDir, 'current', 'index.html'), 'utf8'), 'one\n');
       await assert.rejects(
-        switchToRelease(keyLogin(server), {
+        switchToRelease(keyLoginOf(server), {
           remoteDir,
           release: 'v9',
           scratchDir: join(work, 'scratch'),
@@ -120,13 +117,13 @@ describe('SFTP publishing', sshdSuiteOptions(), () => {
     test('prunes to keepReleases, never the current or the previous release', async () => {
       // current is v1 (rolled back): publishing v3 keeps it as the previous release.
       const three = await publishRelease(
-        keyLogin(server),
+        keyLoginOf(server),
         options(remoteDir, 'v3', await site('v3', 'three'), 2),
       );
       assert.deepEqual(three.removed, []);
       assert.deepEqual(releases(), ['.gantry-releases', 'v1', 'v2', 'v3']);
       const four = await publishRelease(
-        keyLogin(server),
+        keyLoginOf(server),
         options(remoteDir, 'v4', await site('v4', 'four'), 2),
       );
       assert.deepEqual(four, { mode: 'release', previous: 'v3', uploaded: 3, removed: ['v1', 'v2'] });
@@ -141,7 +138,7 @@ describe('SFTP publishing', sshdSuiteOptions(), () => {
       await truncate(join(local, 'big.bin'), 4 * 1024 ** 3);
       const controller = new AbortController();
       const partialFile = join(remoteDir, 'releases', '.v5.partial', 'big.bin');
-      const publishing = publishRelease(keyLogin(server), {
+      const publishing = publishRelease(keyLoginOf(server), {
         ...options(remoteDir, 'v5', local),
         signal: controller.signal,
       });
@@ -159,7 +156,7 @@ describe('SFTP publishing', sshdSuiteOptions(), () => {
       assert.ok(!existsSync(join(remoteDir, 'releases', 'v5')));
 
       // The next publish removes the left-over partial upload.
-      await publishRelease(keyLogin(server), options(remoteDir, 'v5', await site('v5', 'five'), 2));
+      await publishRelease(keyLoginOf(server), options(remoteDir, 'v5', await site('v5', 'five'), 2));
       assert.deepEqual(releases(), ['.gantry-releases', 'v4', 'v5']);
       assert.equal(readFileSync(join(remoteDir, 'current', 'index.html'), 'utf8'), 'five\n');
     });
@@ -169,7 +166,7 @@ describe('SFTP publishing', sshdSuiteOptions(), () => {
       const home = join('/home', server.passwordUser, relative);
       try {
         const endpoint = {
-          ...keyLogin(server),
+          ...keyLoginOf(server),
           user: server.passwordUser,
           privateKey: null,
           password: server.password,
@@ -190,7 +187,7 @@ describe('SFTP publishing', sshdSuiteOptions(), () => {
 
   test('a changed host key is refused before anything is uploaded', async () => {
     const server = await serve({ sftpOnly: {} });
-    const recorded = keyLogin(server);
+    const recorded = keyLoginOf(server);
     await server.rotateHostKey();
     const remoteDir = join(work, 'remote', 'mismatch');
     await assert.rejects(
@@ -211,11 +208,11 @@ describe('SFTP publishing', sshdSuiteOptions(), () => {
       const name = denied.join('-');
       const remoteDir = join(work, 'remote', `sync-${name}`);
       assert.deepEqual(
-        await detectRenameSupport(keyLogin(server), work, { scratchDir: join(work, 'scratch') }),
+        await detectRenameSupport(keyLoginOf(server), work, { scratchDir: join(work, 'scratch') }),
         { symlinks: denied[0] !== 'symlink', atomicReplace: false },
       );
       const first = await publishRelease(
-        keyLogin(server),
+        keyLoginOf(server),
         options(remoteDir, 'v1', await site(`sync-${name}`, 'one')),
       );
       assert.deepEqual(first, { mode: 'sync', previous: null, uploaded: 3, removed: [] });
@@ -223,7 +220,7 @@ describe('SFTP publishing', sshdSuiteOptions(), () => {
       writeFileSync(join(remoteDir, 'extra.txt'), 'kept');
 
       const second = await publishRelease(
-        keyLogin(server),
+        keyLoginOf(server),
         options(remoteDir, 'v2', await site(`sync-${name}-2`, 'two')),
       );
       assert.equal(second.mode, 'sync');

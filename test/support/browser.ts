@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { skipOutsideCi } from '../runner/real-dependency.ts';
 
 /** Debian's Chromium, installed by `scripts/setup.sh --test`. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -49,7 +50,7 @@ export function browserUnavailableReason(): string | undefined {
  */
 export function browserSuiteOptions(): { skip?: string } {
   const reason = browserUnavailableReason();
-  return reason !== undefined && process.env.CI !== 'true' ? { skip: reason } : {};
+  return skipOutsideCi(reason);
 }
 
 /**

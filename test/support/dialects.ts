@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Dialect } from '../../src/store/dialect.ts';
+import { skipOutsideCi } from '../runner/real-dependency.ts';
 import { createTestDatabase, postgresUrlFromEnv } from './postgres.ts';
 
 /** Every dialect the store and API tests run on. */
@@ -21,7 +22,7 @@ export function unavailableReason(dialect: Dialect): string | undefined {
 /** The options for `describe(name, options, …)`: skip outside CI when the dialect is missing. */
 export function dialectSuiteOptions(dialect: Dialect): { skip?: string } {
   const reason = unavailableReason(dialect);
-  return reason !== undefined && process.env.CI !== 'true' ? { skip: reason } : {};
+  return skipOutsideCi(reason);
 }
 
 /** A fresh, empty database of the dialect: a new SQLite file, or a new PostgreSQL database. */

@@ -18,6 +18,7 @@ import { kubeconfigYaml } from '../../scripts/kube-rig/kubeconfig.ts';
 import { followCollection, type WatchEventType } from '../../scripts/kube-rig/list-watch.ts';
 import { KUBE_RIG_ENV, type RigInfo, readRigInfo } from '../../scripts/kube-rig/rig-info.ts';
 import type { KubeObject } from '../../src/targets/kubernetes/kube-object.ts';
+import { skipOutsideCi } from '../runner/real-dependency.ts';
 
 export { READY_AFTER_ANNOTATION } from '../../scripts/kube-rig/pod-status.ts';
 export { KUBE_RIG_ENV, type RigInfo } from '../../scripts/kube-rig/rig-info.ts';
@@ -64,7 +65,7 @@ export function kubeRigUnavailableReason(): string | undefined {
  */
 export function kubeRigSuiteOptions(): { skip?: string } {
   const reason = kubeRigUnavailableReason();
-  return reason !== undefined && process.env.CI !== 'true' ? { skip: reason } : {};
+  return skipOutsideCi(reason);
 }
 
 let connecting: Promise<KubeRigClient> | undefined;

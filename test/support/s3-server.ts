@@ -10,6 +10,7 @@ import {
   PutBucketVersioningCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { skipOutsideCi } from '../runner/real-dependency.ts';
 import { freePort } from './free-port.ts';
 
 /** A running versitygw (posix backend) on loopback, with a client signed in as its root user. */
@@ -54,7 +55,7 @@ export function s3ServerUnavailableReason(): string | undefined {
  */
 export function s3ServerSuiteOptions(): { skip?: string } {
   const reason = s3ServerUnavailableReason();
-  return reason !== undefined && process.env.CI !== 'true' ? { skip: reason } : {};
+  return skipOutsideCi(reason);
 }
 
 /**

@@ -4,6 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SupervisedProcess, supervisedArgv } from '../../src/targets/podman/supervised-process.ts';
+import type { SshEndpoint } from '../../src/targets/ssh/ssh-endpoint.ts';
+import { skipOutsideCi } from '../runner/real-dependency.ts';
 import { freePort } from './free-port.ts';
 
 /** Where Debian's openssh-server installs the daemon (it must be started by its absolute path). */
@@ -33,6 +35,18 @@ export interface RunningSshd {
   rotateHostKey(): Promise<string>;
 }
 
+/** How Gantry logs in to a server as its key user: its address, recorded keys (as they are now) and key. */
+export function keyLoginOf(server: RunningSshd): SshEndpoint {
+  return {
+    host: server.host,
+    port: server.port,
+    user: server.user,
+    knownHosts: server.knownHosts,
+    privateKey: server.privateKey,
+    password: null,
+  };
+}
+
 /** Why no sshd can run here, or undefined when it can. */
 export function sshdUnavailableReason(): string | undefined {
   if (!existsSync(SSHD_BINARY)) {
@@ -49,7 +63,7 @@ export function sshdUnavailableReason(): string | undefined {
  */
 export function sshdSuiteOptions(): { skip?: string } {
   const reason = sshdUnavailableReason();
-  return reason !== undefined && process.env.CI !== 'true' ? { skip: reason } : {};
+  return skipOutsideCi(reason);
 }
 
 const READY_TIMEOUT_MS = 15_000;

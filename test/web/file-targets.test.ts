@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { environmentNamed } from '../deployments/deployment-helpers.ts';
 import { pushAndDeploy } from '../podman/podman-helpers.ts';
+import { skipOutsideCi } from '../runner/real-dependency.ts';
 import { browserSuiteOptions, screenshot, useBrowser } from '../support/browser.ts';
 import { DIALECTS, dialectSuiteOptions } from '../support/dialects.ts';
 import { type ScratchDir, scratchDir } from '../support/git-work-tree.ts';
@@ -32,8 +33,7 @@ const PASSWORD = 'file-targets-password-1';
 const s3Options = s3ServerSuiteOptions();
 const sshdOptions = sshdSuiteOptions();
 const mavenUnavailable = mavenRepositoryUnavailableReason();
-const mavenOptions =
-  mavenUnavailable !== undefined && process.env.CI !== 'true' ? { skip: mavenUnavailable } : {};
+const mavenOptions = skipOutsideCi(mavenUnavailable);
 
 /** A build job writing a page and a stylesheet under public/, and a deploy job shipping public/. */
 const sitePipeline = (deploySettings = '') => `build:

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type RunningSshd, sshdSuiteOptions, startSshd } from '../../../test/support/sshd.ts';
+import { keyLoginOf, type RunningSshd, sshdSuiteOptions, startSshd } from '../../../test/support/sshd.ts';
 import type { SshEndpoint } from '../ssh/ssh-endpoint.ts';
 import { listRemoteDirs, makeDirCommands, removeRemoteTrees } from './remote-tree.ts';
 import { runSftpBatch } from './sftp-client.ts';
@@ -21,14 +21,7 @@ describe('remote trees against a real sshd in SFTP-only mode', sshdSuiteOptions(
   before(async () => {
     sshd = await startSshd({ sftpOnly: {} });
     dir = await mkdtemp(join(tmpdir(), 'gantry-remote-tree-'));
-    endpoint = {
-      host: sshd.host,
-      port: sshd.port,
-      user: sshd.user,
-      knownHosts: sshd.knownHosts,
-      privateKey: sshd.privateKey,
-      password: null,
-    };
+    endpoint = keyLoginOf(sshd);
   });
   after(async () => {
     await sshd?.stop();

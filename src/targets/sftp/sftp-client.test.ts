@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type RunningSshd, sshdSuiteOptions, startSshd } from '../../../test/support/sshd.ts';
+import { keyLoginOf, type RunningSshd, sshdSuiteOptions, startSshd } from '../../../test/support/sshd.ts';
 import type { SshEndpoint } from '../ssh/ssh-endpoint.ts';
 import type { SshError } from '../ssh/ssh-error.ts';
 import { sftpCommand } from './sftp-batch.ts';
@@ -17,14 +17,7 @@ describe('runSftpBatch against a real sshd in SFTP-only mode', sshdSuiteOptions(
   before(async () => {
     sshd = await startSshd({ sftpOnly: {} });
     scratchDir = await mkdtemp(join(tmpdir(), 'gantry-sftp-client-'));
-    keyLogin = {
-      host: sshd.host,
-      port: sshd.port,
-      user: sshd.user,
-      knownHosts: sshd.knownHosts,
-      privateKey: sshd.privateKey,
-      password: null,
-    };
+    keyLogin = keyLoginOf(sshd);
   });
   after(async () => {
     await sshd?.stop();

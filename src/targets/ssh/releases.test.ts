@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
+  keyLoginOf,
   type RunningSshd,
   SSHD_PASSWORD_USER,
   sshdSuiteOptions,
@@ -72,14 +73,7 @@ describe('releases on a real sshd', sshdSuiteOptions(), () => {
     sshd = await startSshd();
     work = await mkdtemp(join(tmpdir(), 'gantry-ssh-releases-'));
     deployTo = join(work, "srv/my app's");
-    keyLogin = {
-      host: sshd.host,
-      port: sshd.port,
-      user: sshd.user,
-      knownHosts: sshd.knownHosts,
-      privateKey: sshd.privateKey,
-      password: null,
-    };
+    keyLogin = keyLoginOf(sshd);
     connection = await SshConnection.open(keyLogin, { scratchDir: work });
     healthServer = createServer((_request, response) => response.end('ok')).listen(0, '127.0.0.1');
     await new Promise((resolve) => healthServer.once('listening', resolve));

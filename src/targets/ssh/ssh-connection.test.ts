@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../../test/support/free-port.ts';
-import { type RunningSshd, sshdSuiteOptions, startSshd } from '../../../test/support/sshd.ts';
+import { keyLoginOf, type RunningSshd, sshdSuiteOptions, startSshd } from '../../../test/support/sshd.ts';
 import { SshConnection } from './ssh-connection.ts';
 import type { SshEndpoint } from './ssh-endpoint.ts';
 import type { SshError } from './ssh-error.ts';
@@ -18,14 +18,7 @@ describe('SshConnection against a real sshd', sshdSuiteOptions(), () => {
   before(async () => {
     sshd = await startSshd();
     scratchDir = await mkdtemp(join(tmpdir(), 'gantry-ssh-scratch-'));
-    keyLogin = {
-      host: sshd.host,
-      port: sshd.port,
-      user: sshd.user,
-      knownHosts: sshd.knownHosts,
-      privateKey: sshd.privateKey,
-      password: null,
-    };
+    keyLogin = keyLoginOf(sshd);
     passwordLogin = { ...keyLogin, user: sshd.passwordUser, privateKey: null, password: sshd.password };
   });
   after(async () => {
